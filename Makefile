@@ -1,0 +1,49 @@
+# minicloud — the two commands a new user needs are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+NODE_MODULES_STAMP := node_modules/.package-lock.json
+VITEST := node_modules/.bin/vitest
+
+.PHONY: help setup deps build typecheck run test test-unit test-netns test-vm images bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+setup: ## install host packages (root) and npm dependencies
+	./scripts/install-host-packages.sh
+	$(MAKE) deps
+
+deps: $(NODE_MODULES_STAMP)
+$(NODE_MODULES_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+build: deps ## compile TypeScript to dist/
+	npx tsc -p tsconfig.build.json
+
+typecheck: deps ## type-check src, test and bench
+	npx tsc -p tsconfig.json
+
+run: setup build ## set up the host and run minicloud's main job (see README.md)
+	node dist/cli/main.js metadata serve --listen 127.0.0.1:8775 --instances fixtures/instances.example.yaml
+
+test: build typecheck ## run every tier: unit, netns (root), vm (root; builds vm-images first)
+	$(MAKE) images
+	$(VITEST) run
+
+test-unit: build ## unit tier only (no root)
+	$(VITEST) run --project unit
+
+test-netns: build ## netns tier only (root)
+	$(VITEST) run --project netns
+
+test-vm: build images ## vm tier only (root; boots guests)
+	$(VITEST) run --project vm
+
+images: ## build the test guest images into vm-images/out (cached in ~/.cache/minicloud)
+	$(MAKE) -C vm-images
+
+bench: build ## run the benchmarks under bench/
+	@for b in bench/*/run.sh; do echo "== $$b"; bash $$b; done
+
+clean: ## remove build output (not the image cache)
+	rm -rf dist

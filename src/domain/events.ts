@@ -1,0 +1,44 @@
+import type { Datasource } from './instance.js';
+import type { MetadataRequestRecord } from './metadata-request.js';
+import type { Stage } from './stages.js';
+
+/** What the TUI and `minicloud ls` show about an instance. */
+export interface InstanceSummary {
+  id: string;
+  name: string;
+  ip: string;
+  mac: string;
+  image: string;
+  datasource: Datasource;
+  /** `kvm` or `tcg`; null until the hypervisor reports it. */
+  accelerator: 'kvm' | 'tcg' | null;
+  stage: Stage;
+  /** Desired/observed run state. */
+  state: 'defined' | 'starting' | 'running' | 'stopping' | 'stopped' | 'error';
+  /** Epoch ms. */
+  createdAt: number;
+  /** Epoch ms of the last metadata request from this instance; null if none yet. */
+  lastMetadataAt: number | null;
+  /** Metadata requests answered with 4xx/5xx, plus lifecycle errors. */
+  errorCount: number;
+}
+
+/**
+ * Everything the controller and the metadata server publish, as typed data. This is the format of
+ * `minicloud events --json` (one JSON object per line) and the only input of the TUI's reducer.
+ * `at` is epoch milliseconds.
+ */
+export type MinicloudEvent =
+  | { type: 'cloud.status'; at: number; status: 'starting' | 'up' | 'stopping' | 'down'; detail?: string }
+  | { type: 'notice'; at: number; level: 'info' | 'warn' | 'error'; message: string; code?: string }
+  | { type: 'instance.added'; at: number; instance: InstanceSummary }
+  | { type: 'instance.updated'; at: number; instance: InstanceSummary }
+  | { type: 'instance.stage'; at: number; instanceId: string; stage: Stage; /** ms since the instance was started */ elapsedMs: number }
+  | { type: 'instance.error'; at: number; instanceId: string; code: string; message: string; hint?: string }
+  | { type: 'instance.removed'; at: number; instanceId: string }
+  | { type: 'instance.console'; at: number; instanceId: string; line: string }
+  | { type: 'metadata.request'; at: number; request: MetadataRequestRecord }
+  | { type: 'dhcp.lease'; at: number; mac: string; ip: string; hostname: string | null }
+  | { type: 'service.restarted'; at: number; service: string; reason: string };
+
+export type MinicloudEventType = MinicloudEvent['type'];

@@ -1,0 +1,21 @@
+/** One request to the metadata server, as recorded in the request log and published on the event stream. */
+export interface MetadataRequestRecord {
+  /** Epoch milliseconds when the request arrived. */
+  time: number;
+  /** The instance the source address belongs to; null for an unknown source. */
+  instanceId: string | null;
+  sourceIp: string;
+  method: string;
+  /** Path as requested (with query string, if any), truncated to 1024 characters. */
+  path: string;
+  status: number;
+  /** Response body bytes. */
+  bytes: number;
+  /** Time from request to response, in milliseconds. */
+  latencyMs: number;
+  userAgent: string | null;
+  /** Whether an IMDSv2 token was presented (valid or not). */
+  tokenUsed: boolean;
+  /** Which API flavour answered: ec2, openstack, nocloud, or null when no route matched. */
+  flavour: 'ec2' | 'openstack' | 'nocloud' | null;
+}

@@ -1,0 +1,26 @@
+import { cliErrors } from './codes/cli-errors.js';
+import { configErrors } from './codes/config-errors.js';
+import { controllerErrors } from './codes/controller-errors.js';
+import { hypervisorErrors } from './codes/hypervisor-errors.js';
+import { imagesErrors } from './codes/images-errors.js';
+import { metadataErrors } from './codes/metadata-errors.js';
+import { networkErrors } from './codes/network-errors.js';
+import { storeErrors } from './codes/store-errors.js';
+
+/**
+ * The one catalogue of coded errors. Call sites throw `errors.someName(args)`; they never build
+ * messages themselves. Each area keeps its codes in src/errors/codes/<area>-errors.ts.
+ */
+export const errors = {
+  ...cliErrors,
+  ...configErrors,
+  ...storeErrors,
+  ...metadataErrors,
+  ...networkErrors,
+  ...hypervisorErrors,
+  ...imagesErrors,
+  ...controllerErrors,
+};
+
+export { MinicloudError, isMinicloudError } from './minicloud-error.js';
+export { ExitCode } from './exit-codes.js';

@@ -1,0 +1,9 @@
+import { defineError, ExitCode } from '../define-error.js';
+
+/** Errors of the hypervisor area. Add new codes here; docs/errors.md must list each one (a unit test checks). */
+export const hypervisorErrors = {
+  hypervisorUnavailable: defineError('MC_ERR_HYPERVISOR_UNAVAILABLE', {
+    exit: ExitCode.host,
+    message: (detail: string) => `hypervisor: ${detail}`,
+  }),
+};

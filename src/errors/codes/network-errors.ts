@@ -1,0 +1,9 @@
+import { defineError, ExitCode } from '../define-error.js';
+
+/** Errors of the network area. Add new codes here; docs/errors.md must list each one (a unit test checks). */
+export const networkErrors = {
+  networkUnavailable: defineError('MC_ERR_NETWORK_UNAVAILABLE', {
+    exit: ExitCode.host,
+    message: (detail: string) => `network: ${detail}`,
+  }),
+};

@@ -1,0 +1,39 @@
+import { defineConfig } from 'vitest/config';
+
+// Three tiers, each a vitest project (see docs/testing.md):
+//   unit  — no root, no network, no guests; runs in parallel.
+//   netns — root; every test builds its world inside a network namespace it creates and removes.
+//   vm    — root; boots real guests under QEMU (TCG here) inside a private network namespace.
+// The root tiers run one file at a time: they share the host's CPUs with QEMU and time out on a busy machine.
+export default defineConfig({
+  test: {
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx', 'test/contract/**/*.unit.test.ts'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: 'netns',
+          include: ['test/netns/**/*.test.ts', 'test/contract/**/*.netns.test.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'vm',
+          include: ['test/vm/**/*.test.ts', 'test/contract/**/*.vm.test.ts'],
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 900_000,
+        },
+      },
+    ],
+  },
+});
