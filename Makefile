@@ -4,7 +4,7 @@ SHELL := /bin/bash
 NODE_MODULES_STAMP := node_modules/.package-lock.json
 VITEST := node_modules/.bin/vitest
 
-.PHONY: help setup deps build typecheck run test test-unit test-netns test-vm images bench clean
+.PHONY: docs help setup deps build typecheck run test test-unit test-netns test-vm images bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,3 +47,6 @@ bench: build ## run the benchmarks under bench/
 
 clean: ## remove build output (not the image cache)
 	rm -rf dist
+
+docs: deps ## regenerate docs derived from code (docs/errors.md)
+	npx tsx scripts/generate-docs.ts

@@ -13,7 +13,10 @@ export const systemClock: Clock = {
 
 /** A clock that only moves when told to. */
 export class ManualClock implements Clock {
-  constructor(private current = 1_700_000_000_000) {}
+  private current: number;
+  constructor(start = 1_700_000_000_000) {
+    this.current = start;
+  }
   now(): number {
     return this.current;
   }

@@ -3,28 +3,33 @@ import { defineError, ExitCode } from '../define-error.js';
 /** Errors of the SQLite state store. */
 export const storeErrors = {
   storeOpenFailed: defineError('MC_ERR_STORE_OPEN', {
+    summary: 'The SQLite state database cannot be opened or created.',
     exit: ExitCode.host,
     message: (path: string, reason: string) => `cannot open the state database ${path}: ${reason}`,
     hint: () => 'Check that MINICLOUD_HOME is writable, or set it to another directory.',
   }),
   storeTooNew: defineError('MC_ERR_STORE_TOO_NEW', {
+    summary: 'The state database was written by a newer minicloud with more migrations.',
     exit: ExitCode.host,
     message: (path: string, found: number, known: number) =>
       `the state database ${path} has schema version ${found}, newer than this minicloud knows (${known})`,
     hint: () => 'Upgrade minicloud, or point MINICLOUD_HOME at another directory.',
   }),
   storeRowInvalid: defineError('MC_ERR_STORE_ROW_INVALID', {
+    summary: 'A row read from the state database does not match its schema.',
     exit: ExitCode.internal,
     message: (table: string, key: string, reason: string) => `row ${key} of table ${table} is invalid: ${reason}`,
     hint: () => 'The state database was changed outside minicloud; restore it or remove the row.',
   }),
   instanceExists: defineError('MC_ERR_INSTANCE_EXISTS', {
+    summary: 'An instance with the same id, name, MAC or IP already exists.',
     exit: ExitCode.usage,
     http: 409,
     message: (what: string, value: string) => `an instance with ${what} ${value} already exists`,
     hint: () => 'Pick another name, or delete the existing instance first (`minicloud delete`).',
   }),
   instanceNotFound: defineError('MC_ERR_INSTANCE_NOT_FOUND', {
+    summary: 'No instance has the given id or name.',
     exit: ExitCode.usage,
     http: 404,
     message: (ref: string) => `no instance ${ref}`,
