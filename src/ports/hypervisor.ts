@@ -1,0 +1,90 @@
+import type { Datasource } from '../domain/instance.js';
+
+export type Accelerator = 'kvm' | 'tcg';
+
+/** SMBIOS type-1 strings that give the guest its cloud identity (see reference/real-clients.md §1.1). */
+export interface SmbiosIdentity {
+  manufacturer?: string;
+  product?: string;
+  version?: string;
+  serial?: string;
+  uuid?: string;
+  family?: string;
+}
+
+/**
+ * Everything a driver needs to run one guest. Built by the controller (pure), turned into domain XML or
+ * QEMU argv by pure functions with golden files (fixtures/hypervisor/), executed by the adapter.
+ */
+export interface GuestSpec {
+  cloudId: string;
+  instanceId: string;
+  /** SMBIOS/libvirt uuid. */
+  uuid: string;
+  /** Domain/process name; always `mc-<cloudId>-<instanceId>` so `prune` can find orphans by prefix. */
+  name: string;
+  datasource: Datasource;
+  cpus: number;
+  memoryMiB: number;
+  disk: {
+    /** The read-only base image; never written. */
+    basePath: string;
+    baseFormat: 'qcow2' | 'raw';
+    /** The per-instance qcow2 overlay the guest writes to. */
+    overlayPath: string;
+    /** Virtual size of the overlay in bytes; null keeps the base's size. */
+    sizeBytes: number | null;
+  };
+  /** Direct kernel boot; null boots the disk's bootloader. */
+  kernel: { kernelPath: string; initrdPath: string | null; cmdline: string } | null;
+  nic: {
+    mac: string;
+    /** The bridge the tap is enslaved to. */
+    bridge: string;
+    /** Tap name chosen by the controller (≤ 15 chars), so anti-spoofing rules can name it. */
+    tapName: string;
+  };
+  smbios: SmbiosIdentity;
+  /** A `config-2` ISO to attach (datasource `configdrive`), or null. */
+  configDrivePath: string | null;
+  /** Serial console log, written from the first byte. */
+  consoleLogPath: string;
+  /** Directory for the driver's per-instance files (pid file, QMP socket). */
+  runDir: string;
+  accelerator: Accelerator;
+}
+
+export type GuestState = 'running' | 'paused' | 'shutoff' | 'crashed' | 'unknown';
+
+/** What a driver sees of one of its guests: the controller's view of reality. */
+export interface GuestObservation {
+  cloudId: string;
+  instanceId: string;
+  name: string;
+  state: GuestState;
+  /** The QEMU process id, when running and known. */
+  pid: number | null;
+  accelerator: Accelerator | null;
+}
+
+/**
+ * A hypervisor driver (libvirt, direct QEMU, fake). One contract suite (test/contract/hypervisor.contract.ts)
+ * runs against every implementation; they must behave the same.
+ */
+export interface Hypervisor {
+  readonly kind: 'libvirt' | 'qemu' | 'fake';
+  /** Defines the guest (creating its overlay disk). MUST succeed if an identical guest is already defined. */
+  define(spec: GuestSpec): Promise<void>;
+  /** Starts a defined guest. MUST succeed if it is already running. */
+  start(instanceId: string): Promise<void>;
+  /** ACPI power button, then force off after `timeoutMs`. MUST succeed if it is not running. */
+  stop(instanceId: string, opts: { timeoutMs: number }): Promise<void>;
+  /** Immediate power off. MUST succeed if it is not running. */
+  destroy(instanceId: string): Promise<void>;
+  /** Removes the definition and the overlay and per-instance files. MUST succeed if it does not exist. */
+  undefine(instanceId: string): Promise<void>;
+  /** This cloud's guests only (matched by the name prefix / metadata tag). Cheap: called on every reconcile. */
+  list(): Promise<GuestObservation[]>;
+  /** Releases connections; guests keep running. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,52 @@
+/**
+ * The host network plane of one cloud: bridge, DHCP, the metadata DNAT rule, anti-spoofing.
+ * Implementations: Linux (netlink + dnsmasq + iptables/nft) and a fake; one contract suite runs against both.
+ */
+
+export interface NetworkConfig {
+  cloudId: string;
+  /** Bridge name, ≤ 15 chars (default `minicloud0`). */
+  bridge: string;
+  /** IPv4 /24 in CIDR form, e.g. `10.77.0.0/24`. */
+  subnet: string;
+  /** The bridge's address in the subnet (the guests' router), e.g. `10.77.0.1`. */
+  gateway: string;
+  /** Where the metadata server listens (on the gateway address); 169.254.169.254:80 is DNATed here. */
+  metadataPort: number;
+  /** Add MASQUERADE so guests reach beyond the host. Off by default: guests are hermetic. */
+  egress: boolean;
+  /** DNS domain for instance names. */
+  domain: string;
+  /** Directory for dnsmasq's config, hosts file, leases, pid and log. */
+  stateDir: string;
+}
+
+/** One static DHCP reservation, and the identity the anti-spoofing filter enforces on its tap. */
+export interface NetworkHost {
+  instanceId: string;
+  mac: string;
+  ip: string;
+  hostname: string;
+  /** The guest's tap; null until the hypervisor has created it. */
+  tapName: string | null;
+}
+
+export interface NetworkObservation {
+  bridgeUp: boolean;
+  /** Whether the DNAT rule for 169.254.169.254:80 is installed. */
+  metadataRedirect: boolean;
+  dhcpRunning: boolean;
+  dhcpPid: number | null;
+  /** Current leases (mac → ip). */
+  leases: { mac: string; ip: string; hostname: string | null; expiresAt: number }[];
+}
+
+export interface NetworkPlane {
+  /** Creates or repairs the bridge, addresses, firewall rules and DHCP server. Idempotent. */
+  ensureUp(config: NetworkConfig): Promise<void>;
+  /** Replaces the static DHCP reservations and anti-spoofing entries with exactly these. Idempotent. */
+  setHosts(hosts: NetworkHost[]): Promise<void>;
+  observe(): Promise<NetworkObservation>;
+  /** Removes exactly what ensureUp/setHosts created. MUST succeed if nothing is there. */
+  teardown(): Promise<void>;
+}
