@@ -1,0 +1,186 @@
+/**
+ * Metadata server benchmark (a script, not a test): GET /latest/meta-data/instance-id with 64
+ * concurrent keep-alive connections (wrk -t2 -c64 --latency), side by side in ONE run against
+ *   (a) minicloud: `node dist/cli/main.js metadata serve` with its request log on (SQLite state dir),
+ *   (b) a bare node:http server answering the same status, headers and body (the runtime's ceiling).
+ * Loopback only; each measurement is bounded by BENCH_DURATION.
+ *
+ * Environment:
+ *   BENCH_DURATION  wrk duration per server (default 10s); a 2 s warm-up precedes each.
+ *   BENCH_CPU_PROF  a directory: run minicloud under `node --cpu-prof` and summarise where time goes.
+ *   BENCH_STRICT=1  exit 1 when a target is missed (default: report only).
+ * Targets (issue 2): minicloud throughput >= 0.8 x bare, minicloud p99 < 5 ms.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { countRequestLogRows } from './request-log-count.js';
+import { summariseCpuProfiles } from './summarise-cpu-profile.js';
+import { parseWrkReport, type WrkReport } from './wrk-report.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const PATH = '/latest/meta-data/instance-id';
+const INSTANCES = join(ROOT, 'bench/metadata/instances.yaml');
+const DURATION = process.env['BENCH_DURATION'] ?? '10s';
+const CPU_PROF_DIR = process.env['BENCH_CPU_PROF'];
+const TARGET_RATIO = 0.8;
+const TARGET_P99_MS = 5;
+
+const children = new Set<ChildProcess>();
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const address = server.address();
+  await new Promise<void>((ok) => server.close(() => ok()));
+  if (address === null || typeof address === 'string') throw new Error('no TCP port');
+  return address.port;
+}
+
+function start(cmd: string, args: string[]): ChildProcess {
+  // stdout is discarded (minicloud prints a line per request; /dev/null is the cheapest sink);
+  // stderr is shown so a crash explains itself.
+  const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+interface Captured {
+  status: number;
+  headers: [string, string][];
+  bodyBase64: string;
+}
+
+/** One GET; rejects on connection errors (the caller polls until the server is up). */
+function fetchOnce(port: number): Promise<Captured> {
+  return new Promise((ok, fail) => {
+    const req = get({ host: '127.0.0.1', port, path: PATH, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const headers: [string, string][] = [];
+        for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
+          const name = res.rawHeaders[i] ?? '';
+          // Per-connection or per-moment headers: node:http adds its own for the bare server.
+          if (/^(date|connection|keep-alive|transfer-encoding)$/i.test(name)) continue;
+          headers.push([name, res.rawHeaders[i + 1] ?? '']);
+        }
+        ok({ status: res.statusCode ?? 0, headers, bodyBase64: Buffer.concat(chunks).toString('base64') });
+      });
+    });
+    req.on('error', fail);
+  });
+}
+
+async function waitUntilServing(port: number, child: ChildProcess, what: string): Promise<Captured> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}`);
+    try {
+      return await fetchOnce(port);
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`${what} did not answer on 127.0.0.1:${port}`, { cause: err });
+      await sleep(100);
+    }
+  }
+}
+
+function runWrk(port: number, duration: string): Promise<WrkReport> {
+  const args = ['-t2', '-c64', `-d${duration}`, '--latency', `http://127.0.0.1:${port}${PATH}`];
+  return new Promise((ok, fail) => {
+    const wrk = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.add(wrk);
+    let out = '';
+    wrk.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    wrk.once('error', fail);
+    wrk.once('exit', (code) => {
+      children.delete(wrk);
+      if (code !== 0) fail(new Error(`wrk exited with ${code}:\n${out}`));
+      else ok(parseWrkReport(out));
+    });
+  });
+}
+
+async function measure(port: number): Promise<WrkReport> {
+  await runWrk(port, '2s'); // warm-up: JIT, connection setup, SQLite page cache
+  return runWrk(port, DURATION);
+}
+
+function row(name: string, r: WrkReport): string {
+  return `${name.padEnd(22)} ${r.requestsPerSec.toFixed(0).padStart(10)} req/s   p50 ${r.p50Ms.toFixed(2)} ms   p90 ${r.p90Ms.toFixed(2)} ms   p99 ${r.p99Ms.toFixed(2)} ms   (${r.requests} requests, ${r.non2xx} non-2xx, ${r.socketErrors} socket errors)`;
+}
+
+async function main(): Promise<number> {
+  const cli = join(ROOT, 'dist/cli/main.js');
+  if (!existsSync(cli)) throw new Error(`${cli} is missing; run \`make build\` first`);
+  const work = mkdtempSync(join(tmpdir(), 'minicloud-bench-'));
+  try {
+    const stateDir = join(work, 'state');
+    const mcPort = await freePort();
+    const nodeFlags = CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${resolve(CPU_PROF_DIR)}`] : [];
+    const minicloud = start(process.execPath, [
+      ...nodeFlags,
+      cli,
+      'metadata',
+      'serve',
+      '--listen',
+      `127.0.0.1:${mcPort}`,
+      '--instances',
+      INSTANCES,
+      '--state-dir',
+      stateDir,
+    ]);
+    const captured = await waitUntilServing(mcPort, minicloud, 'minicloud metadata serve');
+    if (captured.status !== 200) throw new Error(`minicloud answered ${PATH} with ${captured.status}, not 200`);
+    const responseFile = join(work, 'response.json');
+    writeFileSync(responseFile, JSON.stringify(captured));
+
+    const barePort = await freePort();
+    const bare = start(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/metadata/bare-server.ts'), String(barePort), responseFile]);
+    await waitUntilServing(barePort, bare, 'bare node:http server');
+
+    console.log(`metadata bench: GET ${PATH}, wrk -t2 -c64 -d${DURATION} --latency, loopback, node ${process.version}`);
+    console.log(`response: ${captured.status}, ${Buffer.from(captured.bodyBase64, 'base64').length} body bytes, headers ${captured.headers.map(([n]) => n).join(', ')}`);
+    // Bare first, then minicloud, each alone on the CPU (the other server is idle).
+    const bareReport = await measure(barePort);
+    await stop(bare);
+    const mcReport = await measure(mcPort);
+    await stop(minicloud); // SIGTERM: the server flushes its batched request log before exiting
+    const logged = countRequestLogRows(stateDir);
+
+    const ratio = mcReport.requestsPerSec / bareReport.requestsPerSec;
+    console.log(row('bare node:http', bareReport));
+    console.log(row('minicloud (log on)', mcReport));
+    console.log(`throughput ratio minicloud/bare: ${ratio.toFixed(3)} (target >= ${TARGET_RATIO})`);
+    console.log(`minicloud p99: ${mcReport.p99Ms.toFixed(2)} ms (target < ${TARGET_P99_MS} ms)`);
+    console.log(`request log rows in SQLite after the run: ${logged.rows} (${logged.table}); requests sent incl. warm-up and probe: >= ${mcReport.requests + 1}`);
+    if (CPU_PROF_DIR) console.log(`\ncpu profile of minicloud (self time):\n${summariseCpuProfiles(resolve(CPU_PROF_DIR))}`);
+
+    const missed = [
+      ratio < TARGET_RATIO ? `throughput ratio ${ratio.toFixed(3)} < ${TARGET_RATIO}` : null,
+      mcReport.p99Ms >= TARGET_P99_MS ? `p99 ${mcReport.p99Ms} ms >= ${TARGET_P99_MS} ms` : null,
+      mcReport.non2xx + mcReport.socketErrors > 0 ? 'minicloud had non-2xx responses or socket errors' : null,
+    ].filter((m): m is string => m !== null);
+    console.log(missed.length === 0 ? 'RESULT: targets met' : `RESULT: target missed: ${missed.join('; ')}`);
+    return missed.length > 0 && process.env['BENCH_STRICT'] === '1' ? 1 : 0;
+  } finally {
+    await Promise.all([...children].map((c) => stop(c)));
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = await main();
