@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { advanceStage, initialStageState, isUserDataPath, stageDurations, type StageObservation } from '../../../src/core/stage-tracker.js';
+
+const T0 = 1_000_000;
+
+function feed(observations: StageObservation[]) {
+  let state = initialStageState(T0);
+  const reached: string[] = [];
+  for (const obs of observations) {
+    const r = advanceStage(state, obs);
+    state = r.state;
+    reached.push(...r.reached);
+  }
+  return { state, reached };
+}
+
+describe('stage tracker', () => {
+  it('walks a healthy boot stage by stage and times each from start', () => {
+    const { state, reached } = feed([
+      { kind: 'started', at: T0 + 100 },
+      { kind: 'console', at: T0 + 400 },
+      { kind: 'console', at: T0 + 500 },
+      { kind: 'lease', at: T0 + 1500, ip: '10.77.0.10' },
+      { kind: 'metadata', at: T0 + 1600, path: '/2009-04-04/meta-data/instance-id', status: 200 },
+      { kind: 'metadata', at: T0 + 1700, path: '/2009-04-04/user-data', status: 200 },
+      { kind: 'ssh', at: T0 + 3100 },
+    ]);
+    expect(reached).toEqual(['booting', 'dhcp', 'metadata', 'userdata', 'ssh', 'ready']);
+    expect(state.stage).toBe('ready');
+    expect(state.implied).toEqual([]);
+    expect(stageDurations(state)).toEqual({ booting: 300, dhcp: 1400, metadata: 1500, userdata: 1600, ssh: 3000, ready: 3000 });
+  });
+
+  it('implies skipped stages when a later one is seen first', () => {
+    const { state, reached } = feed([
+      { kind: 'started', at: T0 },
+      { kind: 'metadata', at: T0 + 2000, path: '/openstack', status: 200 },
+    ]);
+    expect(reached).toEqual(['booting', 'dhcp', 'metadata']);
+    expect(state.implied).toEqual(['booting', 'dhcp']);
+  });
+
+  it('never moves backwards and ignores repeats', () => {
+    const { state, reached } = feed([
+      { kind: 'started', at: T0 },
+      { kind: 'metadata', at: T0 + 10, path: '/openstack/latest/user_data', status: 404 },
+      { kind: 'lease', at: T0 + 20, ip: '10.77.0.10' },
+      { kind: 'console', at: T0 + 30 },
+      { kind: 'started', at: T0 + 40 },
+    ]);
+    expect(state.stage).toBe('userdata');
+    expect(reached).toEqual(['booting', 'dhcp', 'metadata', 'userdata']);
+    expect(state.startedAt).toBe(T0);
+  });
+
+  it.each([
+    ['/latest/user-data', true],
+    ['/2009-04-04/user-data/', true],
+    ['/openstack/2012-08-10/user_data', true],
+    ['/user-data?x=1', true],
+    ['/latest/meta-data/user-data-foo', false],
+    ['/openstack/latest/meta_data.json', false],
+  ])('isUserDataPath(%s) = %s', (path, expected) => expect(isUserDataPath(path)).toBe(expected));
+});
