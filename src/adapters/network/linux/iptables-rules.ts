@@ -1,0 +1,129 @@
+import type { NetworkConfig } from '../../../ports/network.js';
+import { networkNames, TAG_PREFIX } from '../network-names.js';
+
+/** The metadata address and port guests use; DNATed to the gateway. */
+export const METADATA_ADDRESS = '169.254.169.254';
+export const METADATA_GUEST_PORT = 80;
+
+/** A rule in a built-in chain that jumps into one of the cloud's chains (inserted at position 1). */
+export interface IptablesJump {
+  table: 'nat' | 'filter';
+  chain: 'PREROUTING' | 'POSTROUTING' | 'INPUT' | 'FORWARD';
+  /** Rule spec as iptables argv, without `-t`/`-A`/`-I`/`-C`. */
+  spec: string[];
+}
+
+export interface IptablesPlan {
+  /**
+   * Input for `iptables-restore --noflush`. Declaring a user chain flushes it, so loading this text
+   * twice leaves the same rules: this is what makes ensureUp idempotent.
+   */
+  restore: string;
+  /** Jumps from the built-in chains; the adapter checks each with `-C` and inserts only missing ones. */
+  jumps: IptablesJump[];
+}
+
+/**
+ * minicloud's iptables rules for one cloud (pure). Every rule carries the cloud's tag as a comment.
+ *  nat     <id>-PRE:  169.254.169.254:80 arriving on the bridge → gateway:metadataPort (DNAT keeps the source IP,
+ *                     which is how the metadata server tells guests apart).
+ *  nat     <id>-POST: MASQUERADE for the subnet, only with egress.
+ *  filter  <id>-IN:   what guests may reach on the host: DHCP, DNS on the gateway, the metadata port; the rest is rejected.
+ *  filter  <id>-FWD:  guest↔guest on the bridge (bridge-nf-call-iptables=1 sends bridged frames through FORWARD,
+ *                     so a FORWARD policy of DROP would otherwise cut them); routed traffic only with egress.
+ */
+export function buildIptablesPlan(config: NetworkConfig): IptablesPlan {
+  const names = networkNames(config.cloudId);
+  const { pre, post, input, forward } = names.chains;
+  const tag = ['-m', 'comment', '--comment', `"${names.tag}"`].join(' ');
+  const br = config.bridge;
+  const gw = `${config.gateway}/32`;
+
+  const nat = [
+    '*nat',
+    `:${pre} - [0:0]`,
+    `:${post} - [0:0]`,
+    `-A ${pre} -d ${METADATA_ADDRESS}/32 -p tcp -m tcp --dport ${METADATA_GUEST_PORT} ${tag} -j DNAT --to-destination ${config.gateway}:${config.metadataPort}`,
+    ...(config.egress ? [`-A ${post} -s ${config.subnet} ! -d ${config.subnet} ${tag} -j MASQUERADE`] : []),
+    'COMMIT',
+  ];
+  const filter = [
+    '*filter',
+    `:${input} - [0:0]`,
+    `:${forward} - [0:0]`,
+    `-A ${input} -m conntrack --ctstate RELATED,ESTABLISHED ${tag} -j ACCEPT`,
+    `-A ${input} -p udp -m udp --sport 68 --dport 67 ${tag} -j ACCEPT`,
+    `-A ${input} -d ${gw} -p udp -m udp --dport 53 ${tag} -j ACCEPT`,
+    `-A ${input} -d ${gw} -p tcp -m tcp --dport 53 ${tag} -j ACCEPT`,
+    `-A ${input} -d ${gw} -p tcp -m tcp --dport ${config.metadataPort} ${tag} -j ACCEPT`,
+    `-A ${input} ${tag} -j REJECT --reject-with icmp-admin-prohibited`,
+    `-A ${forward} -i ${br} -o ${br} ${tag} -j ACCEPT`,
+    ...(config.egress
+      ? [
+          `-A ${forward} -i ${br} -s ${config.subnet} ${tag} -j ACCEPT`,
+          `-A ${forward} -o ${br} -m conntrack --ctstate RELATED,ESTABLISHED ${tag} -j ACCEPT`,
+        ]
+      : []),
+    `-A ${forward} ${tag} -j REJECT --reject-with icmp-admin-prohibited`,
+    'COMMIT',
+  ];
+
+  const comment = ['-m', 'comment', '--comment', names.tag];
+  const jumps: IptablesJump[] = [
+    { table: 'nat', chain: 'PREROUTING', spec: ['-i', br, ...comment, '-j', pre] },
+    { table: 'nat', chain: 'POSTROUTING', spec: ['-s', config.subnet, ...comment, '-j', post] },
+    { table: 'filter', chain: 'INPUT', spec: ['-i', br, ...comment, '-j', input] },
+    { table: 'filter', chain: 'FORWARD', spec: ['-i', br, ...comment, '-j', forward] },
+    { table: 'filter', chain: 'FORWARD', spec: ['-o', br, ...comment, '-j', forward] },
+  ];
+  return { restore: [...nat, ...filter, ''].join('\n'), jumps };
+}
+
+const OUR_CHAIN = /^MC-([a-z0-9][a-z0-9-]{0,15})-(PRE|POST|IN|FWD)$/;
+
+/**
+ * Input for `iptables-restore --noflush` that removes a cloud's rules (or, with `cloudId` null, every
+ * minicloud cloud's), found in `iptables-save` output by their tags (pure): first every tagged rule in
+ * other chains (the jumps), then our chains are flushed and deleted. Returns null when nothing is there.
+ * Teardown and prune both use this, so they remove exactly what carries the tag and nothing else.
+ */
+export function buildIptablesCleanup(saveOutput: string, cloudId: string | null): string | null {
+  const tag = cloudId === null ? null : `${TAG_PREFIX}${cloudId}`;
+  const isOurChain = (chain: string): boolean => {
+    const m = OUR_CHAIN.exec(chain);
+    return m !== null && (cloudId === null || m[1] === cloudId);
+  };
+  const hasTag = (line: string): boolean => {
+    const m = /--comment "?(minicloud:[a-z0-9-]+)"?(?:\s|$)/.exec(line);
+    return m !== null && (tag === null || m[1] === tag);
+  };
+
+  const out: string[] = [];
+  let table: string | null = null;
+  let deletes: string[] = [];
+  let chains: string[] = [];
+  const flushTable = (): void => {
+    if (table !== null && (deletes.length > 0 || chains.length > 0)) {
+      out.push(`*${table}`, ...deletes, ...chains.map((c) => `-F ${c}`), ...chains.map((c) => `-X ${c}`), 'COMMIT');
+    }
+    deletes = [];
+    chains = [];
+  };
+  for (const line of saveOutput.split('\n')) {
+    if (line.startsWith('*')) {
+      flushTable();
+      table = line.slice(1).trim();
+    } else if (line.startsWith(':')) {
+      const chain = line.slice(1).split(' ')[0] ?? '';
+      if (isOurChain(chain)) chains.push(chain);
+    } else if (line.startsWith('-A ')) {
+      const chain = line.split(' ')[1] ?? '';
+      if (!isOurChain(chain) && hasTag(line)) deletes.push(`-D ${line.slice(3)}`);
+    } else if (line.startsWith('COMMIT')) {
+      flushTable();
+      table = null;
+    }
+  }
+  flushTable();
+  return out.length === 0 ? null : [...out, ''].join('\n');
+}

@@ -1,0 +1,68 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { errors } from '../../errors/catalogue.js';
+import type { NetworkConfig, NetworkHost } from '../../ports/network.js';
+import { ipToInt, subnetContains } from '../../core/ipam.js';
+import { parseCidr } from './ipv4.js';
+import { isValidCloudId, isValidLinkName } from './network-names.js';
+
+/**
+ * The network plane's edge: config and hosts are checked here once, because their fields end up inside
+ * nft scripts, iptables rules and dnsmasq files, where a stray newline or quote would change the meaning.
+ */
+const LinkName = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,15}$' });
+const Ipv4 = Type.String({ pattern: '^\\d{1,3}(\\.\\d{1,3}){3}$' });
+const Hostname = Type.String({ pattern: '^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$' });
+
+export const NetworkConfigSchema = Type.Object({
+  cloudId: Type.String(),
+  bridge: LinkName,
+  subnet: Type.String(),
+  gateway: Ipv4,
+  metadataPort: Type.Integer({ minimum: 1, maximum: 65535 }),
+  egress: Type.Boolean(),
+  domain: Type.String({ pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$' }),
+  stateDir: Type.String({ pattern: '^/[^\\n\\r,#]*$' }),
+});
+
+export const NetworkHostSchema = Type.Object({
+  instanceId: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }),
+  mac: Type.String({ pattern: '^[0-9a-f]{2}(:[0-9a-f]{2}){5}$' }),
+  ip: Ipv4,
+  hostname: Hostname,
+  tapName: Type.Union([LinkName, Type.Null()]),
+});
+
+function check(schema: TSchema, value: unknown, what: string): void {
+  const first = Value.Errors(schema, value).First();
+  if (first) throw errors.networkConfigInvalid(`${what}${first.path.replaceAll('/', '.')}`, first.message);
+}
+
+/** Throws MC_ERR_NETWORK_CONFIG / MC_ERR_NETWORK_CLOUD_ID unless the config can be used as is. */
+export function validateNetworkConfig(config: NetworkConfig): void {
+  check(NetworkConfigSchema, config, 'config');
+  if (!isValidCloudId(config.cloudId)) throw errors.networkCloudIdInvalid(config.cloudId);
+  if (!isValidLinkName(config.bridge)) throw errors.networkConfigInvalid('bridge', `"${config.bridge}" is not an interface name`);
+  const subnet = parseCidr(config.subnet);
+  if (subnet === null || subnet.prefix !== 24) throw errors.networkConfigInvalid('subnet', `"${config.subnet}" is not an IPv4 /24`);
+  if (!subnetContains(subnet, config.gateway) || ipToInt(config.gateway) === subnet.network) {
+    throw errors.networkConfigInvalid('gateway', `${config.gateway} is not a host address in ${config.subnet}`);
+  }
+}
+
+/** Throws MC_ERR_NETWORK_CONFIG for a malformed host, an address outside the subnet, or a duplicate. */
+export function validateNetworkHosts(hosts: readonly NetworkHost[], config: NetworkConfig): void {
+  const subnet = parseCidr(config.subnet);
+  const seen = { mac: new Set<string>(), ip: new Set<string>(), tap: new Set<string>() };
+  hosts.forEach((host, i) => {
+    check(NetworkHostSchema, host, `hosts[${i}]`);
+    if (subnet === null || !subnetContains(subnet, host.ip) || host.ip === config.gateway) {
+      throw errors.networkConfigInvalid(`hosts[${i}].ip`, `${host.ip} is not a guest address in ${config.subnet}`);
+    }
+    for (const [key, value] of [['mac', host.mac], ['ip', host.ip], ['tap', host.tapName]] as const) {
+      if (value === null) continue;
+      if (seen[key].has(value)) throw errors.networkConfigInvalid(`hosts[${i}].${key}`, `${value} is used twice`);
+      seen[key].add(value);
+    }
+  });
+}

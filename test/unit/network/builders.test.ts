@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { buildAntispoofRuleset } from '../../../src/adapters/network/linux/antispoof-ruleset.js';
+import {
+  buildDhcpHostsFile,
+  buildDnsHostsFile,
+  buildDnsmasqArgv,
+  buildDnsmasqConfig,
+} from '../../../src/adapters/network/linux/dnsmasq-config.js';
+import { buildIptablesCleanup, buildIptablesPlan } from '../../../src/adapters/network/linux/iptables-rules.js';
+import { sampleConfig, sampleHosts } from './sample-network.js';
+
+// Golden files: `npx vitest run test/unit/network -u` rewrites them; review the diff like code.
+const golden = (name: string): string => `../../../fixtures/network/${name}`;
+
+describe('network rule and config builders (golden files in fixtures/network/)', () => {
+  it('iptables rules of a hermetic cloud', async () => {
+    const plan = buildIptablesPlan(sampleConfig);
+    await expect(plan.restore).toMatchFileSnapshot(golden('iptables-hermetic.rules'));
+    await expect(plan.jumps.map((j) => `-t ${j.table} -I ${j.chain} 1 ${j.spec.join(' ')}`).join('\n') + '\n').toMatchFileSnapshot(
+      golden('iptables-jumps.txt'),
+    );
+  });
+
+  it('iptables rules with --egress add MASQUERADE and routed forwarding', async () => {
+    const plan = buildIptablesPlan({ ...sampleConfig, egress: true });
+    await expect(plan.restore).toMatchFileSnapshot(golden('iptables-egress.rules'));
+    expect(plan.restore).toContain('-j MASQUERADE');
+  });
+
+  it('every iptables rule carries the cloud tag', () => {
+    const plan = buildIptablesPlan({ ...sampleConfig, egress: true });
+    const rules = plan.restore.split('\n').filter((l) => l.startsWith('-A '));
+    expect(rules.length).toBeGreaterThan(5);
+    for (const rule of rules) expect(rule).toContain('--comment "minicloud:demo"');
+    for (const jump of plan.jumps) expect(jump.spec).toContain('minicloud:demo');
+  });
+
+  it('nft anti-spoofing ruleset', async () => {
+    await expect(buildAntispoofRuleset('demo', 'minicloud0', sampleHosts, ['mc-demo-t1', 'vnet7'])).toMatchFileSnapshot(golden('antispoof.nft'));
+  });
+
+  it('dnsmasq config, hosts files and argv', async () => {
+    await expect(buildDnsmasqConfig(sampleConfig)).toMatchFileSnapshot(golden('dnsmasq.conf'));
+    await expect(buildDhcpHostsFile(sampleHosts)).toMatchFileSnapshot(golden('dnsmasq.dhcp-hosts'));
+    await expect(buildDnsHostsFile(sampleHosts, sampleConfig.domain)).toMatchFileSnapshot(golden('dnsmasq.dns-hosts'));
+    expect(buildDnsmasqArgv(sampleConfig.stateDir)).toEqual([
+      '--keep-in-foreground',
+      '--conf-file=/var/lib/minicloud/clouds/demo/network/dnsmasq.conf',
+    ]);
+  });
+
+  it('a hermetic cloud forwards no DNS queries upstream; an egress cloud does', () => {
+    expect(buildDnsmasqConfig(sampleConfig)).toMatch(/^no-resolv$/m);
+    expect(buildDnsmasqConfig({ ...sampleConfig, egress: true })).not.toMatch(/^no-resolv$/m);
+  });
+});
+
+describe('iptables cleanup from iptables-save output', () => {
+  it('removes exactly the tagged rules and chains of one cloud', async () => {
+    const save = [
+      '*nat',
+      ':PREROUTING ACCEPT [0:0]',
+      ':MC-demo-PRE - [0:0]',
+      ':MC-demo-POST - [0:0]',
+      ':MC-demo2-PRE - [0:0]',
+      '-A PREROUTING -i minicloud0 -m comment --comment "minicloud:demo" -j MC-demo-PRE',
+      '-A PREROUTING -i minicloud0 -m comment --comment "minicloud:demo" -j MC-demo-PRE',
+      '-A PREROUTING -i other0 -m comment --comment "minicloud:demo2" -j MC-demo2-PRE',
+      '-A PREROUTING -i docker0 -j DOCKER',
+      '-A POSTROUTING -s 10.250.0.0/24 -m comment --comment "minicloud:demo" -j MC-demo-POST',
+      '-A MC-demo-PRE -d 169.254.169.254/32 -p tcp -m tcp --dport 80 -m comment --comment "minicloud:demo" -j DNAT --to-destination 10.250.0.1:8775',
+      'COMMIT',
+      '*filter',
+      ':INPUT ACCEPT [0:0]',
+      '-A INPUT -i docker0 -j ACCEPT',
+      'COMMIT',
+      '',
+    ].join('\n');
+    await expect(buildIptablesCleanup(save, 'demo')).toMatchFileSnapshot(golden('iptables-cleanup-demo.rules'));
+    const all = buildIptablesCleanup(save, null) ?? '';
+    expect(all).toContain('-X MC-demo2-PRE');
+    expect(all).toContain('-X MC-demo-PRE');
+    expect(all).not.toContain('DOCKER');
+  });
+
+  it('returns null when nothing of the cloud is there', () => {
+    expect(buildIptablesCleanup('*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n', 'demo')).toBeNull();
+  });
+});

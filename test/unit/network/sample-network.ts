@@ -1,0 +1,19 @@
+import type { NetworkConfig, NetworkHost } from '../../../src/ports/network.js';
+
+/** The cloud the golden files in fixtures/network/ are generated from. */
+export const sampleConfig: NetworkConfig = {
+  cloudId: 'demo',
+  bridge: 'minicloud0',
+  subnet: '10.250.0.0/24',
+  gateway: '10.250.0.1',
+  metadataPort: 8775,
+  egress: false,
+  domain: 'minicloud.internal',
+  stateDir: '/var/lib/minicloud/clouds/demo/network',
+};
+
+export const sampleHosts: NetworkHost[] = [
+  { instanceId: 'i-0000000000000000b', mac: '52:54:00:00:00:0b', ip: '10.250.0.11', hostname: 'web-2', tapName: 'mc-demo-t2' },
+  { instanceId: 'i-0000000000000000a', mac: '52:54:00:00:00:0a', ip: '10.250.0.10', hostname: 'web-1', tapName: 'mc-demo-t1' },
+  { instanceId: 'i-0000000000000000c', mac: '52:54:00:00:00:0c', ip: '10.250.0.12', hostname: 'db-1', tapName: null },
+];
