@@ -1,0 +1,60 @@
+import { Text } from 'ink';
+import type { MetadataRequestRecord } from '../../domain/metadata-request.js';
+import type { FollowedConsole, InstanceView } from '../dashboard-state.js';
+import type { FrameLayout } from '../layout.js';
+import type { UiState } from '../ui-state.js';
+import { ConsoleLines } from './console-lines.js';
+import { HelpOverlay } from './help-overlay.js';
+import { InstanceDetail } from './instance-detail.js';
+import { InstancesPane } from './instances-pane.js';
+import { RequestsPane } from './requests-pane.js';
+
+export interface DashboardBodyProps {
+  ui: UiState;
+  layout: FrameLayout;
+  /** Listed instances, in display order. */
+  instances: readonly InstanceView[];
+  selected: InstanceView | undefined;
+  /** Filtered requests, oldest first. */
+  requests: readonly MetadataRequestRecord[];
+  followed: FollowedConsole | null;
+  originOf: (request: MetadataRequestRecord) => string;
+  now: number;
+}
+
+function consoleOf(view: InstanceView, followed: FollowedConsole | null): readonly string[] {
+  return followed?.instanceId === view.summary.id ? followed.lines : view.console;
+}
+
+/** The part between header and footer, chosen by the view. */
+export function DashboardBody(props: DashboardBodyProps) {
+  const { ui, layout, selected, now } = props;
+  if (ui.isHelpOpen) return <HelpOverlay height={layout.bodyHeight} />;
+  if (ui.view === 'metadata') {
+    return <RequestsPane title="Metadata log" requests={props.requests} originOf={props.originOf} rows={layout.bodyHeight - 2} width={layout.width} scroll={ui.scroll} />;
+  }
+  if (ui.view === 'dashboard') {
+    return (
+      <>
+        <InstancesPane instances={props.instances} selectedId={selected?.summary.id} rows={layout.instanceRows} width={layout.width} now={now} />
+        <RequestsPane title="Metadata requests" requests={props.requests} originOf={props.originOf} rows={layout.requestRows} width={layout.width} />
+      </>
+    );
+  }
+  if (selected === undefined) return <Text dimColor>The instance is gone (esc: back).</Text>;
+  if (ui.view === 'console') {
+    const title = `Console of ${selected.summary.name} (${selected.summary.id})`;
+    return <ConsoleLines title={title} lines={consoleOf(selected, props.followed)} rows={layout.bodyHeight - 1} width={layout.width} scroll={ui.scroll} />;
+  }
+  return (
+    <InstanceDetail
+      view={selected}
+      consoleLines={consoleOf(selected, props.followed)}
+      originOf={props.originOf}
+      width={layout.width}
+      consoleRows={layout.detailConsoleRows}
+      requestRows={layout.detailRequestRows}
+      now={now}
+    />
+  );
+}

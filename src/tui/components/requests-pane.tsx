@@ -1,0 +1,68 @@
+import { Box, Text } from 'ink';
+import type { MetadataRequestRecord } from '../../domain/metadata-request.js';
+import { fit, formatClock, formatDuration } from '../format.js';
+import { fitColumns, type ColumnSpec } from '../layout.js';
+import { statusColor } from './status-colors.js';
+
+type Key = 'time' | 'origin' | 'method' | 'path' | 'status' | 'latency' | 'agent';
+
+const COLUMNS: readonly ColumnSpec<Key>[] = [
+  { key: 'time', title: 'TIME', width: 8, priority: 1 },
+  { key: 'origin', title: 'INSTANCE', width: 8, priority: 2, flex: true },
+  { key: 'method', title: 'METH', width: 4, priority: 3 },
+  { key: 'path', title: 'PATH', width: 18, priority: 1, flex: true },
+  { key: 'status', title: 'STA', width: 3, priority: 1, alignRight: true },
+  { key: 'latency', title: 'LATENCY', width: 7, priority: 3, alignRight: true },
+  { key: 'agent', title: 'USER AGENT', width: 12, priority: 4, flex: true },
+];
+
+export interface RequestsPaneProps {
+  title: string;
+  /** Oldest first; the newest are shown at the bottom. */
+  requests: readonly MetadataRequestRecord[];
+  /** Display name of the instance a request came from. */
+  originOf: (request: MetadataRequestRecord) => string;
+  /** Rows for requests (the title and column header come on top). */
+  rows: number;
+  width: number;
+  /** Rows scrolled up from the newest; 0 follows the stream. */
+  scroll?: number;
+}
+
+function cellText(key: Key, r: MetadataRequestRecord, originOf: RequestsPaneProps['originOf']): string {
+  switch (key) {
+    case 'time': return formatClock(r.time);
+    case 'origin': return originOf(r);
+    case 'method': return r.method;
+    case 'path': return r.path;
+    case 'status': return String(r.status);
+    case 'latency': return formatDuration(r.latencyMs);
+    case 'agent': return r.userAgent ?? '-';
+  }
+}
+
+/** The live request stream: fixed height, 404s yellow, 401/403 magenta, 5xx red. */
+export function RequestsPane(props: RequestsPaneProps) {
+  const columns = fitColumns(COLUMNS, props.width);
+  const scroll = Math.min(props.scroll ?? 0, Math.max(0, props.requests.length - props.rows));
+  const end = props.requests.length - scroll;
+  const shown = props.requests.slice(Math.max(0, end - props.rows), end);
+  const header = columns.map((c) => fit(c.title, c.width, c.alignRight)).join(' ');
+  const position = scroll > 0 ? `  (scrolled ${scroll} up, end to follow)` : '';
+  return (
+    <Box flexDirection="column" height={props.rows + 2} overflow="hidden">
+      <Text bold wrap="truncate">{fit(`${props.title} (${props.requests.length})${position}`, props.width)}</Text>
+      <Text dimColor wrap="truncate">{header}</Text>
+      {shown.length === 0 ? <Text dimColor>  no metadata requests yet</Text> : null}
+      {shown.map((r, index) => (
+        <Text key={`${r.time}-${index}`} wrap="truncate">
+          {columns.map((c, i) => (
+            <Text key={c.key} color={c.key === 'status' || (c.key === 'path' && r.status >= 400) ? statusColor(r.status) : undefined}>
+              {(i === 0 ? '' : ' ') + fit(cellText(c.key, r, props.originOf), c.width, c.alignRight)}
+            </Text>
+          ))}
+        </Text>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,89 @@
+import { applyInputs, initialDashboardState, type DashboardInput, type DashboardState } from './dashboard-state.js';
+import type { SubscribeEvents } from './event-source.js';
+
+export interface DashboardStoreOptions {
+  subscribe: SubscribeEvents;
+  /** Minimum time between two frames; events arriving meanwhile are applied together. */
+  frameMs?: number;
+  /** Pending inputs above which they are folded into the state at once (still without a frame). */
+  maxPending?: number;
+}
+
+/**
+ * Sits between the event stream and React. The event listener only pushes onto an array, so the
+ * publisher (the metadata server's request hook) never waits for the reducer or for rendering.
+ * At most one frame per `frameMs` (default 100 ms, about 10 frames a second) applies the batch and
+ * notifies React, through `subscribe`/`getSnapshot` for `useSyncExternalStore`.
+ */
+export class DashboardStore {
+  private state: DashboardState = initialDashboardState();
+  private pending: DashboardInput[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private isPaused = false;
+  private unsubscribeEvents: (() => void) | null = null;
+  private readonly listeners = new Set<() => void>();
+  private readonly frameMs: number;
+  private readonly maxPending: number;
+  private readonly subscribeEvents: SubscribeEvents;
+
+  constructor(opts: DashboardStoreOptions) {
+    this.subscribeEvents = opts.subscribe;
+    this.frameMs = opts.frameMs ?? 100;
+    this.maxPending = opts.maxPending ?? 2000;
+  }
+
+  /** Subscribes to the event stream (replayed history lands in the first frame). Idempotent. */
+  start(): void {
+    if (this.unsubscribeEvents !== null) return;
+    this.unsubscribeEvents = this.subscribeEvents((event) => this.push(event));
+    this.flush();
+  }
+
+  /** Unsubscribes and cancels the pending frame. */
+  stop(): void {
+    this.unsubscribeEvents?.();
+    this.unsubscribeEvents = null;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Queues an input for the next frame (events, and console lines from the caller's source). */
+  push(input: DashboardInput): void {
+    this.pending.push(input);
+    if (this.pending.length >= this.maxPending) this.fold();
+    if (this.timer === null) {
+      this.timer = setTimeout(() => this.flush(), this.frameMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Applies everything pending now and, unless paused, notifies React. */
+  flush(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.fold();
+    if (!this.isPaused) for (const listener of this.listeners) listener();
+  }
+
+  /** While paused (an ssh subshell owns the terminal) events are still applied but nothing renders. */
+  setPaused(isPaused: boolean): void {
+    this.isPaused = isPaused;
+    if (!isPaused) this.flush();
+  }
+
+  getSnapshot = (): DashboardState => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  private fold(): void {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.state = applyInputs(this.state, batch);
+  }
+}
