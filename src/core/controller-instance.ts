@@ -9,6 +9,8 @@ export interface ImageRef {
   format: 'qcow2' | 'raw';
   /** Direct kernel boot (tiny images); null boots the disk's own boot loader. */
   kernel: { kernelPath: string; initrdPath: string | null; cmdline: string } | null;
+  /** The login user the image's sshd accepts the cloud key for (cirros: `cirros`, Debian: `debian`). */
+  sshUser: string;
 }
 
 /** What the controller wants for an instance. `deleted` stays until the guest is gone. */

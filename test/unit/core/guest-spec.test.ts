@@ -40,7 +40,7 @@ describe('guest spec', () => {
       instance: {
         id: record.id,
         desired: 'running',
-        image: { name: 'minicirros', path: '/images/minicirros.qcow2', format: 'qcow2', kernel: { kernelPath: '/k', initrdPath: '/i', cmdline: 'console=ttyS0' } },
+        image: { name: 'minicirros', path: '/images/minicirros.qcow2', format: 'qcow2', kernel: { kernelPath: '/k', initrdPath: '/i', cmdline: 'console=ttyS0' }, sshUser: 'cirros' },
         cpus: 2,
         memoryMiB: 256,
         diskBytes: 2 ** 30,

@@ -10,7 +10,7 @@ function inst(id: string, over: Partial<ControllerInstance> = {}, startedAt: num
   return {
     id,
     desired: 'running',
-    image: { name: 'minicirros', path: '/img', format: 'qcow2', kernel: null },
+    image: { name: 'minicirros', path: '/img', format: 'qcow2', kernel: null, sshUser: 'root' },
     cpus: 1,
     memoryMiB: 256,
     diskBytes: null,

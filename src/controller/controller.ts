@@ -1,0 +1,289 @@
+import { open } from 'node:fs/promises';
+import type { ImageRef } from '../core/controller-instance.js';
+import { instanceDir, tapName, type CloudPaths } from '../core/guest-spec.js';
+import type { RandomBytes } from '../core/instance-id.js';
+import type { InstanceInfo } from '../core/instance-view.js';
+import { buildLaunch, type LaunchRequest } from '../core/launch.js';
+import { orphanGuests, plan, type Action } from '../core/plan.js';
+import type { Diagnosis } from '../core/readiness-hints.js';
+import { initialStageState } from '../core/stage-tracker.js';
+import type { InstanceSummary } from '../domain/events.js';
+import type { PublicKey } from '../domain/instance.js';
+import type { MetadataRequestRecord } from '../domain/metadata-request.js';
+import { isMinicloudError } from '../errors/catalogue.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { Clock } from '../ports/clock.js';
+import type { ControllerStore } from '../ports/controller-store.js';
+import type { Accelerator, Hypervisor } from '../ports/hypervisor.js';
+import type { NetworkConfig, NetworkHost, NetworkObservation, NetworkPlane } from '../ports/network.js';
+import type { InstanceStore, RequestLogQuery, RequestLogStore } from '../ports/store.js';
+import { AsyncMutex } from './async-mutex.js';
+import { executeAction, type ExecuteContext } from './execute-action.js';
+import { InstanceBook } from './instance-book.js';
+import { ReadinessWatcher } from './readiness-watcher.js';
+import type { SshProbe } from './ssh-probe.js';
+
+export interface ControllerDeps {
+  cloudId: string;
+  hypervisor: Hypervisor;
+  network: NetworkPlane;
+  networkConfig: NetworkConfig;
+  instances: InstanceStore;
+  controllerStore: ControllerStore;
+  requestLog: RequestLogStore;
+  bus: EventBus;
+  clock: Clock;
+  random: RandomBytes;
+  paths: CloudPaths;
+  /** Chosen at `up` by the hypervisor's probe; every guest of this controller uses it. */
+  accelerator: Accelerator;
+  sshProbe: SshProbe;
+  /** Image name or path → files; throws MC_ERR_IMAGE_NOT_FOUND / MC_ERR_IMAGE_INVALID. */
+  resolveImage: (image: string) => ImageRef;
+  /** The cloud's generated ssh key, given to every instance. */
+  cloudKey: PublicKey | null;
+  reconcileIntervalMs?: number;
+  watchIntervalMs?: number;
+}
+
+/**
+ * The cloud's controller. Desired state lives in the stores; a level-based reconcile pass (on a timer
+ * and on demand) compares it with what the hypervisor and network report and runs the planned
+ * actions one at a time under one mutex, so libvirt/QEMU and the network never see two mutations at
+ * once. A readiness watcher turns console bytes, leases, metadata requests and ssh probes into stages.
+ * A restart re-adopts running guests: nothing is kept only in memory that a reconcile cannot rebuild.
+ */
+export class Controller {
+  private readonly deps: ControllerDeps;
+  private readonly mutex = new AsyncMutex();
+  readonly book: InstanceBook;
+  private readonly watcher: ReadinessWatcher;
+  private appliedHosts: NetworkHost[] | null = null;
+  private timers: NodeJS.Timeout[] = [];
+  private unsubscribe: (() => void) | null = null;
+  private kickPending = false;
+  private watching = false;
+  private stopped = false;
+
+  constructor(deps: ControllerDeps) {
+    this.deps = deps;
+    this.book = new InstanceBook({ records: deps.instances, rows: deps.controllerStore, bus: deps.bus, clock: deps.clock });
+    this.watcher = new ReadinessWatcher({ book: this.book, bus: deps.bus, clock: deps.clock, network: deps.network, requestLog: deps.requestLog, sshProbe: deps.sshProbe, paths: deps.paths });
+  }
+
+  /** Subscribes to metadata requests, runs a first reconcile, then starts the timers. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.dropHalfWrittenRecords();
+    this.unsubscribe = this.deps.bus.subscribe((event) => {
+      if (event.type === 'metadata.request' && event.request.instanceId) {
+        this.watcher.onMetadataRequest(event.request.instanceId, event.request.time, event.request.path, event.request.status);
+      }
+    });
+    await this.reconcile();
+    this.timers.push(setInterval(() => this.kick(), this.deps.reconcileIntervalMs ?? 2000));
+    this.timers.push(setInterval(() => void this.watchOnce(), this.deps.watchIntervalMs ?? 500));
+  }
+
+  /** Stops the timers; guests keep running (a new controller re-adopts them). */
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  /** Asks for a reconcile pass soon; coalesces bursts. */
+  kick(): void {
+    if (this.kickPending || this.stopped) return;
+    this.kickPending = true;
+    setImmediate(() => {
+      this.kickPending = false;
+      this.reconcile({ unlessStopped: true }).catch((err: unknown) => this.notice('error', `reconcile failed: ${String(err)}`));
+    });
+  }
+
+  /** One level-based pass; returns the actions it ran. */
+  reconcile(opts: { removeOrphans?: boolean; unlessStopped?: boolean } = {}): Promise<Action[]> {
+    return this.mutex.run(async () => {
+      if (opts.unlessStopped && this.stopped) return [];
+      const guests = await this.deps.hypervisor.list();
+      this.book.setGuestStates(new Map(guests.map((g) => [g.instanceId, g.state])));
+      const network = await this.observeNetwork();
+      const all = this.book.all();
+      const actions = plan({
+        instances: all.map((a) => a.inst),
+        records: new Map(all.map((a) => [a.rec.id, a.rec])),
+        guests,
+        network,
+        appliedHosts: this.appliedHosts,
+        tapNameOf: (id) => tapName(this.deps.cloudId, id),
+        removeOrphans: opts.removeOrphans ?? false,
+      });
+      for (const action of actions) {
+        try {
+          await executeAction(this.executeContext(), action);
+        } catch (err) {
+          this.notice('error', `${action.kind}${'instanceId' in action ? ` ${action.instanceId}` : ''} failed: ${err instanceof Error ? err.message : String(err)}`, err);
+        }
+      }
+      return actions;
+    });
+  }
+
+  /** One readiness pass (also run by the timer). */
+  async watchOnce(): Promise<void> {
+    if (this.watching) return;
+    this.watching = true;
+    try {
+      await this.watcher.tick();
+    } catch (err) {
+      this.notice('warn', `readiness watch failed: ${String(err)}`, err);
+    } finally {
+      this.watching = false;
+    }
+  }
+
+  launch(req: LaunchRequest): InstanceSummary[] {
+    const image = this.deps.resolveImage(req.image);
+    const launched = buildLaunch(req, {
+      image,
+      existing: this.deps.instances.listInstances(),
+      subnet: this.deps.networkConfig.subnet,
+      gateway: this.deps.networkConfig.gateway,
+      cloudKey: this.deps.cloudKey,
+      now: this.deps.clock.now(),
+      random: this.deps.random,
+      availabilityZone: 'minicloud-1a',
+      region: 'minicloud-1',
+    });
+    for (const { record, instance } of launched) this.book.add(record, instance);
+    this.kick();
+    return launched.map(({ record, instance }) => this.book.summary(instance, record));
+  }
+
+  list(): InstanceSummary[] {
+    return this.book.all().map(({ inst, rec }) => this.book.summary(inst, rec));
+  }
+
+  info(ref: string): InstanceInfo {
+    const { inst, rec } = this.book.resolve(ref);
+    return this.book.info(inst, rec);
+  }
+
+  /** Marks instances for deletion; the reconcile removes the guest, then the records. */
+  remove(refs: string[] | 'all'): string[] {
+    const ids = refs === 'all' ? this.book.all().map((a) => a.inst.id) : refs.map((r) => this.book.resolve(r).inst.id);
+    for (const id of ids) this.book.update(id, (i) => ({ ...i, desired: 'deleted' }));
+    this.kick();
+    return ids;
+  }
+
+  /** Changes metadata while the guest runs; the next metadata request sees it. */
+  setMetadata(ref: string, change: { meta?: Record<string, string>; userData?: Uint8Array | null }): InstanceInfo {
+    const { rec } = this.book.resolve(ref);
+    const next = { ...rec, meta: { ...rec.meta, ...(change.meta ?? {}) }, ...(change.userData !== undefined ? { userData: change.userData } : {}) };
+    this.book.updateRecord(next);
+    return this.info(rec.id);
+  }
+
+  diagnosis(ref: string): Diagnosis | null {
+    return this.watcher.diagnosis(this.book.resolve(ref).inst.id);
+  }
+
+  metadataLog(q: RequestLogQuery & { ref?: string }): MetadataRequestRecord[] {
+    const instanceId = q.ref ? this.book.resolve(q.ref).inst.id : q.instanceId;
+    return this.deps.requestLog.query({ ...q, ...(instanceId ? { instanceId } : {}) });
+  }
+
+  /** The console log bytes from `offset` (for `console-log -f`), up to 1 MiB per call. */
+  async consoleLog(ref: string, offset = 0): Promise<{ path: string; data: Buffer; nextOffset: number }> {
+    const { inst } = this.book.resolve(ref);
+    const path = `${instanceDir(this.deps.paths, inst.id)}/console.log`;
+    let handle;
+    try {
+      handle = await open(path, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { path, data: Buffer.alloc(0), nextOffset: 0 };
+      throw err;
+    }
+    try {
+      const { size } = await handle.stat();
+      const start = Math.min(offset, size);
+      const length = Math.min(size - start, 1 << 20);
+      const data = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(data, 0, length, start);
+      return { path, data: data.subarray(0, bytesRead), nextOffset: start + bytesRead };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Removes orphan guests and failed instances; returns what it removed. */
+  async prune(): Promise<{ orphans: string[]; failed: string[] }> {
+    const orphans = orphanGuests(this.book.all().map((a) => a.inst), await this.deps.hypervisor.list()).map((g) => g.name);
+    const failed = this.book.all().filter((a) => a.inst.failure !== null).map((a) => a.inst.id);
+    for (const id of failed) this.book.update(id, (i) => ({ ...i, desired: 'deleted' }));
+    await this.reconcile({ removeOrphans: true });
+    return { orphans, failed };
+  }
+
+  /**
+   * `minicloud down`: powers off and undefines every guest (their overlays go with them), tears the
+   * network down, forgets `--rm` instances and resets the others to `defined`, so the next `up`
+   * boots them afresh from the store.
+   */
+  async shutdown(): Promise<void> {
+    this.stop();
+    await this.mutex.run(async () => {
+      for (const guest of await this.deps.hypervisor.list()) {
+        await this.deps.hypervisor.destroy(guest.instanceId);
+        await this.deps.hypervisor.undefine(guest.instanceId);
+      }
+      this.book.setGuestStates(new Map());
+      for (const { inst } of this.book.all()) {
+        if (inst.removeOnExit || inst.desired === 'deleted') this.book.forget(inst.id);
+        else this.book.update(inst.id, (i) => ({ ...i, accelerator: null, failure: null, stages: initialStageState(this.deps.clock.now()) }));
+      }
+      await this.deps.network.teardown();
+      this.appliedHosts = null;
+    });
+  }
+
+  private executeContext(): ExecuteContext {
+    return {
+      cloudId: this.deps.cloudId,
+      hypervisor: this.deps.hypervisor,
+      network: this.deps.network,
+      networkConfig: this.deps.networkConfig,
+      book: this.book,
+      bus: this.deps.bus,
+      clock: this.deps.clock,
+      paths: this.deps.paths,
+      accelerator: this.deps.accelerator,
+      setAppliedHosts: (hosts) => {
+        this.appliedHosts = hosts;
+      },
+    };
+  }
+
+  private async observeNetwork(): Promise<NetworkObservation | null> {
+    try {
+      return await this.deps.network.observe();
+    } catch (err) {
+      this.notice('warn', `cannot observe the network: ${String(err)}`, err);
+      return null;
+    }
+  }
+
+  /** Metadata records without a controller row were left by a crash inside `launch`; drop them. */
+  private dropHalfWrittenRecords(): void {
+    const rows = new Set(this.deps.controllerStore.list().map((r) => r.id));
+    for (const rec of this.deps.instances.listInstances()) if (!rows.has(rec.id)) this.deps.instances.deleteInstance(rec.id);
+  }
+
+  private notice(level: 'info' | 'warn' | 'error', message: string, err?: unknown): void {
+    this.deps.bus.publish({ type: 'notice', at: this.deps.clock.now(), level, message, ...(isMinicloudError(err) ? { code: err.code } : {}) });
+  }
+}
