@@ -48,7 +48,8 @@ export interface ColumnSpec<K extends string> {
   width: number;
   /** Lower numbers survive on narrow terminals. */
   priority: number;
-  flex?: boolean;
+  /** Share of the spare width this column takes (weight); absent means fixed width. */
+  flex?: number;
   alignRight?: boolean;
 }
 
@@ -61,7 +62,7 @@ export interface Column<K extends string> {
 
 /**
  * Keeps the columns that fit in `width` (one space between columns), by priority, in their
- * declared order, and shares the spare width among the flexible ones.
+ * declared order, and shares the spare width among the flexible ones by weight.
  */
 export function fitColumns<K extends string>(specs: readonly ColumnSpec<K>[], width: number): Column<K>[] {
   const byPriority = [...specs].sort((a, b) => a.priority - b.priority);
@@ -74,11 +75,11 @@ export function fitColumns<K extends string>(specs: readonly ColumnSpec<K>[], wi
     used += cost;
   }
   const chosen = specs.filter((s) => kept.has(s));
-  const flexible = chosen.filter((s) => s.flex === true);
+  const totalWeight = chosen.reduce((sum, s) => sum + (s.flex ?? 0), 0);
   const spare = width - used;
-  return chosen.map((s) => {
-    const index = flexible.indexOf(s);
-    const extra = index < 0 ? 0 : Math.floor(spare / flexible.length) + (index < spare % flexible.length ? 1 : 0);
-    return { key: s.key, title: s.title, width: s.width + extra, alignRight: s.alignRight === true };
-  });
+  const extras = chosen.map((s) => (totalWeight === 0 ? 0 : Math.floor((spare * (s.flex ?? 0)) / totalWeight)));
+  // What rounding left over goes to the heaviest flexible column.
+  const heaviest = chosen.reduce((best, s, i) => ((s.flex ?? 0) > (chosen[best]?.flex ?? 0) ? i : best), 0);
+  if (totalWeight > 0) extras[heaviest] = (extras[heaviest] ?? 0) + spare - extras.reduce((a, b) => a + b, 0);
+  return chosen.map((s, i) => ({ key: s.key, title: s.title, width: s.width + (extras[i] ?? 0), alignRight: s.alignRight === true }));
 }

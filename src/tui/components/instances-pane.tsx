@@ -8,12 +8,12 @@ type Key = 'stage' | 'name' | 'id' | 'ip' | 'image' | 'ds' | 'accel' | 'age' | '
 
 const COLUMNS: readonly ColumnSpec<Key>[] = [
   { key: 'stage', title: 'STAGE', width: 10, priority: 1 },
-  { key: 'name', title: 'NAME', width: 8, priority: 1, flex: true },
+  { key: 'name', title: 'NAME', width: 8, priority: 1, flex: 1 },
   { key: 'id', title: 'ID', width: 19, priority: 6 },
   { key: 'ip', title: 'IP', width: 14, priority: 2 },
-  { key: 'image', title: 'IMAGE', width: 8, priority: 3, flex: true },
-  { key: 'ds', title: 'DATASRC', width: 11, priority: 4 },
-  { key: 'accel', title: 'ACCEL', width: 5, priority: 5 },
+  { key: 'image', title: 'IMAGE', width: 8, priority: 3, flex: 1 },
+  { key: 'ds', title: 'DATASRC', width: 9, priority: 4 },
+  { key: 'accel', title: 'ACC', width: 3, priority: 5 },
   { key: 'age', title: 'AGE', width: 4, priority: 3, alignRight: true },
   { key: 'md', title: 'LASTMD', width: 6, priority: 3, alignRight: true },
   { key: 'errs', title: 'ERR', width: 3, priority: 2, alignRight: true },
@@ -44,7 +44,7 @@ function cellText(key: Key, view: InstanceView, now: number): string {
     case 'id': return s.id;
     case 'ip': return s.ip;
     case 'image': return s.image;
-    case 'ds': return s.datasource;
+    case 'ds': return s.datasource === 'configdrive' ? 'cfgdrive' : s.datasource;
     case 'accel': return s.accelerator ?? '-';
     case 'age': return formatAge(now, s.createdAt);
     case 'md': return formatAge(now, s.lastMetadataAt);

@@ -8,12 +8,12 @@ type Key = 'time' | 'origin' | 'method' | 'path' | 'status' | 'latency' | 'agent
 
 const COLUMNS: readonly ColumnSpec<Key>[] = [
   { key: 'time', title: 'TIME', width: 8, priority: 1 },
-  { key: 'origin', title: 'INSTANCE', width: 8, priority: 2, flex: true },
+  { key: 'origin', title: 'INSTANCE', width: 10, priority: 2 },
   { key: 'method', title: 'METH', width: 4, priority: 3 },
-  { key: 'path', title: 'PATH', width: 18, priority: 1, flex: true },
+  { key: 'path', title: 'PATH', width: 20, priority: 1, flex: 4 },
   { key: 'status', title: 'STA', width: 3, priority: 1, alignRight: true },
-  { key: 'latency', title: 'LATENCY', width: 7, priority: 3, alignRight: true },
-  { key: 'agent', title: 'USER AGENT', width: 12, priority: 4, flex: true },
+  { key: 'latency', title: 'TOOK', width: 5, priority: 3, alignRight: true },
+  { key: 'agent', title: 'USER AGENT', width: 12, priority: 4, flex: 1 },
 ];
 
 export interface RequestsPaneProps {

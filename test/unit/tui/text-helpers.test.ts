@@ -37,10 +37,12 @@ describe('layout', () => {
     const specs = [
       { key: 'a', title: 'A', width: 10, priority: 1 },
       { key: 'b', title: 'B', width: 10, priority: 3 },
-      { key: 'c', title: 'C', width: 5, priority: 2, flex: true },
+      { key: 'c', title: 'C', width: 5, priority: 2, flex: 1 },
     ] as const;
     expect(fitColumns(specs, 16).map((c) => [c.key, c.width])).toEqual([['a', 10], ['c', 5]]);
     expect(fitColumns(specs, 40).map((c) => [c.key, c.width])).toEqual([['a', 10], ['b', 10], ['c', 18]]);
+    const weighted = [...specs, { key: 'd', title: 'D', width: 5, priority: 2, flex: 3 }];
+    expect(fitColumns(weighted, 43).map((c) => c.width)).toEqual([10, 10, 7, 13]);
   });
 });
 
