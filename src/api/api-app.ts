@@ -1,0 +1,110 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Static } from '@sinclair/typebox';
+import type { Controller } from '../controller/controller.js';
+import type { LaunchRequest } from '../core/launch.js';
+import { isMinicloudError } from '../errors/catalogue.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { MinicloudEvent } from '../domain/events.js';
+import {
+  ConsoleQuerySchema,
+  EventsQuerySchema,
+  LaunchBodySchema,
+  MetadataLogQuerySchema,
+  MetadataPatchSchema,
+  RefParamsSchema,
+  type ApiErrorBody,
+  type CloudStatus,
+  type LaunchBody,
+} from './api-schemas.js';
+
+export type ApiController = Pick<Controller, 'launch' | 'list' | 'info' | 'remove' | 'setMetadata' | 'diagnosis' | 'metadataLog' | 'consoleLog' | 'prune'>;
+
+export interface ApiDeps {
+  controller: ApiController;
+  bus: EventBus;
+  status: () => CloudStatus;
+  /** `minicloud down`: called after the answer is sent; the owner shuts the cloud down. */
+  onShutdown: () => void;
+}
+
+type Ref = Static<typeof RefParamsSchema>;
+
+const b64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'));
+
+export function launchRequestFrom(body: LaunchBody): LaunchRequest {
+  return { ...body, userData: body.userData.map(b64) };
+}
+
+/**
+ * The controller's JSON API, served on the unix socket $MINICLOUD_HOME/controller.sock (file
+ * permissions are the access control: only who can open the socket can drive the cloud).
+ * Never listens itself; `up` does. Coded errors answer with their HTTP status and an ApiErrorBody.
+ */
+export function buildApiApp(deps: ApiDeps): FastifyInstance {
+  // Unknown body fields are an error, not silently dropped: a typo in a client must not go unnoticed.
+  const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } } });
+  const { controller } = deps;
+
+  app.setErrorHandler((err, _req, reply) => {
+    if (isMinicloudError(err)) {
+      const body: ApiErrorBody = { code: err.code, message: err.message, hint: err.hint ?? null, exit: err.exitCode };
+      return reply.status(err.httpStatus).send(body);
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    const validation = (err as { validation?: unknown }).validation !== undefined;
+    const body: ApiErrorBody = validation
+      ? { code: 'MC_ERR_USAGE', message: `bad request: ${message}`, hint: null, exit: 1 }
+      : { code: 'MC_ERR_API_REQUEST', message: `internal error: ${message}`, hint: null, exit: 70 };
+    return reply.status(validation ? 400 : 500).send(body);
+  });
+
+  app.get('/v1/status', async () => deps.status());
+  app.get('/v1/instances', async () => controller.list());
+  app.post<{ Body: LaunchBody }>('/v1/instances', { schema: { body: LaunchBodySchema } }, async (req, reply) => {
+    const created = controller.launch(launchRequestFrom(req.body));
+    return reply.status(201).send(created);
+  });
+  app.get<{ Params: Ref }>('/v1/instances/:ref', { schema: { params: RefParamsSchema } }, async (req) => controller.info(req.params.ref));
+  app.delete<{ Params: Ref }>('/v1/instances/:ref', { schema: { params: RefParamsSchema } }, async (req) => ({ deleted: controller.remove([req.params.ref]) }));
+  app.delete('/v1/instances', async () => ({ deleted: controller.remove('all') }));
+  app.patch<{ Params: Ref; Body: Static<typeof MetadataPatchSchema> }>('/v1/instances/:ref/metadata', { schema: { params: RefParamsSchema, body: MetadataPatchSchema } }, async (req) =>
+    controller.setMetadata(req.params.ref, {
+      ...(req.body.meta ? { meta: req.body.meta } : {}),
+      ...(req.body.userData !== undefined ? { userData: req.body.userData === null ? null : b64(req.body.userData) } : {}),
+    }),
+  );
+  app.get<{ Params: Ref }>('/v1/instances/:ref/diagnosis', { schema: { params: RefParamsSchema } }, async (req) => ({ diagnosis: controller.diagnosis(req.params.ref) }));
+  app.get<{ Params: Ref; Querystring: Static<typeof ConsoleQuerySchema> }>('/v1/instances/:ref/console', { schema: { params: RefParamsSchema, querystring: ConsoleQuerySchema } }, async (req, reply) => {
+    const { data, nextOffset, path } = await controller.consoleLog(req.params.ref, req.query.offset ?? 0);
+    return reply.header('content-type', 'application/octet-stream').header('x-next-offset', String(nextOffset)).header('x-console-path', path).send(data);
+  });
+  app.get<{ Querystring: Static<typeof MetadataLogQuerySchema> }>('/v1/metadata-log', { schema: { querystring: MetadataLogQuerySchema } }, async (req) =>
+    controller.metadataLog({
+      ...(req.query.instance ? { ref: req.query.instance } : {}),
+      ...(req.query.since !== undefined ? { sinceTime: req.query.since } : {}),
+      ...(req.query.limit !== undefined ? { limit: req.query.limit } : {}),
+    }),
+  );
+  app.post('/v1/prune', async () => controller.prune());
+  app.post('/v1/down', async (_req, reply) => {
+    reply.raw.once('finish', () => deps.onShutdown());
+    return reply.send({ stopping: true });
+  });
+
+  // NDJSON event stream: one MinicloudEvent per line; with follow, stays open until the client goes.
+  app.get<{ Querystring: Static<typeof EventsQuerySchema> }>('/v1/events', { schema: { querystring: EventsQuerySchema } }, (req, reply) => {
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
+    const write = (e: MinicloudEvent) => res.write(`${JSON.stringify(e)}\n`);
+    if (!req.query.follow) {
+      for (const e of deps.bus.recent()) write(e);
+      res.end();
+      return;
+    }
+    const unsubscribe = deps.bus.subscribe(write, { replay: req.query.replay ?? false });
+    res.once('close', unsubscribe);
+  });
+
+  return app;
+}

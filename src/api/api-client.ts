@@ -1,0 +1,135 @@
+import { request, type IncomingMessage } from 'node:http';
+import type { InstanceInfo } from '../core/instance-view.js';
+import type { Diagnosis } from '../core/readiness-hints.js';
+import type { InstanceSummary, MinicloudEvent } from '../domain/events.js';
+import type { MetadataRequestRecord } from '../domain/metadata-request.js';
+import { errors, MinicloudError } from '../errors/catalogue.js';
+import type { ExitCode } from '../errors/exit-codes.js';
+import type { ApiErrorBody, CloudStatus, LaunchBody, MetadataPatch } from './api-schemas.js';
+
+interface RawResponse {
+  status: number;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
+
+/**
+ * Typed client of the controller API over its unix socket. A refused or missing socket becomes
+ * MC_ERR_CONTROLLER_NOT_RUNNING; an error answer becomes the controller's own MinicloudError (same
+ * code, exit code and hint), so the CLI exits exactly as if the error had happened in-process.
+ */
+export class ApiClient {
+  readonly socketPath: string;
+
+  constructor(socketPath: string) {
+    this.socketPath = socketPath;
+  }
+
+  status(): Promise<CloudStatus> {
+    return this.json('GET', '/v1/status');
+  }
+  list(): Promise<InstanceSummary[]> {
+    return this.json('GET', '/v1/instances');
+  }
+  launch(body: LaunchBody): Promise<InstanceSummary[]> {
+    return this.json('POST', '/v1/instances', body);
+  }
+  info(ref: string): Promise<InstanceInfo> {
+    return this.json('GET', `/v1/instances/${encodeURIComponent(ref)}`);
+  }
+  remove(ref: string | 'all'): Promise<{ deleted: string[] }> {
+    return this.json('DELETE', ref === 'all' ? '/v1/instances' : `/v1/instances/${encodeURIComponent(ref)}`);
+  }
+  setMetadata(ref: string, patch: MetadataPatch): Promise<InstanceInfo> {
+    return this.json('PATCH', `/v1/instances/${encodeURIComponent(ref)}/metadata`, patch);
+  }
+  async diagnosis(ref: string): Promise<Diagnosis | null> {
+    return (await this.json<{ diagnosis: Diagnosis | null }>('GET', `/v1/instances/${encodeURIComponent(ref)}/diagnosis`)).diagnosis;
+  }
+  async console(ref: string, offset: number): Promise<{ data: Buffer; nextOffset: number }> {
+    const res = await this.send('GET', `/v1/instances/${encodeURIComponent(ref)}/console?offset=${offset}`);
+    this.throwIfError(res);
+    return { data: res.body, nextOffset: Number(res.headers['x-next-offset'] ?? offset) };
+  }
+  metadataLog(q: { instance?: string; since?: number; limit?: number }): Promise<MetadataRequestRecord[]> {
+    const params = new URLSearchParams();
+    if (q.instance) params.set('instance', q.instance);
+    if (q.since !== undefined) params.set('since', String(q.since));
+    if (q.limit !== undefined) params.set('limit', String(q.limit));
+    return this.json('GET', `/v1/metadata-log?${params.toString()}`);
+  }
+  prune(): Promise<{ orphans: string[]; failed: string[] }> {
+    return this.json('POST', '/v1/prune');
+  }
+  down(): Promise<{ stopping: boolean }> {
+    return this.json('POST', '/v1/down');
+  }
+
+  /**
+   * Streams events (NDJSON) to `onEvent` until `signal` aborts or the controller closes the stream.
+   * Resolves when the stream ends.
+   */
+  events(opts: { follow: boolean; replay: boolean; signal?: AbortSignal }, onEvent: (e: MinicloudEvent) => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const req = request({ socketPath: this.socketPath, path: `/v1/events?follow=${opts.follow}&replay=${opts.replay}`, method: 'GET', ...(opts.signal ? { signal: opts.signal } : {}) }, (res) => {
+        let buffered = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buffered += chunk;
+          let nl;
+          while ((nl = buffered.indexOf('\n')) >= 0) {
+            const line = buffered.slice(0, nl);
+            buffered = buffered.slice(nl + 1);
+            if (line.trim()) onEvent(JSON.parse(line) as MinicloudEvent);
+          }
+        });
+        res.on('end', () => resolve());
+        res.on('error', (err) => (opts.signal?.aborted ? resolve() : reject(err)));
+      });
+      req.on('error', (err) => (opts.signal?.aborted ? resolve() : reject(this.connectError(err))));
+      req.end();
+    });
+  }
+
+  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.send(method, path, body);
+    this.throwIfError(res);
+    return JSON.parse(res.body.toString('utf8')) as T;
+  }
+
+  private throwIfError(res: RawResponse): void {
+    if (res.status < 400) return;
+    let parsed: Partial<ApiErrorBody> = {};
+    try {
+      parsed = JSON.parse(res.body.toString('utf8')) as Partial<ApiErrorBody>;
+    } catch (err) {
+      throw errors.apiRequestFailed(res.status, res.body.toString('utf8').slice(0, 200)).causedBy(err);
+    }
+    if (typeof parsed.code === 'string' && typeof parsed.message === 'string' && typeof parsed.exit === 'number') {
+      throw new MinicloudError(parsed.code, parsed.message, parsed.exit as ExitCode, res.status, parsed.hint ?? undefined);
+    }
+    throw errors.apiRequestFailed(res.status, res.body.toString('utf8').slice(0, 200));
+  }
+
+  private connectError(err: unknown): unknown {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ECONNREFUSED' ? errors.controllerNotRunning(this.socketPath).causedBy(err) : err;
+  }
+
+  private send(method: string, path: string, body?: unknown): Promise<RawResponse> {
+    return new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      const req = request(
+        { socketPath: this.socketPath, path, method, headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {} },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', (err) => reject(this.connectError(err)));
+      req.end(payload);
+    });
+  }
+}

@@ -1,0 +1,116 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildApiApp } from '../../../src/api/api-app.js';
+import { ApiClient } from '../../../src/api/api-client.js';
+import type { LaunchBody } from '../../../src/api/api-schemas.js';
+import { Controller } from '../../../src/controller/controller.js';
+import { MemoryControllerStore } from '../../../src/controller/memory-controller-store.js';
+import type { MinicloudEvent } from '../../../src/domain/events.js';
+import { errors } from '../../../src/errors/catalogue.js';
+import { EventBus } from '../../../src/events/event-bus.js';
+import { ManualClock } from '../../../src/ports/clock.js';
+import { TestHypervisor, TestInstanceStore, TestNetwork, TestRequestLog } from '../controller/fakes.js';
+import { randomBytes } from 'node:crypto';
+
+let dir: string;
+let app: FastifyInstance;
+let client: ApiClient;
+let controller: Controller;
+let bus: EventBus;
+let shutdowns = 0;
+
+const body = (over: Partial<LaunchBody> = {}): LaunchBody => ({
+  image: 'minicirros', name: null, count: 1, cpus: 1, memoryMiB: 256, diskBytes: null, datasource: 'ec2',
+  userData: [], meta: {}, sshKeys: [], ip: null, imdsv2: 'optional', removeOnExit: false, ...over,
+});
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mc-api-'));
+  bus = new EventBus();
+  controller = new Controller({
+    cloudId: 'api', hypervisor: new TestHypervisor(), network: new TestNetwork(),
+    networkConfig: { cloudId: 'api', bridge: 'mcbr0', subnet: '10.77.0.0/24', gateway: '10.77.0.1', metadataPort: 8775, egress: false, domain: 'minicloud', stateDir: dir },
+    instances: new TestInstanceStore(), controllerStore: new MemoryControllerStore(), requestLog: new TestRequestLog(),
+    bus, clock: new ManualClock(), random: randomBytes, paths: { instancesDir: join(dir, 'instances') }, accelerator: 'tcg',
+    sshProbe: { probe: async () => false },
+    resolveImage: (image) => {
+      if (image !== 'minicirros') throw errors.imageNotFound(image, 'minicirros');
+      return { name: image, path: '/img.qcow2', format: 'qcow2', kernel: null, sshUser: 'cirros' };
+    },
+    cloudKey: null, reconcileIntervalMs: 3_600_000, watchIntervalMs: 3_600_000,
+  });
+  app = buildApiApp({
+    controller, bus,
+    status: () => ({ cloudId: 'api', pid: process.pid, startedAt: 0, accelerator: 'tcg', hypervisor: 'fake', netns: null, bridge: 'mcbr0', subnet: '10.77.0.0/24', gateway: '10.77.0.1', metadataAddress: '10.77.0.1:8775', sshKeyPath: '/k', home: dir, instances: controller.list().length }),
+    onShutdown: () => { shutdowns += 1; },
+  });
+  const socketPath = join(dir, 'controller.sock');
+  await app.listen({ path: socketPath });
+  client = new ApiClient(socketPath);
+});
+
+afterEach(async () => {
+  controller.stop();
+  await app.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('controller API over its unix socket', () => {
+  it('runs, lists, shows and deletes instances', async () => {
+    const created = await client.launch(body({ name: 'web', count: 2, userData: [Buffer.from('#!/bin/sh\nexit 0\n').toString('base64')] }));
+    expect(created.map((i) => i.name)).toEqual(['web-1', 'web-2']);
+    expect((await client.list()).map((i) => i.ip)).toEqual(['10.77.0.10', '10.77.0.11']);
+    const info = await client.info('web-2');
+    expect(info).toMatchObject({ name: 'web-2', userDataBytes: 17, imagePath: '/img.qcow2', cpus: 1, memoryMiB: 256 });
+    expect((await client.status()).instances).toBe(2);
+    expect(await client.remove('web-1')).toEqual({ deleted: [created[0]!.id] });
+    expect((await client.remove('all')).deleted).toHaveLength(2);
+  });
+
+  it('turns error answers back into the same coded errors (and exit codes)', async () => {
+    await expect(client.info('nope')).rejects.toMatchObject({ code: 'MC_ERR_INSTANCE_NOT_FOUND', exitCode: 1, hint: expect.stringContaining('minicloud ls') });
+    await expect(client.launch(body({ image: 'missing' }))).rejects.toMatchObject({ code: 'MC_ERR_IMAGE_NOT_FOUND', exitCode: 3 });
+    await expect(client.launch({ ...body(), count: 0 })).rejects.toMatchObject({ code: 'MC_ERR_USAGE', exitCode: 1 });
+    await expect(client.launch({ ...body(), bogus: 1 } as LaunchBody)).rejects.toMatchObject({ code: 'MC_ERR_USAGE' });
+    await client.launch(body({ name: 'dup' }));
+    await expect(client.launch(body({ name: 'dup' }))).rejects.toMatchObject({ code: 'MC_ERR_INSTANCE_EXISTS', exitCode: 1 });
+  });
+
+  it('reports a missing controller as MC_ERR_CONTROLLER_NOT_RUNNING (exit 2)', async () => {
+    await expect(new ApiClient(join(dir, 'nothing.sock')).list()).rejects.toMatchObject({ code: 'MC_ERR_CONTROLLER_NOT_RUNNING', exitCode: 2 });
+  });
+
+  it('streams events as NDJSON, with replay, until the client stops', async () => {
+    bus.publish({ type: 'notice', at: 1, level: 'info', message: 'before' });
+    const seen: MinicloudEvent[] = [];
+    const ac = new AbortController();
+    const done = client.events({ follow: true, replay: true, signal: ac.signal }, (e) => {
+      seen.push(e);
+      if (seen.length === 2) ac.abort();
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    bus.publish({ type: 'notice', at: 2, level: 'warn', message: 'after' });
+    await done;
+    expect(seen.map((e) => (e.type === 'notice' ? e.message : e.type))).toEqual(['before', 'after']);
+  });
+
+  it('serves the console log from an offset, and metadata changes', async () => {
+    const [inst] = await client.launch(body({ name: 'c' }));
+    await mkdir(join(dir, 'instances', inst!.id), { recursive: true });
+    await writeFile(join(dir, 'instances', inst!.id, 'console.log'), 'hello\nworld\n');
+    const first = await client.console('c', 0);
+    expect(first).toEqual({ data: Buffer.from('hello\nworld\n'), nextOffset: 12 });
+    expect((await client.console('c', 6)).data.toString()).toBe('world\n');
+    const after = await client.setMetadata('c', { meta: { role: 'db' }, userData: Buffer.from('#cloud-config\n').toString('base64') });
+    expect(after).toMatchObject({ meta: { role: 'db' }, userDataBytes: 14 });
+  });
+
+  it('answers down, then asks its owner to shut the cloud down', async () => {
+    expect(await client.down()).toEqual({ stopping: true });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(shutdowns).toBe(1);
+  });
+});
