@@ -15,7 +15,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { countRequestLogRows } from './request-log-count.js';
@@ -154,6 +154,8 @@ async function main(): Promise<number> {
     await waitUntilServing(barePort, bare, 'bare node:http server');
 
     console.log(`metadata bench: GET ${PATH}, wrk -t2 -c64 -d${DURATION} --latency, loopback, node ${process.version}`);
+    // Both servers and wrk share the CPUs: a busy machine skews the ratio, so say how busy it was.
+    console.log(`cpus: ${cpus().length}, load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     console.log(`response: ${captured.status}, ${Buffer.from(captured.bodyBase64, 'base64').length} body bytes, headers ${captured.headers.map(([n]) => n).join(', ')}`);
     // Bare first, then minicloud, each alone on the CPU (the other server is idle).
     const bareReport = await measure(barePort);
@@ -162,6 +164,7 @@ async function main(): Promise<number> {
     await stop(minicloud); // SIGTERM: the server flushes its batched request log before exiting
     const logged = countRequestLogRows(stateDir);
 
+    console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     const ratio = mcReport.requestsPerSec / bareReport.requestsPerSec;
     console.log(row('bare node:http', bareReport));
     console.log(row('minicloud (log on)', mcReport));
