@@ -13,7 +13,7 @@ packages=(
   # guests
   qemu-system-x86 qemu-utils
   # libvirt daemon (no systemd needed) and the headers @unraid/libvirt compiles against
-  libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt-dev pkg-config
+  libvirt-daemon libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients libvirt-dev pkg-config
   # network plane
   dnsmasq-base iptables nftables iproute2
   # guest image builds (vm-images/)

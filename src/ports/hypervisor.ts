@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { Datasource } from '../domain/instance.js';
 
 export type Accelerator = 'kvm' | 'tcg';
@@ -85,6 +86,12 @@ export interface Hypervisor {
   undefine(instanceId: string): Promise<void>;
   /** This cloud's guests only (matched by the name prefix / metadata tag). Cheap: called on every reconcile. */
   list(): Promise<GuestObservation[]>;
+  /**
+   * The guest's serial console as a duplex stream (guest output in, keystrokes out), for `minicloud console`.
+   * One client at a time; the console log (GuestSpec.consoleLogPath) records every byte either way.
+   * Rejects if the guest is not running.
+   */
+  attachConsole(instanceId: string): Promise<Duplex>;
   /** Releases connections; guests keep running. */
   close(): Promise<void>;
 }
