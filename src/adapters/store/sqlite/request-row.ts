@@ -1,0 +1,58 @@
+import { Type } from '@sinclair/typebox';
+import type { MetadataRequestRecord } from '../../../domain/metadata-request.js';
+import { rowValidator } from './row-validation.js';
+
+/** A row of `metadata_requests` as better-sqlite3 returns it. */
+export interface RequestRow {
+  seq: number;
+  time: number;
+  instance_id: string | null;
+  source_ip: string;
+  method: string;
+  path: string;
+  status: number;
+  bytes: number;
+  latency_ms: number;
+  user_agent: string | null;
+  token_used: number;
+  flavour: string | null;
+}
+
+const MetadataRequestSchema = Type.Object({
+  time: Type.Integer(),
+  instanceId: Type.Union([Type.String(), Type.Null()]),
+  sourceIp: Type.String(),
+  method: Type.String({ minLength: 1 }),
+  path: Type.String(),
+  status: Type.Integer({ minimum: 100, maximum: 599 }),
+  bytes: Type.Integer({ minimum: 0 }),
+  latencyMs: Type.Number({ minimum: 0 }),
+  userAgent: Type.Union([Type.String(), Type.Null()]),
+  tokenUsed: Type.Boolean(),
+  flavour: Type.Union([Type.Literal('ec2'), Type.Literal('openstack'), Type.Literal('nocloud'), Type.Null()]),
+});
+
+const checkRequest = rowValidator(MetadataRequestSchema, 'metadata_requests');
+
+/** Decodes and validates one row; throws MC_ERR_STORE_ROW_INVALID (key = seq). */
+export function requestFromRow(row: RequestRow): MetadataRequestRecord {
+  const candidate = {
+    time: row.time,
+    instanceId: row.instance_id,
+    sourceIp: row.source_ip,
+    method: row.method,
+    path: row.path,
+    status: row.status,
+    bytes: row.bytes,
+    latencyMs: row.latency_ms,
+    userAgent: row.user_agent,
+    tokenUsed: row.token_used === 1 ? true : row.token_used === 0 ? false : row.token_used,
+    flavour: row.flavour,
+  };
+  return checkRequest(candidate, `seq ${row.seq}`);
+}
+
+/** Positional parameters of the insert, in column order (see sqlite-request-log.ts). */
+export function paramsFromRequest(r: MetadataRequestRecord): unknown[] {
+  return [r.time, r.instanceId, r.sourceIp, r.method, r.path, r.status, r.bytes, r.latencyMs, r.userAgent, r.tokenUsed ? 1 : 0, r.flavour];
+}

@@ -1,0 +1,49 @@
+import type { InstanceRecord } from '../../src/domain/instance.js';
+import type { MetadataRequestRecord } from '../../src/domain/metadata-request.js';
+
+/** A valid, fully populated instance; `n` (0–255) makes id, name, MAC and IP unique. */
+export function sampleInstance(n: number, overrides: Partial<InstanceRecord> = {}): InstanceRecord {
+  const hex = n.toString(16).padStart(2, '0');
+  return {
+    id: `i-${'0'.repeat(15)}${hex}`,
+    uuid: `00000000-0000-4000-8000-0000000000${hex}`,
+    name: `vm-${n}`,
+    hostname: `vm-${n}`,
+    mac: `52:54:00:00:00:${hex}`,
+    ip: `10.0.0.${n}`,
+    publicKeys: [{ name: 'default', key: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${hex} test@minicloud` }],
+    userData: new TextEncoder().encode(`#cloud-config\nhostname: vm-${n}\n`),
+    meta: { role: 'test', n: String(n) },
+    datasource: 'ec2',
+    imdsv2: 'optional',
+    launchIndex: 0,
+    instanceType: 't3.micro',
+    imageId: 'ami-00000000',
+    availabilityZone: 'us-east-1a',
+    region: 'us-east-1',
+    reservationId: `r-${'0'.repeat(15)}${hex}`,
+    securityGroups: ['default'],
+    iamRole: null,
+    vendorData: {},
+    createdAt: 1_700_000_000_000 + n,
+    ...overrides,
+  };
+}
+
+/** One request-log record; `n` makes the time unique and increasing. */
+export function sampleRequest(n: number, overrides: Partial<MetadataRequestRecord> = {}): MetadataRequestRecord {
+  return {
+    time: 1_700_000_000_000 + n,
+    instanceId: 'i-00000000000000001',
+    sourceIp: '10.0.0.1',
+    method: 'GET',
+    path: `/latest/meta-data/instance-id?n=${n}`,
+    status: 200,
+    bytes: 19,
+    latencyMs: 0.25,
+    userAgent: 'curl/7.88.1',
+    tokenUsed: false,
+    flavour: 'ec2',
+    ...overrides,
+  };
+}
