@@ -1,10 +1,106 @@
 import { defineError, ExitCode } from '../define-error.js';
 
-/** Errors of the metadata area. Add new codes here; docs/errors.md must list each one (a unit test checks). */
+/**
+ * Errors of the metadata area. Add new codes here; docs/errors.md must list each one (a unit test checks).
+ * The `http` status is what a guest sees; the metadata server answers every one of these with a plain-text
+ * body `<message> [<code>]` (src/metadata/metadata-error-handler.ts).
+ */
 export const metadataErrors = {
   metadataUnavailable: defineError('MC_ERR_METADATA_UNAVAILABLE', {
     summary: 'The metadata subsystem cannot do what was asked; the message says why.',
     exit: ExitCode.host,
     message: (detail: string) => `metadata: ${detail}`,
+  }),
+  metadataTokenSecretWeak: defineError('MC_ERR_METADATA_TOKEN_SECRET', {
+    summary: 'The metadata server was built with an IMDSv2 token secret shorter than 32 bytes.',
+    exit: ExitCode.internal,
+    message: (length: number) => `the IMDSv2 token secret is ${length} bytes; at least 32 are needed`,
+    hint: () => 'Generate the per-cloud secret with crypto.randomBytes(32) or longer.',
+  }),
+  metadataUnknownSource: defineError('MC_ERR_METADATA_UNKNOWN_SOURCE', {
+    summary: 'A metadata request came from a source address that belongs to no instance.',
+    exit: ExitCode.usage,
+    http: 404,
+    message: (ip: string) => `no instance has the source address ${ip}`,
+    hint: () => 'Check the instance IPs (`minicloud ls`, or the --instances file) and that DNAT keeps the source address.',
+  }),
+  metadataNotFound: defineError('MC_ERR_METADATA_NOT_FOUND', {
+    summary: 'The requested metadata path does not exist for this instance and API version.',
+    exit: ExitCode.usage,
+    http: 404,
+    message: (path: string) => `no metadata at ${path}`,
+    hint: () => 'List the parent directory to see what is served; docs/metadata-api.md lists every path.',
+  }),
+  metadataMethodNotAllowed: defineError('MC_ERR_METADATA_METHOD', {
+    summary: 'The HTTP method is not allowed on this metadata path (the Allow header lists those that are).',
+    exit: ExitCode.usage,
+    http: 405,
+    message: (method: string, path: string, allowed: string) => `${method} is not allowed on ${path}; use ${allowed}`,
+  }),
+  metadataBadRequest: defineError('MC_ERR_METADATA_BAD_REQUEST', {
+    summary: 'A metadata request was malformed (bad path encoding, bad header, unreadable body).',
+    exit: ExitCode.usage,
+    http: 400,
+    message: (detail: string) => `bad request: ${detail}`,
+  }),
+  metadataBodyTooLarge: defineError('MC_ERR_METADATA_BODY_TOO_LARGE', {
+    summary: 'A metadata request carried a body larger than the server accepts.',
+    exit: ExitCode.usage,
+    http: 413,
+    message: (limit: number) => `request body larger than ${limit} bytes`,
+  }),
+  metadataInternal: defineError('MC_ERR_METADATA_INTERNAL', {
+    summary: 'The metadata server failed while answering; the guest sees no detail, the event stream has it.',
+    exit: ExitCode.internal,
+    http: 500,
+    message: () => 'internal error in the metadata server',
+    hint: () => 'See the error notice on the event stream (`minicloud events`) and report it as a bug.',
+  }),
+  imdsTokenRequired: defineError('MC_ERR_IMDS_TOKEN_REQUIRED', {
+    summary: 'The instance requires IMDSv2 and the request carried no session token.',
+    exit: ExitCode.usage,
+    http: 401,
+    message: () => 'this instance requires an IMDSv2 session token (X-aws-ec2-metadata-token)',
+    hint: () => 'PUT /latest/api/token with X-aws-ec2-metadata-token-ttl-seconds first, or set the instance to imdsv2: optional.',
+  }),
+  imdsTokenInvalid: defineError('MC_ERR_IMDS_TOKEN_INVALID', {
+    summary: 'The IMDSv2 session token is malformed, forged, expired or issued to another instance.',
+    exit: ExitCode.usage,
+    http: 401,
+    message: () => 'the IMDSv2 session token is invalid or expired',
+    hint: () => 'Request a new token with PUT /latest/api/token.',
+  }),
+  imdsTokenTtlInvalid: defineError('MC_ERR_IMDS_TOKEN_TTL', {
+    summary: 'The IMDSv2 token request had a missing or out-of-range X-aws-ec2-metadata-token-ttl-seconds.',
+    exit: ExitCode.usage,
+    http: 400,
+    message: (value: string | null) =>
+      value === null
+        ? 'missing X-aws-ec2-metadata-token-ttl-seconds header'
+        : `X-aws-ec2-metadata-token-ttl-seconds must be an integer from 1 to 21600, got ${JSON.stringify(value.slice(0, 40))}`,
+  }),
+  imdsTokenForwarded: defineError('MC_ERR_IMDS_TOKEN_FORWARDED', {
+    summary: 'An IMDSv2 token request carried X-Forwarded-For, so it may come through a proxy; EC2 refuses it.',
+    exit: ExitCode.usage,
+    http: 403,
+    message: () => 'token requests carrying X-Forwarded-For are refused',
+  }),
+  imdsTokenPath: defineError('MC_ERR_IMDS_TOKEN_PATH', {
+    summary: 'An IMDSv2 token was requested on a dated path; as on EC2, only /latest/api/token issues tokens.',
+    exit: ExitCode.usage,
+    http: 403,
+    message: (path: string) => `tokens are issued only at /latest/api/token, not ${path}`,
+  }),
+  passwordAlreadySet: defineError('MC_ERR_METADATA_PASSWORD_SET', {
+    summary: 'The guest posted an OpenStack password but one is already stored (write-once, as in Nova).',
+    exit: ExitCode.usage,
+    http: 409,
+    message: () => 'a password is already set for this instance',
+  }),
+  passwordTooLong: defineError('MC_ERR_METADATA_PASSWORD_TOO_LONG', {
+    summary: 'The guest posted an OpenStack password longer than 1020 bytes (Nova\'s limit).',
+    exit: ExitCode.usage,
+    http: 400,
+    message: (limit: number) => `the password is longer than ${limit} bytes`,
   }),
 };

@@ -1,0 +1,141 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { IamRole } from '../domain/instance.js';
+import type { EventBus } from '../events/event-bus.js';
+import { errors } from '../errors/catalogue.js';
+import type { Clock } from '../ports/clock.js';
+import type { InstanceStore, RequestLogStore } from '../ports/store.js';
+import { derivedHex } from './derived-ids.js';
+import { ec2Plugin } from './ec2/ec2-plugin.js';
+import { InstanceViews } from './instance-views.js';
+import { createMetadataErrorHandler } from './metadata-error-handler.js';
+import { nocloudPlugin } from './nocloud/nocloud-plugin.js';
+import { openstackPlugin } from './openstack/openstack-plugin.js';
+import { createRequestRecorder } from './record-requests.js';
+import { sendError, sendNotFound } from './reply-helpers.js';
+import { sourceAddress } from './request-context.js';
+
+/** Identity details the trees show that no instance record carries. All optional, with stable defaults. */
+export interface IamDefaults {
+  /**
+   * Role served under `meta-data/iam/` to instances whose record has no `iamRole`. Omitted: such
+   * instances have no `iam/` directory, as on EC2 without an instance profile. Test credentials only.
+   */
+  role?: IamRole;
+  /** AWS account id in the identity document, IAM ARNs and `owner-id`. Default `123456789012`. */
+  accountId?: string;
+  /** Nova `project_id` in meta_data.json. Default: 32 hex digits derived from the account id. */
+  projectId?: string;
+}
+
+export interface MetadataAppDeps {
+  instances: InstanceStore;
+  requestLog: RequestLogStore;
+  bus: EventBus;
+  clock: Clock;
+  /** Per-cloud secret keying the IMDSv2 token MAC; at least 32 bytes (else MC_ERR_METADATA_TOKEN_SECRET). */
+  tokenSecret: Uint8Array;
+  iamDefaults?: IamDefaults;
+}
+
+export const METADATA_LIMITS = {
+  /** Bodies are only meaningful on the password route (1020 bytes); anything else is refused early. */
+  bodyLimit: 16 * 1024,
+  /** Request line + headers. */
+  maxHeaderBytes: 8 * 1024,
+  /** A client must send its whole request within this (slowloris guard). */
+  requestTimeoutMs: 10_000,
+  /** An idle connection is closed after this. */
+  idleTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
+  maxPathSegmentLength: 512,
+} as const;
+
+/**
+ * The metadata server as a fastify app that never listens: the caller (`minicloud metadata serve`, the
+ * controller) calls `app.listen`, tests call `app.inject({ remoteAddress })`.
+ *
+ * Who is asking is the TCP source address (DNAT keeps the guest's address); X-Forwarded-For is never
+ * trusted. Every answered request is recorded to `requestLog` and published on `bus`.
+ */
+export function buildMetadataApp(deps: MetadataAppDeps): FastifyInstance {
+  if (deps.tokenSecret.byteLength < 32) throw errors.metadataTokenSecretWeak(deps.tokenSecret.byteLength);
+  const { clock, bus } = deps;
+  const now = () => clock.now();
+  const accountId = deps.iamDefaults?.accountId ?? '123456789012';
+  const projectId = deps.iamDefaults?.projectId ?? derivedHex(`project:${accountId}`, 32);
+
+  const handleError = createMetadataErrorHandler(bus, now);
+  const app = Fastify({
+    logger: false,
+    trustProxy: false,
+    exposeHeadRoutes: false, // routes take HEAD explicitly; Node sends no body for it, Content-Length stays
+    return503OnClosing: true,
+    bodyLimit: METADATA_LIMITS.bodyLimit,
+    connectionTimeout: METADATA_LIMITS.idleTimeoutMs,
+    keepAliveTimeout: METADATA_LIMITS.keepAliveTimeoutMs,
+    requestTimeout: METADATA_LIMITS.requestTimeoutMs,
+    http: {
+      maxHeaderSize: METADATA_LIMITS.maxHeaderBytes,
+      headersTimeout: METADATA_LIMITS.requestTimeoutMs,
+      connectionsCheckingInterval: 1_000,
+    },
+    routerOptions: {
+      ignoreDuplicateSlashes: true,
+      ignoreTrailingSlash: true,
+      maxParamLength: METADATA_LIMITS.maxPathSegmentLength,
+    },
+    clientErrorHandler: answerClientError,
+    // Malformed percent-encoding in the URL: the router rejects it before any hook; answer it as a coded 400.
+    frameworkErrors: (err, request, reply) => {
+      request.metadataArrivedAt = clock.now();
+      request.metadataSource = sourceAddress(request.socket.remoteAddress);
+      handleError(err, request, reply);
+    },
+  });
+
+  // Bodies stay raw bytes whatever their Content-Type (the password is opaque to Nova too).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.decorateRequest('metadataView', null);
+  app.decorateRequest('metadataSource', '');
+  app.decorateRequest('metadataArrivedAt', 0);
+
+  const views = new InstanceViews(deps.instances, { accountId, defaultIamRole: deps.iamDefaults?.role ?? null });
+  app.addHook('onRequest', (request, reply, done) => {
+    request.metadataArrivedAt = clock.now();
+    const ip = sourceAddress(request.socket.remoteAddress);
+    request.metadataSource = ip;
+    const view = views.forSource(ip);
+    request.metadataView = view;
+    // Answered here, so done() is not called: no handler runs for an unknown source.
+    if (view === null) sendError(reply, errors.metadataUnknownSource(ip === '' ? '(none)' : ip));
+    else done();
+  });
+  app.addHook('onResponse', createRequestRecorder(deps.requestLog, bus, now));
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => sendNotFound(request, reply));
+
+  app.register(openstackPlugin, { clock, instances: deps.instances, projectId });
+  app.register(nocloudPlugin);
+  app.register(ec2Plugin, { clock, tokenSecret: deps.tokenSecret });
+  return app;
+}
+
+/**
+ * Requests Node cannot parse (bad request line, headers too large, too slow) never reach fastify: answer
+ * them with a plain status line and close, instead of fastify's JSON body.
+ */
+function answerClientError(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const body = `${STATUS_CODES[status] ?? 'Bad Request'}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}

@@ -1,0 +1,85 @@
+import type { IamRole, InstanceRecord } from '../domain/instance.js';
+import type { InstanceStore } from '../ports/store.js';
+import { buildEc2VersionTree, type Ec2TreeContext } from './ec2/ec2-tree.js';
+import type { Ec2Version } from './ec2/ec2-versions.js';
+import type { MetadataDir } from './metadata-tree.js';
+
+/** A response body ready to send: built once per instance revision, reused for every request. */
+export interface PreparedBody {
+  readonly body: Buffer;
+  readonly contentType: string;
+}
+
+/** Everything the metadata server precomputes for one instance. Rebuilt when the store's revision moves. */
+export interface InstanceView {
+  readonly instance: InstanceRecord;
+  /** The EC2 tree of one version, built on first use. */
+  ec2Tree(version: Ec2Version): MetadataDir;
+  /** Answers already resolved, by request path (a bounded memo: the hot path is one Map lookup). */
+  readonly answers: Map<string, PreparedBody>;
+}
+
+/** Per-view memo bound: paths alias (encodings, slashes), so the memo must not grow with what guests send. */
+const MAX_ANSWERS_PER_VIEW = 512;
+/** Bound on remembered source addresses, including unknown ones (which cost a store query otherwise). */
+const MAX_SOURCES = 4096;
+
+export interface ViewContext {
+  accountId: string;
+  /** Served under `iam/` to instances whose record has no role; null: those instances have no `iam/`. */
+  defaultIamRole: IamRole | null;
+}
+
+/**
+ * Source address → InstanceView, cached until `instances.revision()` changes, so a request costs one
+ * revision() call and one Map lookup instead of a store query and a tree build.
+ */
+export class InstanceViews {
+  private readonly store: InstanceStore;
+  private readonly ctx: ViewContext;
+  private readonly bySource = new Map<string, InstanceView | null>();
+  private revision = -1;
+
+  constructor(store: InstanceStore, ctx: ViewContext) {
+    this.store = store;
+    this.ctx = ctx;
+  }
+
+  /** The view of the instance that owns `ip`, or null when no instance has that address. */
+  forSource(ip: string): InstanceView | null {
+    const rev = this.store.revision();
+    if (rev !== this.revision) {
+      this.bySource.clear();
+      this.revision = rev;
+    }
+    const cached = this.bySource.get(ip);
+    if (cached !== undefined) return cached;
+    const instance = this.store.getInstanceByIp(ip);
+    const view = instance === undefined ? null : createView(instance, this.ctx);
+    if (this.bySource.size >= MAX_SOURCES) this.bySource.clear();
+    this.bySource.set(ip, view);
+    return view;
+  }
+}
+
+function createView(instance: InstanceRecord, ctx: ViewContext): InstanceView {
+  const treeCtx: Ec2TreeContext = { accountId: ctx.accountId, iamRole: instance.iamRole ?? ctx.defaultIamRole };
+  const trees = new Map<Ec2Version, MetadataDir>();
+  return {
+    instance,
+    ec2Tree(version) {
+      let tree = trees.get(version);
+      if (tree === undefined) {
+        tree = buildEc2VersionTree(instance, version, treeCtx);
+        trees.set(version, tree);
+      }
+      return tree;
+    },
+    answers: new Map(),
+  };
+}
+
+/** Remembers an answer unless the memo is full (then the path is simply resolved again next time). */
+export function rememberAnswer(view: InstanceView, key: string, answer: PreparedBody): void {
+  if (view.answers.size < MAX_ANSWERS_PER_VIEW) view.answers.set(key, answer);
+}

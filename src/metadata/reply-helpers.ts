@@ -1,0 +1,37 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { errors, type MinicloudError } from '../errors/catalogue.js';
+import { displayPath } from './request-path.js';
+
+/** Sends a prepared body with its type; fastify adds Content-Length (also for HEAD, whose body Node drops). */
+export function sendBody(reply: FastifyReply, body: Buffer | string, contentType: string): FastifyReply {
+  return reply.header('content-type', contentType).send(body);
+}
+
+/**
+ * The one way an error reaches a guest: its status, a plain-text body `<message> [<code>]`. A 5xx
+ * never carries detail (the error handler swaps in MC_ERR_METADATA_INTERNAL before calling this).
+ */
+export function sendError(reply: FastifyReply, err: MinicloudError): FastifyReply {
+  return reply
+    .code(err.httpStatus)
+    .header('content-type', 'text/plain; charset=utf-8')
+    .send(`${err.message} [${err.code}]\n`);
+}
+
+export function sendNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return sendError(reply, errors.metadataNotFound(displayPath(request.url)));
+}
+
+/** 405 with the Allow header listing what the path does accept. */
+export function sendMethodNotAllowed(request: FastifyRequest, reply: FastifyReply, allowed: string): FastifyReply {
+  reply.header('allow', allowed);
+  return sendError(reply, errors.metadataMethodNotAllowed(request.method, displayPath(request.url), allowed));
+}
+
+export function isReadMethod(method: string): boolean {
+  return method === 'GET' || method === 'HEAD';
+}
+
+/** Every method a metadata route is registered for, so a wrong method is a 405 and not a 404. */
+export const ROUTE_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
+export const ALLOW_READ = 'GET, HEAD';
