@@ -1,0 +1,217 @@
+import { readFile } from 'node:fs/promises';
+import type { MinicloudEvent } from '../../../domain/events.js';
+import { errors } from '../../../errors/catalogue.js';
+import { systemClock, type Clock } from '../../../ports/clock.js';
+import type { NetworkConfig, NetworkHost, NetworkObservation, NetworkPlane } from '../../../ports/network.js';
+import { chooseSubnet, type SubnetChoice } from '../choose-subnet.js';
+import { networkNames } from '../network-names.js';
+import { validateNetworkConfig, validateNetworkHosts } from '../network-input.js';
+import { buildDhcpHostsFile, buildDnsHostsFile, buildDnsmasqConfig, dnsmasqPaths } from './dnsmasq-config.js';
+import { parseDnsmasqLeases } from './dnsmasq-leases.js';
+import { DnsmasqSupervisor } from './dnsmasq-supervisor.js';
+import { detectForwardConflicts } from './forward-conflicts.js';
+import { applyIptables, hasMetadataRedirect, removeIptables } from './iptables-firewall.js';
+import { METADATA_ADDRESS } from './iptables-rules.js';
+import { NetlinkLinks, type LinkInfo } from './netlink-links.js';
+import { applyAntispoof, removeAntispoof } from './nft-antispoof.js';
+import { ensureStateDir, removeDirIfEmpty, removeFiles, writeIfChanged } from './state-files.js';
+
+/**
+ * Picks the cloud's /24 in this namespace: `forced` (--subnet) is checked against the routes, otherwise the
+ * first free candidate. Routes on `bridge` count as free, so a cloud restarted after a crash keeps its subnet.
+ */
+export async function chooseCloudSubnet(bridge: string, forced?: string): Promise<SubnetChoice> {
+  const links = new NetlinkLinks();
+  try {
+    return chooseSubnet(await links.listRoutes(), forced === undefined ? { ownBridge: bridge } : { ownBridge: bridge, forced });
+  } finally {
+    links.close();
+  }
+}
+
+export interface LinuxNetworkPlaneDeps {
+  /** Where restarts of dnsmasq and detected conflicts are reported (EventBus.publish). */
+  publish?: (event: MinicloudEvent) => void;
+  clock?: Clock;
+}
+
+/**
+ * The NetworkPlane on Linux, in the calling process's network namespace: bridge and addresses through
+ * rtnetlink, DNAT/filter rules through iptables-nft, anti-spoofing through an nftables bridge table, DHCP
+ * and DNS through a supervised dnsmasq child. To run a cloud in its own namespace, run the process that
+ * owns this object inside it (`ip netns exec NAME …`; see docs/networking.md).
+ */
+export class LinuxNetworkPlane implements NetworkPlane {
+  private readonly publish: (event: MinicloudEvent) => void;
+  private readonly clock: Clock;
+  private config: NetworkConfig | null = null;
+  private hosts: NetworkHost[] = [];
+  private links: NetlinkLinks | null = null;
+  private dnsmasq: DnsmasqSupervisor | null = null;
+  private createdStateDir = false;
+
+  constructor(deps: LinuxNetworkPlaneDeps = {}) {
+    this.publish = deps.publish ?? (() => {});
+    this.clock = deps.clock ?? systemClock;
+  }
+
+  async ensureUp(config: NetworkConfig): Promise<void> {
+    validateNetworkConfig(config);
+    const names = networkNames(config.cloudId);
+    const previous = this.config;
+    if (previous !== null && (previous.cloudId !== config.cloudId || previous.bridge !== config.bridge || previous.stateDir !== config.stateDir)) {
+      await this.teardown();
+    }
+    const links = (this.links ??= new NetlinkLinks());
+
+    // Check before creating anything, so a refused `up` leaves nothing behind.
+    let bridge = await links.findLink(config.bridge);
+    if (bridge !== null && bridge.alias !== names.tag) {
+      throw errors.networkBridgeTaken(config.bridge, `${bridge.kind ?? 'device'}${bridge.alias ? `, alias "${bridge.alias}"` : ', no minicloud tag'}`);
+    }
+    chooseSubnet(await links.listRoutes(), { ownBridge: config.bridge, forced: config.subnet });
+    if (config.egress && (await readFile('/proc/sys/net/ipv4/ip_forward', 'utf8')).trim() !== '1') {
+      throw errors.networkIpForwardOff();
+    }
+    this.config = config;
+
+    bridge ??= await links.createBridge(config.bridge, names.tag);
+    await links.ensureAddress(bridge, config.gateway, 24);
+    // Guests that treat 169.254/16 as on-link ARP for the metadata address; the bridge answers (host-notes §3).
+    await links.ensureAddress(bridge, METADATA_ADDRESS, 32);
+    await links.setUp(bridge);
+
+    await applyIptables(config);
+    await this.applyHosts(bridge);
+
+    this.createdStateDir = (await ensureStateDir(config.stateDir)) || this.createdStateDir;
+    const paths = dnsmasqPaths(config.stateDir);
+    await writeIfChanged(paths.dhcpHosts, buildDhcpHostsFile(this.hosts));
+    await writeIfChanged(paths.dnsHosts, buildDnsHostsFile(this.hosts, config.domain));
+    const configChanged = await writeIfChanged(paths.config, buildDnsmasqConfig(config));
+    this.dnsmasq ??= new DnsmasqSupervisor({ stateDir: config.stateDir, gateway: config.gateway, publish: this.publish, clock: this.clock });
+    if (configChanged) await this.dnsmasq.stop();
+    await this.dnsmasq.ensureRunning();
+
+    if (previous === null) await this.reportConflicts();
+  }
+
+  /**
+   * Also enslaves each host's tap that exists and is not on the bridge yet (taps are made by the
+   * hypervisor; a tap that does not exist yet is attached by a later setHosts or attachTap).
+   */
+  async setHosts(hosts: NetworkHost[]): Promise<void> {
+    const config = this.config;
+    if (config === null || this.links === null) throw errors.networkNotUp('setHosts');
+    validateNetworkHosts(hosts, config);
+    this.hosts = hosts.map((h) => ({ ...h }));
+    const bridge = await this.bridge(config);
+    const paths = dnsmasqPaths(config.stateDir);
+    const changed = [
+      await writeIfChanged(paths.dhcpHosts, buildDhcpHostsFile(this.hosts)),
+      await writeIfChanged(paths.dnsHosts, buildDnsHostsFile(this.hosts, config.domain)),
+    ];
+    await this.applyHosts(bridge);
+    if (changed.some(Boolean)) this.dnsmasq?.reload();
+  }
+
+  /** Enslaves an existing tap to the bridge and brings it up. Idempotent; MC_ERR_NETWORK_TAP_MISSING if absent. */
+  async attachTap(tapName: string): Promise<void> {
+    const config = this.config;
+    if (config === null || this.links === null) throw errors.networkNotUp('attachTap');
+    const tap = await this.links.findLink(tapName);
+    if (tap === null) throw errors.networkTapMissing(tapName);
+    const bridge = await this.bridge(config);
+    await this.links.enslave(tap, bridge);
+    // A tap no host names is now a port of the bridge: the filter must list it to drop its frames.
+    await this.applyHosts(bridge);
+  }
+
+  async observe(): Promise<NetworkObservation> {
+    const config = this.config;
+    if (config === null || this.links === null) {
+      return { bridgeUp: false, metadataRedirect: false, dhcpRunning: false, dhcpPid: null, leases: [] };
+    }
+    const bridge = await this.links.findLink(config.bridge);
+    const leasesText = await readFile(dnsmasqPaths(config.stateDir).leases, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return '';
+      throw err;
+    });
+    const pid = this.dnsmasq?.pid ?? null;
+    return {
+      bridgeUp: bridge !== null && bridge.isUp,
+      metadataRedirect: await hasMetadataRedirect(config),
+      dhcpRunning: pid !== null,
+      dhcpPid: pid,
+      leases: parseDnsmasqLeases(leasesText),
+    };
+  }
+
+  async teardown(): Promise<void> {
+    const config = this.config;
+    const problems: unknown[] = [];
+    const attempt = async (step: () => Promise<unknown>): Promise<void> => {
+      try {
+        await step();
+      } catch (err) {
+        problems.push(err);
+      }
+    };
+    if (config !== null) {
+      const tag = networkNames(config.cloudId).tag;
+      await attempt(async () => this.dnsmasq?.stop());
+      await attempt(() => removeAntispoof(config.cloudId));
+      await attempt(() => removeIptables(config.cloudId));
+      await attempt(async () => {
+        const bridge = await this.links?.findLink(config.bridge);
+        if (bridge && bridge.alias === tag) await this.links?.deleteLink(bridge);
+      });
+      await attempt(async () => {
+        const p = dnsmasqPaths(config.stateDir);
+        await removeFiles([p.config, p.dhcpHosts, p.dnsHosts, p.leases, p.pid, p.log]);
+        if (this.createdStateDir) await removeDirIfEmpty(config.stateDir);
+      });
+    }
+    this.links?.close();
+    this.links = null;
+    this.dnsmasq = null;
+    this.config = null;
+    this.hosts = [];
+    this.createdStateDir = false;
+    // Every step ran; report all that failed together (cleanup must not stop at the first error).
+    if (problems.length === 1) throw problems[0];
+    if (problems.length > 1) throw new AggregateError(problems, 'network teardown failed in several steps');
+  }
+
+  private async bridge(config: NetworkConfig): Promise<LinkInfo> {
+    const bridge = await this.links?.findLink(config.bridge);
+    if (!bridge) throw errors.networkNotUp(`bridge ${config.bridge} is gone;`);
+    return bridge;
+  }
+
+  /** Attaches the hosts' existing taps and rebuilds the anti-spoofing table from the bridge's actual ports. */
+  private async applyHosts(bridge: LinkInfo): Promise<void> {
+    const config = this.config;
+    const links = this.links;
+    if (config === null || links === null) return;
+    const all = await links.listLinks();
+    for (const host of this.hosts) {
+      const tap = all.find((l) => l.name === host.tapName);
+      if (tap) await links.enslave(tap, bridge);
+    }
+    const ports = (await links.listLinks()).filter((l) => l.master === bridge.index).map((l) => l.name);
+    await applyAntispoof(config.cloudId, config.bridge, this.hosts, ports);
+  }
+
+  private async reportConflicts(): Promise<void> {
+    for (const { error, blocking } of await detectForwardConflicts()) {
+      this.publish({
+        type: 'notice',
+        at: this.clock.now(),
+        level: blocking ? 'error' : 'warn',
+        message: `${error.message}${error.hint ? ` (${error.hint})` : ''}`,
+        code: error.code,
+      });
+    }
+  }
+}
