@@ -37,9 +37,20 @@ export interface MetadataAppDeps {
   /** Per-cloud secret keying the IMDSv2 token MAC; at least 32 bytes (else MC_ERR_METADATA_TOKEN_SECRET). */
   tokenSecret: Uint8Array;
   iamDefaults?: IamDefaults;
+  /** Overrides of METADATA_LIMITS (tests use short timeouts). */
+  limits?: Partial<MetadataLimits>;
 }
 
-export const METADATA_LIMITS = {
+export interface MetadataLimits {
+  bodyLimit: number;
+  maxHeaderBytes: number;
+  requestTimeoutMs: number;
+  idleTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxPathSegmentLength: number;
+}
+
+export const METADATA_LIMITS: Readonly<MetadataLimits> = {
   /** Bodies are only meaningful on the password route (1020 bytes); anything else is refused early. */
   bodyLimit: 16 * 1024,
   /** Request line + headers. */
@@ -50,7 +61,7 @@ export const METADATA_LIMITS = {
   idleTimeoutMs: 10_000,
   keepAliveTimeoutMs: 5_000,
   maxPathSegmentLength: 512,
-} as const;
+};
 
 /**
  * The metadata server as a fastify app that never listens: the caller (`minicloud metadata serve`, the
@@ -66,25 +77,27 @@ export function buildMetadataApp(deps: MetadataAppDeps): FastifyInstance {
   const accountId = deps.iamDefaults?.accountId ?? '123456789012';
   const projectId = deps.iamDefaults?.projectId ?? derivedHex(`project:${accountId}`, 32);
 
+  const limits: MetadataLimits = { ...METADATA_LIMITS, ...deps.limits };
   const handleError = createMetadataErrorHandler(bus, now);
+  const recordRequest = createRequestRecorder(deps.requestLog, bus, now);
   const app = Fastify({
     logger: false,
     trustProxy: false,
     exposeHeadRoutes: false, // routes take HEAD explicitly; Node sends no body for it, Content-Length stays
     return503OnClosing: true,
-    bodyLimit: METADATA_LIMITS.bodyLimit,
-    connectionTimeout: METADATA_LIMITS.idleTimeoutMs,
-    keepAliveTimeout: METADATA_LIMITS.keepAliveTimeoutMs,
-    requestTimeout: METADATA_LIMITS.requestTimeoutMs,
+    bodyLimit: limits.bodyLimit,
+    connectionTimeout: limits.idleTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
     http: {
-      maxHeaderSize: METADATA_LIMITS.maxHeaderBytes,
-      headersTimeout: METADATA_LIMITS.requestTimeoutMs,
-      connectionsCheckingInterval: 1_000,
+      maxHeaderSize: limits.maxHeaderBytes,
+      headersTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, limits.requestTimeoutMs),
     },
     routerOptions: {
       ignoreDuplicateSlashes: true,
       ignoreTrailingSlash: true,
-      maxParamLength: METADATA_LIMITS.maxPathSegmentLength,
+      maxParamLength: limits.maxPathSegmentLength,
     },
     clientErrorHandler: answerClientError,
     // Malformed percent-encoding in the URL: the router rejects it before any hook; answer it as a coded 400.
@@ -92,6 +105,8 @@ export function buildMetadataApp(deps: MetadataAppDeps): FastifyInstance {
       request.metadataArrivedAt = clock.now();
       request.metadataSource = sourceAddress(request.socket.remoteAddress);
       handleError(err, request, reply);
+      // No route context, so onResponse hooks do not run: record it here.
+      recordRequest(request, reply, () => {});
     },
   });
 
@@ -114,7 +129,7 @@ export function buildMetadataApp(deps: MetadataAppDeps): FastifyInstance {
     if (view === null) sendError(reply, errors.metadataUnknownSource(ip === '' ? '(none)' : ip));
     else done();
   });
-  app.addHook('onResponse', createRequestRecorder(deps.requestLog, bus, now));
+  app.addHook('onResponse', recordRequest);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => sendNotFound(request, reply));
 

@@ -15,7 +15,7 @@ export function toMetadataError(err: unknown, request: FastifyRequest): Miniclou
   const status = fastifyError.statusCode;
   if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     // Nova answers an oversized password with 400, not 413.
-    if (request.routeOptions.config.isPasswordRoute === true) return errors.passwordTooLong(PASSWORD_MAX_BYTES);
+    if (request.routeOptions.config?.isPasswordRoute === true) return errors.passwordTooLong(PASSWORD_MAX_BYTES);
     return errors.metadataBodyTooLarge(request.routeOptions.bodyLimit);
   }
   if (typeof status === 'number' && status >= 400 && status < 500) {
