@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerControllerCommands, registerMetadataSet } from './commands/register-controller-commands.js';
 import { packageVersion } from './package-version.js';
 
 /**
@@ -24,6 +25,8 @@ export function buildProgram(): Command {
       const { runMetadataServe } = await import('./commands/metadata-serve.js');
       await runMetadataServe(opts);
     });
+  registerMetadataSet(metadata);
+  registerControllerCommands(program);
 
   return program;
 }

@@ -1,0 +1,24 @@
+import type { MetadataRequestRecord } from '../../domain/metadata-request.js';
+import { cliCloud, out, untilSignal } from './cli-context.js';
+import { metadataLine } from './cli-format.js';
+
+/** `minicloud metadata-log [ID] [-f] [--json]`: from the request log (SQLite), then live with -f. */
+export async function runMetadataLog(ref: string | undefined, opts: { follow?: boolean; json?: boolean; limit?: string }): Promise<void> {
+  const { client } = cliCloud();
+  const print = (r: MetadataRequestRecord) => out(opts.json ? JSON.stringify(r) : metadataLine(r));
+  const instance = ref === undefined ? undefined : (await client.info(ref)).id;
+  const backlog = await client.metadataLog({ ...(instance ? { instance } : {}), limit: Number(opts.limit ?? 1000) });
+  backlog.forEach(print);
+  if (!opts.follow) return;
+  const stop = untilSignal();
+  let since = backlog.at(-1)?.time ?? 0;
+  try {
+    await client.events({ follow: true, replay: false, signal: stop.signal }, (e) => {
+      if (e.type !== 'metadata.request' || (instance && e.request.instanceId !== instance) || e.request.time < since) return;
+      since = e.request.time;
+      print(e.request);
+    });
+  } finally {
+    stop.cleanup();
+  }
+}
