@@ -44,8 +44,19 @@ export interface NetworkObservation {
 export interface NetworkPlane {
   /** Creates or repairs the bridge, addresses, firewall rules and DHCP server. Idempotent. */
   ensureUp(config: NetworkConfig): Promise<void>;
-  /** Replaces the static DHCP reservations and anti-spoofing entries with exactly these. Idempotent. */
+  /**
+   * Replaces the static DHCP reservations and anti-spoofing entries with exactly these. Idempotent.
+   * Also attaches each host's tap that exists and is not on the bridge yet. A guest can only send with its own
+   * MAC and IP (DHCP from 0.0.0.0 excepted); ports found on the bridge that no host names are cut off.
+   * MUST throw MC_ERR_NETWORK_NOT_UP before ensureUp.
+   */
   setHosts(hosts: NetworkHost[]): Promise<void>;
+  /**
+   * Attaches a tap the hypervisor just created to the bridge (when the hypervisor does not do it itself,
+   * e.g. plain QEMU with `script=no`). Idempotent; MC_ERR_NETWORK_TAP_MISSING if the tap does not exist.
+   * Optional so that fakes need not implement it.
+   */
+  attachTap?(tapName: string): Promise<void>;
   observe(): Promise<NetworkObservation>;
   /** Removes exactly what ensureUp/setHosts created. MUST succeed if nothing is there. */
   teardown(): Promise<void>;
