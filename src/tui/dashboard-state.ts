@@ -94,13 +94,7 @@ export function initialDashboardState(): DashboardState {
   return { cloud: null, instances: {}, requests: [], requestCount: 0, notices: [], followed: null };
 }
 
-/** Appends to a bounded buffer, dropping the oldest entries. Returns a new array. */
-export function appendBounded<T>(buffer: readonly T[], items: readonly T[], limit: number): T[] {
-  const next = buffer.concat(items);
-  return next.length > limit ? next.slice(next.length - limit) : next;
-}
-
-function newInstanceView(summary: InstanceSummary, at: number): InstanceView {
+function newInstanceView(summary: InstanceSummary, at: number): Draft {
   return {
     summary,
     stages: [{ stage: summary.stage, at, elapsedMs: Math.max(0, at - summary.createdAt) }],
@@ -111,108 +105,179 @@ function newInstanceView(summary: InstanceSummary, at: number): InstanceView {
   };
 }
 
-function markStage(view: InstanceView, stage: Stage, at: number, elapsedMs: number): InstanceView {
-  const last = view.stages[view.stages.length - 1];
-  const stages = last?.stage === stage ? view.stages : [...view.stages, { stage, at, elapsedMs }];
-  return { ...view, stages, summary: { ...view.summary, stage } };
-}
-
-function recordServed(served: ServedSummary, request: MetadataRequestRecord): ServedSummary {
-  const path = request.path;
-  const others = served.paths.filter((p) => p.path !== path);
-  return {
-    requests: served.requests + 1,
-    bytes: served.bytes + request.bytes,
-    failures: served.failures + (request.status >= 400 ? 1 : 0),
-    paths: appendBounded(others, [{ path, status: request.status }], LIMITS.servedPaths),
-  };
-}
-
-function applyRequest(state: DashboardState, request: MetadataRequestRecord): DashboardState {
-  const next = { ...state, requests: appendBounded(state.requests, [request], LIMITS.requests), requestCount: state.requestCount + 1 };
-  const view = request.instanceId === null ? undefined : state.instances[request.instanceId];
-  if (view === undefined || request.instanceId === null) return next;
-  const updated: InstanceView = {
-    ...view,
-    summary: { ...view.summary, lastMetadataAt: Math.max(view.summary.lastMetadataAt ?? 0, request.time) },
-    requests: appendBounded(view.requests, [request], LIMITS.instanceRequests),
-    served: recordServed(view.served, request),
-  };
-  return { ...next, instances: { ...state.instances, [request.instanceId]: updated } };
-}
-
-function updateInstance(state: DashboardState, id: string, update: (view: InstanceView) => InstanceView): DashboardState {
-  const view = state.instances[id];
-  return view === undefined ? state : { ...state, instances: { ...state.instances, [id]: update(view) } };
-}
-
 function maxOrNull(a: number | null, b: number | null): number | null {
   return a === null ? b : b === null ? a : Math.max(a, b);
 }
 
-function addNotice(state: DashboardState, notice: Notice): DashboardState {
-  return { ...state, notices: appendBounded(state.notices, [notice], LIMITS.notices) };
+/** An instance view this batch owns: fresh arrays it may push to. */
+interface Draft {
+  summary: InstanceSummary;
+  stages: StageMark[];
+  errors: InstanceError[];
+  console: string[];
+  requests: MetadataRequestRecord[];
+  served: { requests: number; bytes: number; failures: number; paths: { path: string; status: number }[] };
+}
+
+/** Trims a buffer this batch owns to its limit; lets it grow to twice the limit first so trimming is amortised. */
+function trim<T>(buffer: T[], limit: number, isFinal: boolean): void {
+  if (buffer.length > (isFinal ? limit : 2 * limit)) buffer.splice(0, buffer.length - limit);
+}
+
+/**
+ * One frame's worth of inputs applied to copies made once per batch (the state, each touched
+ * instance): the reducer stays pure from outside while a flood of requests costs a push each.
+ */
+class Batch {
+  cloud: DashboardState['cloud'];
+  readonly instances: Record<string, InstanceView>;
+  readonly requests: MetadataRequestRecord[];
+  requestCount: number;
+  readonly notices: Notice[];
+  followed: { instanceId: string; lines: string[] } | null;
+  private readonly owned = new Map<string, Draft>();
+
+  constructor(state: DashboardState) {
+    this.cloud = state.cloud;
+    this.instances = { ...state.instances };
+    this.requests = [...state.requests];
+    this.requestCount = state.requestCount;
+    this.notices = [...state.notices];
+    this.followed = state.followed === null ? null : { instanceId: state.followed.instanceId, lines: [...state.followed.lines] };
+  }
+
+  private own(id: string | null): Draft | undefined {
+    if (id === null) return undefined;
+    const mine = this.owned.get(id);
+    if (mine !== undefined) return mine;
+    const view = this.instances[id];
+    if (view === undefined) return undefined;
+    const draft: Draft = {
+      summary: { ...view.summary },
+      stages: [...view.stages],
+      errors: [...view.errors],
+      console: [...view.console],
+      requests: [...view.requests],
+      served: { ...view.served, paths: [...view.served.paths] },
+    };
+    this.owned.set(id, draft);
+    this.instances[id] = draft;
+    return draft;
+  }
+
+  private markStage(draft: Draft, stage: Stage, at: number, elapsedMs: number): void {
+    if (draft.stages[draft.stages.length - 1]?.stage !== stage) draft.stages.push({ stage, at, elapsedMs });
+    draft.summary.stage = stage;
+  }
+
+  private request(request: MetadataRequestRecord): void {
+    this.requests.push(request);
+    trim(this.requests, LIMITS.requests, false);
+    this.requestCount++;
+    const draft = this.own(request.instanceId);
+    if (draft === undefined) return;
+    draft.summary.lastMetadataAt = maxOrNull(draft.summary.lastMetadataAt, request.time);
+    draft.requests.push(request);
+    trim(draft.requests, LIMITS.instanceRequests, false);
+    const served = draft.served;
+    served.requests++;
+    served.bytes += request.bytes;
+    if (request.status >= 400) served.failures++;
+    const last = served.paths[served.paths.length - 1];
+    if (last?.path === request.path && last.status === request.status) return;
+    const index = served.paths.findIndex((p) => p.path === request.path);
+    if (index >= 0) served.paths.splice(index, 1);
+    served.paths.push({ path: request.path, status: request.status });
+    trim(served.paths, LIMITS.servedPaths, true);
+  }
+
+  apply(input: DashboardInput): void {
+    switch (input.type) {
+      case 'cloud.status':
+        this.cloud = { status: input.status, detail: input.detail, at: input.at };
+        return;
+      case 'notice':
+        this.notices.push({ at: input.at, level: input.level, message: input.message });
+        return;
+      case 'service.restarted':
+        this.notices.push({ at: input.at, level: 'warn', message: `${input.service} restarted: ${input.reason}` });
+        return;
+      case 'dhcp.lease':
+        return;
+      case 'instance.added':
+      case 'instance.updated': {
+        const draft = this.own(input.instance.id);
+        if (draft === undefined) {
+          const fresh = newInstanceView(input.instance, input.at);
+          this.owned.set(input.instance.id, fresh);
+          this.instances[input.instance.id] = fresh;
+          return;
+        }
+        // Keep what this TUI saw itself if the controller's summary lags behind its own events.
+        draft.summary = { ...input.instance, lastMetadataAt: maxOrNull(draft.summary.lastMetadataAt, input.instance.lastMetadataAt) };
+        this.markStage(draft, input.instance.stage, input.at, Math.max(0, input.at - input.instance.createdAt));
+        return;
+      }
+      case 'instance.stage': {
+        const draft = this.own(input.instanceId);
+        if (draft !== undefined) this.markStage(draft, input.stage, input.at, input.elapsedMs);
+        return;
+      }
+      case 'instance.error':
+        this.own(input.instanceId)?.errors.push({ at: input.at, code: input.code, message: input.message, hint: input.hint });
+        return;
+      case 'instance.removed':
+        delete this.instances[input.instanceId];
+        this.owned.delete(input.instanceId);
+        return;
+      case 'instance.console': {
+        const draft = this.own(input.instanceId);
+        if (draft === undefined) return;
+        draft.console.push(input.line);
+        trim(draft.console, LIMITS.consoleLines, false);
+        return;
+      }
+      case 'metadata.request':
+        this.request(input.request);
+        return;
+      case 'tui.console.follow':
+        this.followed = { instanceId: input.instanceId, lines: [] };
+        return;
+      case 'tui.console.line':
+        if (this.followed?.instanceId !== input.instanceId) return;
+        this.followed.lines.push(input.line);
+        trim(this.followed.lines, LIMITS.consoleLines, false);
+        return;
+      default: {
+        const unhandled: never = input;
+        return unhandled;
+      }
+    }
+  }
+
+  finish(): DashboardState {
+    trim(this.requests, LIMITS.requests, true);
+    trim(this.notices, LIMITS.notices, true);
+    if (this.followed !== null) trim(this.followed.lines, LIMITS.consoleLines, true);
+    for (const draft of this.owned.values()) {
+      trim(draft.requests, LIMITS.instanceRequests, true);
+      trim(draft.console, LIMITS.consoleLines, true);
+      trim(draft.errors, LIMITS.instanceErrors, true);
+    }
+    return { cloud: this.cloud, instances: this.instances, requests: this.requests, requestCount: this.requestCount, notices: this.notices, followed: this.followed };
+  }
+}
+
+/** Applies a batch of inputs in order (one frame's worth). Pure: never mutates `state`. */
+export function applyInputs(state: DashboardState, inputs: readonly DashboardInput[]): DashboardState {
+  const batch = new Batch(state);
+  for (const input of inputs) batch.apply(input);
+  return batch.finish();
 }
 
 /** Applies one input. Pure: never mutates `state`. */
 export function reduceDashboard(state: DashboardState, input: DashboardInput): DashboardState {
-  switch (input.type) {
-    case 'cloud.status':
-      return { ...state, cloud: { status: input.status, detail: input.detail, at: input.at } };
-    case 'notice':
-      return addNotice(state, { at: input.at, level: input.level, message: input.message });
-    case 'service.restarted':
-      return addNotice(state, { at: input.at, level: 'warn', message: `${input.service} restarted: ${input.reason}` });
-    case 'dhcp.lease':
-      return state;
-    case 'instance.added':
-    case 'instance.updated': {
-      const existing = state.instances[input.instance.id];
-      if (existing === undefined) {
-        return { ...state, instances: { ...state.instances, [input.instance.id]: newInstanceView(input.instance, input.at) } };
-      }
-      // Keep what this TUI saw itself if the controller's summary lags behind its own events.
-      const lastMetadataAt = maxOrNull(existing.summary.lastMetadataAt, input.instance.lastMetadataAt);
-      const merged = { ...existing, summary: { ...input.instance, lastMetadataAt } };
-      const elapsed = Math.max(0, input.at - input.instance.createdAt);
-      return { ...state, instances: { ...state.instances, [input.instance.id]: markStage(merged, input.instance.stage, input.at, elapsed) } };
-    }
-    case 'instance.stage':
-      return updateInstance(state, input.instanceId, (view) => markStage(view, input.stage, input.at, input.elapsedMs));
-    case 'instance.error':
-      return updateInstance(state, input.instanceId, (view) => ({
-        ...view,
-        errors: appendBounded(view.errors, [{ at: input.at, code: input.code, message: input.message, hint: input.hint }], LIMITS.instanceErrors),
-      }));
-    case 'instance.removed': {
-      if (state.instances[input.instanceId] === undefined) return state;
-      const { [input.instanceId]: _removed, ...rest } = state.instances;
-      return { ...state, instances: rest };
-    }
-    case 'instance.console':
-      return updateInstance(state, input.instanceId, (view) => ({
-        ...view,
-        console: appendBounded(view.console, [input.line], LIMITS.consoleLines),
-      }));
-    case 'metadata.request':
-      return applyRequest(state, input.request);
-    case 'tui.console.follow':
-      return { ...state, followed: { instanceId: input.instanceId, lines: [] } };
-    case 'tui.console.line':
-      if (state.followed?.instanceId !== input.instanceId) return state;
-      return { ...state, followed: { instanceId: input.instanceId, lines: appendBounded(state.followed.lines, [input.line], LIMITS.consoleLines) } };
-    default: {
-      const unhandled: never = input;
-      return unhandled;
-    }
-  }
-}
-
-/** Applies a batch of inputs in order (one frame's worth). */
-export function applyInputs(state: DashboardState, inputs: readonly DashboardInput[]): DashboardState {
-  let next = state;
-  for (const input of inputs) next = reduceDashboard(next, input);
-  return next;
+  return applyInputs(state, [input]);
 }
 
 /** Errors shown in the instances pane: the controller's count, or what this TUI has seen if larger (late start). */

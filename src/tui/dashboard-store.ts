@@ -7,19 +7,31 @@ export interface DashboardStoreOptions {
   frameMs?: number;
   /** Pending inputs above which they are folded into the state at once (still without a frame). */
   maxPending?: number;
+  /** Share of one core that drawing may use; frames are spaced out further when a draw costs more. Default 0.02. */
+  drawBudget?: number;
 }
+
+/** Frames are never further apart than this, however slow a draw is. */
+const MAX_FRAME_MS = 1000;
 
 /**
  * Sits between the event stream and React. The event listener only pushes onto an array, so the
  * publisher (the metadata server's request hook) never waits for the reducer or for rendering.
  * At most one frame per `frameMs` (default 100 ms, about 10 frames a second) applies the batch and
- * notifies React, through `subscribe`/`getSnapshot` for `useSyncExternalStore`.
+ * notifies React, through `subscribe`/`getSnapshot` for `useSyncExternalStore`. Ink's draw of a big
+ * terminal can take tens of milliseconds on a slow host, so the interval stretches (up to 1 s) to
+ * keep drawing under `drawBudget` of a core: the metadata server shares this event loop.
  */
 export class DashboardStore {
   private state: DashboardState = initialDashboardState();
   private pending: DashboardInput[] = [];
   private timer: NodeJS.Timeout | null = null;
   private isPaused = false;
+  private frames = 0;
+  private frameCostMs = 0;
+  /** Moving average of the time one draw takes, from Ink's onRender. */
+  private drawMs = 0;
+  private readonly drawBudget: number;
   private unsubscribeEvents: (() => void) | null = null;
   private readonly listeners = new Set<() => void>();
   private readonly frameMs: number;
@@ -30,6 +42,17 @@ export class DashboardStore {
     this.subscribeEvents = opts.subscribe;
     this.frameMs = opts.frameMs ?? 100;
     this.maxPending = opts.maxPending ?? 2000;
+    this.drawBudget = opts.drawBudget ?? 0.02;
+  }
+
+  /** Reports how long a draw took (Ink's `onRender` metrics). */
+  noteDrawTime(ms: number): void {
+    this.drawMs = this.drawMs === 0 ? ms : this.drawMs * 0.8 + ms * 0.2;
+  }
+
+  /** The time between frames now: `frameMs`, or longer while draws are expensive. */
+  frameInterval(): number {
+    return Math.min(MAX_FRAME_MS, Math.max(this.frameMs, this.drawMs / this.drawBudget));
   }
 
   /** Subscribes to the event stream (replayed history lands in the first frame). Idempotent. */
@@ -52,7 +75,7 @@ export class DashboardStore {
     this.pending.push(input);
     if (this.pending.length >= this.maxPending) this.fold();
     if (this.timer === null) {
-      this.timer = setTimeout(() => this.flush(), this.frameMs);
+      this.timer = setTimeout(() => this.flush(), this.frameInterval());
       this.timer.unref();
     }
   }
@@ -61,8 +84,16 @@ export class DashboardStore {
   flush(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    const started = performance.now();
     this.fold();
     if (!this.isPaused) for (const listener of this.listeners) listener();
+    this.frames++;
+    this.frameCostMs += performance.now() - started;
+  }
+
+  /** Frames flushed and the synchronous time they took (reducer, and React/Ink when they render synchronously). */
+  stats(): { frames: number; frameCostMs: number } {
+    return { frames: this.frames, frameCostMs: this.frameCostMs };
   }
 
   /** While paused (an ssh subshell owns the terminal) events are still applied but nothing renders. */

@@ -63,7 +63,15 @@ export function renderDashboard(options: RenderDashboardOptions): DashboardHandl
       }}
       terminal={terminal}
     />,
-    { stdout, stdin, exitOnCtrlC: false, patchConsole: true, maxFps: 10, incrementalRendering: true },
+    {
+      stdout,
+      stdin,
+      exitOnCtrlC: false,
+      patchConsole: true,
+      maxFps: 10,
+      incrementalRendering: true,
+      onRender: (metrics) => store.noteDrawTime(metrics.renderTime),
+    },
   );
   const done = instance.waitUntilExit().then(async () => {
     store.stop();

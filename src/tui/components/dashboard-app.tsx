@@ -45,7 +45,8 @@ export function DashboardApp(props: DashboardAppProps) {
   const instances = useMemo(() => visibleInstances(state, ui.filter), [state, ui.filter]);
   const selected = selectedInstance(instances, ui.selectedId);
   const isBooting = instances.some((v) => v.summary.stage !== 'ready' && (v.summary.state === 'starting' || v.summary.state === 'running'));
-  const clock = useNow(now, isBooting ? 100 : 1000);
+  // The spinner and ages redraw too: at most 4 times a second, and no faster than event frames.
+  const clock = useNow(now, Math.max(isBooting ? 250 : 1000, store.frameInterval()));
 
   const dispatch = useCallback((action: UiAction): UiEffect | null => {
     const context = {

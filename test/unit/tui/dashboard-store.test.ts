@@ -101,3 +101,16 @@ describe('asyncIterableSource', () => {
     expect(late).toEqual([]);
   });
 });
+
+describe('frame pacing', () => {
+  it('spaces frames out when draws are expensive, within 1 s, and back to 100 ms when they are cheap', () => {
+    const store = new DashboardStore({ subscribe: () => () => undefined, frameMs: 100, drawBudget: 0.02 });
+    expect(store.frameInterval()).toBe(100);
+    store.noteDrawTime(10);
+    expect(store.frameInterval()).toBe(500);
+    for (let i = 0; i < 5; i++) store.noteDrawTime(100);
+    expect(store.frameInterval()).toBe(1000);
+    for (let i = 0; i < 40; i++) store.noteDrawTime(0.5);
+    expect(store.frameInterval()).toBe(100);
+  });
+});
