@@ -179,10 +179,19 @@ export class QemuHypervisor implements Hypervisor {
     await this.cleanRuntimeFiles(spec);
   }
 
-  /** QEMU removes its pid file on a clean exit only; sockets stay either way. */
+  /**
+   * QEMU removes its pid file on a clean exit only; sockets stay either way. The tap QEMU created goes
+   * with its last fd, a moment after the process: wait for that, so a restart can take the name again.
+   */
   private async cleanRuntimeFiles(spec: GuestSpec): Promise<void> {
     const files = guestFiles(spec.runDir);
     await Promise.all([files.qmpSocket, files.consoleSocket, files.pidFile].map((p) => rm(p, { force: true })));
+    const argv = [...inNetns(this.opts.netns), 'ip', 'link', 'show', 'dev', spec.nic.tapName];
+    // `ip link show` failing is the answer we wait for: the tap is gone.
+    const tapExists = (): Promise<boolean> => runTool(argv[0] ?? 'ip', argv.slice(1)).then(() => true, () => false);
+    if (!(await waitUntilGone(tapExists, 3000))) {
+      throw errors.hypervisorUnavailable(`tap ${spec.nic.tapName} of ${spec.name} still exists after QEMU exited`);
+    }
   }
 
   private async connectQmp(socketPath: string, exited: () => string | null): Promise<QmpClient> {

@@ -1,0 +1,3 @@
+import { hypervisorContractOnQemu } from '../vm/hypervisor/contract-on-qemu.js';
+
+hypervisorContractOnQemu('libvirt');

@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { openLibvirtHypervisor } from '../../../src/hypervisor/libvirt-hypervisor.js';
+import { guestName } from '../../../src/hypervisor/guest-name.js';
+import { ensurePrivateLibvirtd, stopPrivateLibvirtd } from '../../../src/hypervisor/private-libvirtd.js';
+import { QemuHypervisor } from '../../../src/hypervisor/qemu-hypervisor.js';
+import { guestUuid, smbiosIdentity } from '../../../src/hypervisor/smbios-identity.js';
+import type { Datasource } from '../../../src/domain/instance.js';
+import type { GuestSpec, Hypervisor } from '../../../src/ports/hypervisor.js';
+import { BRIDGE, MINICIRROS, type GuestWorld } from './guest-world.js';
+
+export type DriverKind = 'qemu' | 'libvirt';
+
+export interface OpenedDriver {
+  hypervisor: Hypervisor;
+  /** Closes the driver and, for libvirt, stops the cloud's private daemon. */
+  dispose(): Promise<void>;
+}
+
+/** Shares one private libvirtd per world (one per cloud namespace, as minicloud runs it). */
+export async function openDriver(kind: DriverKind, world: GuestWorld, cloudId: string): Promise<OpenedDriver> {
+  if (kind === 'qemu') {
+    const hypervisor = new QemuHypervisor({ cloudId, stateDir: join(world.dir, 'qemu-state'), netns: world.ns.name });
+    return { hypervisor, dispose: () => hypervisor.close() };
+  }
+  const root = join(world.dir, 'lv');
+  const daemon = await ensurePrivateLibvirtd({ root, netns: world.ns.name });
+  const hypervisor = await openLibvirtHypervisor({ cloudId, uri: daemon.uri, pidDir: daemon.pidDir });
+  return {
+    hypervisor,
+    dispose: async () => {
+      await hypervisor.close();
+      await stopPrivateLibvirtd(root);
+    },
+  };
+}
+
+/** A uuid unique per cloud and instance. */
+export function testUuid(seed: string): string {
+  const h = createHash('sha256').update(seed).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The MAC a test gives an instance: fixed prefix + 3 bytes of the instance's hash. */
+export function testMac(seed: string): string {
+  const h = createHash('sha256').update(seed).digest('hex');
+  return `52:54:00:${h.slice(0, 2)}:${h.slice(2, 4)}:${h.slice(4, 6)}`;
+}
+
+/** A minicirros guest (direct kernel boot, overlay over the image's disk) on the world's bridge. */
+export function minicirrosSpec(
+  world: GuestWorld,
+  cloudId: string,
+  instanceId: string,
+  opts: { datasource?: Datasource; mac?: string; uuid?: string; configDrivePath?: string | null } = {},
+): GuestSpec {
+  const datasource = opts.datasource ?? 'ec2';
+  const instanceUuid = opts.uuid ?? testUuid(`${cloudId}/${instanceId}`);
+  const dir = join(world.dir, cloudId, instanceId);
+  const tapHash = createHash('sha256').update(`${cloudId}/${instanceId}`).digest('hex').slice(0, 10);
+  return {
+    cloudId,
+    instanceId,
+    uuid: guestUuid(datasource, instanceUuid),
+    name: guestName(cloudId, instanceId),
+    datasource,
+    cpus: 1,
+    memoryMiB: 256,
+    disk: { basePath: MINICIRROS.disk, baseFormat: 'qcow2', overlayPath: join(dir, 'disk.qcow2'), sizeBytes: null },
+    kernel: { kernelPath: MINICIRROS.kernel, initrdPath: MINICIRROS.initrd, cmdline: MINICIRROS.cmdline },
+    nic: { mac: opts.mac ?? testMac(`${cloudId}/${instanceId}`), bridge: BRIDGE, tapName: `mc${tapHash}` },
+    smbios: smbiosIdentity(datasource, { instanceId, instanceUuid }),
+    configDrivePath: opts.configDrivePath ?? null,
+    consoleLogPath: join(dir, 'console.log'),
+    runDir: join(dir, 'run'),
+    accelerator: 'tcg',
+  };
+}
