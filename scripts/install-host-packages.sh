@@ -18,7 +18,7 @@ packages=(
   dnsmasq-base iptables nftables iproute2
   # guest image builds (vm-images/)
   debootstrap busybox-static dropbear-bin cpio kmod lz4 xorriso genisoimage
-  grub-pc-bin grub2-common fdisk parted e2fsprogs dosfstools mtools
+  grub-pc-bin grub2-common fdisk parted e2fsprogs dosfstools mtools zstd
   # tools the tests and the CLI use
   tmux openssh-client socat curl wrk
   # real cloud-init client tests run Debian's cloud-init with Debian's Python

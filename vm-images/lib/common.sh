@@ -28,7 +28,7 @@ candidate_versions() {
   local out; out=$(apt-cache policy "$@" 2>/dev/null |
     awk '/^[^ ].*:$/ {p=substr($0, 1, length($0)-1)} /^  Candidate:/ {print p "=" $2}')
   for p in "$@"; do
-    echo "$out" | grep -q "^$p=[^(]" || die "apt has no installable version of '$p' (run apt-get update)"
+    grep -q "^$p=[^(]" <<<"$out" || die "apt has no installable version of '$p' (run apt-get update)"
   done
   echo "$out"
 }
