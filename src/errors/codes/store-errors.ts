@@ -6,7 +6,7 @@ export const storeErrors = {
     summary: 'The SQLite state database cannot be opened or created.',
     exit: ExitCode.host,
     message: (path: string, reason: string) => `cannot open the state database ${path}: ${reason}`,
-    hint: () => 'Check that MINICLOUD_HOME is writable, or set it to another directory.',
+    hint: () => 'Check that the state directory (MINICLOUD_HOME, or --state-dir) is writable, or use another one.',
   }),
   storeTooNew: defineError('MC_ERR_STORE_TOO_NEW', {
     summary: 'The state database was written by a newer minicloud with more migrations.',

@@ -1,0 +1,73 @@
+import { Type } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { MinicloudEvent } from '../../domain/events.js';
+import { errors } from '../../errors/catalogue.js';
+import { systemClock } from '../../ports/clock.js';
+import { parseListenAddress } from '../listen-address.js';
+import { formatRequestLine } from '../request-log-line.js';
+import { startStandaloneServer } from '../standalone-metadata-server.js';
+
+/** The flags as commander hands them over; checked here, at the edge, before anything runs. */
+const MetadataServeFlags = Type.Object({
+  instances: Type.String({ minLength: 1 }),
+  listen: Type.String({ minLength: 1 }),
+  stateDir: Type.Optional(Type.String({ minLength: 1 })),
+  json: Type.Boolean(),
+});
+const checkFlags = TypeCompiler.Compile(MetadataServeFlags);
+
+interface Output {
+  stdout: { write(chunk: string): unknown };
+  stderr: { write(chunk: string): unknown };
+}
+
+/**
+ * `minicloud metadata serve`: serves the instances file until SIGINT or SIGTERM, then closes the
+ * server, flushes the request log and returns (exit 0: stopping a server is its normal end).
+ * stdout carries the request log — text lines, or NDJSON records with --json (then the
+ * "listening" line goes to stderr so stdout stays machine-readable); notices go to stderr.
+ */
+export async function runMetadataServe(rawFlags: Record<string, unknown>, io: Output = process): Promise<void> {
+  if (!checkFlags.Check(rawFlags)) {
+    const first = checkFlags.Errors(rawFlags).First();
+    throw errors.usage(`metadata serve: ${first ? `${first.path}: ${first.message}` : 'invalid flags'}`);
+  }
+  const flags = rawFlags;
+  const listen = parseListenAddress(flags.listen);
+  const onEvent = (event: MinicloudEvent): void => {
+    if (event.type === 'metadata.request') {
+      io.stdout.write(`${flags.json ? JSON.stringify(event.request) : formatRequestLine(event.request)}\n`);
+    } else if (event.type === 'notice') {
+      io.stderr.write(`minicloud: ${event.level}: ${event.message}${event.code ? ` [${event.code}]` : ''}\n`);
+    }
+  };
+  const server = await startStandaloneServer({
+    listen,
+    instancesFile: flags.instances,
+    stateDir: flags.stateDir,
+    clock: systemClock,
+    onEvent,
+  });
+  const banner = `minicloud metadata server listening on ${server.url} (${server.instanceCount} instances)\n`;
+  (flags.json ? io.stderr : io.stdout).write(banner);
+
+  const signal = await waitForStopSignal();
+  (flags.json ? io.stderr : io.stdout).write(`minicloud metadata server stopping (${signal})\n`);
+  await server.stop();
+}
+
+/** Resolves on the first SIGINT/SIGTERM; a second one while stopping exits at once with 130. */
+function waitForStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      const force = () => process.exit(130);
+      process.once('SIGINT', force);
+      process.once('SIGTERM', force);
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
