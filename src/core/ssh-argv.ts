@@ -25,7 +25,15 @@ export function sshArgv(opts: {
     ...(opts.batch ? ['-o', 'BatchMode=yes'] : []),
     opts.tty ? '-t' : '-T',
     `${opts.user}@${opts.ip}`,
-    ...(opts.command.length > 0 ? ['--', ...opts.command] : []),
+    ...(opts.command.length > 0 ? ['--', remoteCommand(opts.command)] : []),
   ];
   return opts.netns ? ['ip', 'netns', 'exec', opts.netns, ...ssh] : ssh;
+}
+
+/**
+ * ssh joins its arguments with spaces into one string for the remote shell, so `exec ID -- sh -c 'exit 3'`
+ * would run `sh -c exit 3`. Quote each argument so the guest sees exactly the argv the user typed.
+ */
+export function remoteCommand(argv: string[]): string {
+  return argv.map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }

@@ -10,6 +10,26 @@ type Opts = Record<string, unknown>;
  */
 export function registerControllerCommands(program: Command): void {
   program
+    .command('up')
+    .description('start the cloud: network, metadata server, controller; TUI on a terminal, event lines otherwise')
+    .option('-d, --detach', 'run in the background (log in $MINICLOUD_HOME/controller.log)')
+    .option('--json', 'print events as NDJSON')
+    .option('--plain', 'print event lines even on a terminal (no TUI)')
+    .option('--netns <name>', 'run the whole cloud inside this network namespace (created if missing)')
+    .option('--config <file>', 'minicloud.yaml (default: $MINICLOUD_HOME/minicloud.yaml if present)')
+    .option('--subnet <cidr>', 'guest subnet, e.g. 10.77.0.0/24 (default: the first free one)')
+    .option('--metadata-port <port>', 'port the metadata server listens on (169.254.169.254:80 is redirected to it)')
+    .option('--accelerator <kvm|tcg>', 'skip the KVM probe')
+    .action(async (opts: Opts) => (await import('./up.js')).runUp(opts));
+
+  program
+    .command('doctor')
+    .description('check the host: root, qemu, KVM, dnsmasq, iptables/nft, ip_forward, subnet, metadata port, images')
+    .option('--json', 'JSON')
+    .option('--metadata-port <port>', 'port to check', '8775')
+    .action(async (opts: Opts) => (await import('./doctor.js')).runDoctor(opts));
+
+  program
     .command('run')
     .alias('launch')
     .description('launch instances from IMAGE (a qcow2/raw file, or a name from `make images`: minicirros, debian-cloud)')

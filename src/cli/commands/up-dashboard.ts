@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import type { MinicloudEvent } from '../../domain/events.js';
+import { sshArgv } from '../../core/ssh-argv.js';
+import { asyncIterableSource } from '../../tui/event-source.js';
+import { renderDashboard } from '../../tui/render-dashboard.js';
+import { cliCloud, err } from './cli-context.js';
+import { launchBodyFrom } from './run.js';
+import { inNetns } from './ssh.js';
+
+/** Adapts the API's NDJSON event stream to an async iterable for the TUI. */
+function eventStream(client: ReturnType<typeof cliCloud>['client']): AsyncIterable<MinicloudEvent> {
+  return {
+    [Symbol.asyncIterator]() {
+      const queue: MinicloudEvent[] = [];
+      let wake: (() => void) | null = null;
+      let ended = false;
+      const ac = new AbortController();
+      void client.events({ follow: true, replay: true, signal: ac.signal }, (e) => {
+        queue.push(e);
+        wake?.();
+      }).finally(() => {
+        ended = true;
+        wake?.();
+      });
+      return {
+        async next(): Promise<IteratorResult<MinicloudEvent>> {
+          while (queue.length === 0 && !ended) await new Promise<void>((r) => (wake = r));
+          const value = queue.shift();
+          return value ? { value, done: false } : { value: undefined, done: true };
+        },
+        async return(): Promise<IteratorResult<MinicloudEvent>> {
+          ac.abort();
+          return { value: undefined, done: true };
+        },
+      };
+    },
+  };
+}
+
+/** The TUI as a client of the running controller; `q` then stop → `down`, detach → leave it running. */
+export async function runDashboardClient(): Promise<void> {
+  const { client } = cliCloud();
+  const handle = renderDashboard({
+    events: asyncIterableSource(() => eventStream(client)),
+    actions: {
+      runInstance: async (image, flags) => {
+        const opts: Record<string, unknown> = { count: '1', cpus: '1', memory: '256M', datasource: 'ec2', userData: [], meta: [], imdsv2: 'optional' };
+        for (let i = 0; i < flags.length; i += 2) opts[(flags[i] ?? '').replace(/^--/, '').replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase())] = flags[i + 1];
+        await client.launch(launchBodyFrom(image, opts as never));
+      },
+      deleteInstance: async (id) => {
+        await client.remove(id);
+      },
+      ssh: async (id) => {
+        const [info, status] = await Promise.all([client.info(id), client.status()]);
+        const [cmd, ...args] = sshArgv({ ip: info.ip, user: info.sshUser, keyPath: status.sshKeyPath, command: [], tty: true, netns: status.netns && !inNetns(status.netns) ? status.netns : null });
+        await new Promise<void>((resolve) => spawn(cmd ?? 'ssh', args, { stdio: 'inherit' }).once('exit', () => resolve()));
+      },
+      quit: async (mode) => {
+        if (mode === 'stop') await client.down();
+        else err('minicloud keeps running in the background; `minicloud down` stops it');
+      },
+    },
+  });
+  await handle.done;
+}

@@ -1,0 +1,144 @@
+import { spawn } from 'node:child_process';
+import { existsSync, openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { ApiClient } from '../../api/api-client.js';
+import { cloudLayout, minicloudHome } from '../../config/minicloud-config.js';
+import type { MinicloudEvent } from '../../domain/events.js';
+import { errors } from '../../errors/catalogue.js';
+import { out, err } from './cli-context.js';
+import { eventLine } from './cli-format.js';
+import { inNetns } from './ssh.js';
+
+export interface UpOptions {
+  detach?: boolean;
+  json?: boolean;
+  plain?: boolean;
+  netns?: string;
+  config?: string;
+  subnet?: string;
+  metadataPort?: string;
+  accelerator?: string;
+}
+
+/** argv of this CLI without the options named (for re-exec into a netns or a daemon). */
+function selfArgv(drop: string[]): string[] {
+  const args = process.argv.slice(2);
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const a = args[i] ?? '';
+    const name = a.split('=')[0] ?? a;
+    if (drop.includes(name)) {
+      if (!a.includes('=') && (name === '--netns')) i += 1;
+      continue;
+    }
+    out.push(a);
+  }
+  return [process.execPath, ...process.execArgv, process.argv[1] ?? 'minicloud', ...out];
+}
+
+function runChild(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0] ?? 'ip', argv.slice(1), { stdio: 'inherit', env });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : 1)));
+  });
+}
+
+/** `--netns NAME`: create the namespace if needed (remembered, so `down` removes only what up made), then re-exec inside it. */
+async function reexecInNetns(name: string): Promise<void> {
+  if (process.getuid?.() !== 0) throw errors.needsRoot('minicloud up --netns');
+  const layout = cloudLayout(minicloudHome(process.env));
+  await mkdir(layout.home, { recursive: true, mode: 0o700 });
+  if (!existsSync(`/run/netns/${name}`)) {
+    const code = await runChild(['ip', 'netns', 'add', name], process.env);
+    if (code !== 0) throw errors.controllerUnavailable(`cannot create network namespace ${name}`);
+    await runChild(['ip', 'netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up'], process.env);
+    writeFileSync(layout.netnsMarkerPath, `${name}\n`);
+  }
+  process.exitCode = await runChild(['ip', 'netns', 'exec', name, ...selfArgv(['--netns'])], { ...process.env, MINICLOUD_NETNS: name });
+}
+
+/** `-d`: start the controller as a daemon (log in $MINICLOUD_HOME/controller.log) and wait until it answers. */
+async function daemonize(): Promise<void> {
+  const layout = cloudLayout(minicloudHome(process.env));
+  await mkdir(layout.home, { recursive: true, mode: 0o700 });
+  const log = openSync(layout.logPath, 'a');
+  const child = spawn(selfArgv(['-d', '--detach'])[0] ?? process.execPath, [...selfArgv(['-d', '--detach']).slice(1), '--json'], { detached: true, stdio: ['ignore', log, log], env: process.env });
+  closeSync(log);
+  let exited: number | null = null;
+  child.once('exit', (code) => (exited = code ?? 1));
+  const client = new ApiClient(layout.socketPath);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (exited !== null) {
+      const tail = readFileSync(layout.logPath, 'utf8').trim().split('\n').slice(-15).join('\n');
+      err(tail);
+      process.exitCode = exited;
+      return;
+    }
+    try {
+      const status = await client.status();
+      child.unref();
+      err(`minicloud is up: cloud ${status.cloudId}, ${status.subnet} on ${status.bridge}${status.netns ? ` in netns ${status.netns}` : ''}, ${status.accelerator} (pid ${status.pid}, log ${layout.logPath})`);
+      err('next: `minicloud run minicirros`, `minicloud ls`, `minicloud down`');
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+/** `minicloud up`. */
+export async function runUp(opts: UpOptions): Promise<void> {
+  const netns = opts.netns ?? null;
+  if (netns && !inNetns(netns)) return reexecInNetns(netns);
+  if (opts.detach) return daemonize();
+  const { canRenderDashboard } = await import('../../tui/render-dashboard.js');
+  if (!opts.json && !opts.plain && canRenderDashboard()) {
+    // On a terminal: the cloud runs as a daemon and the TUI is its client, so rendering never
+    // shares an event loop with the metadata server; quitting may leave the cloud running.
+    await daemonize();
+    if (process.exitCode) return;
+    const { runDashboardClient } = await import('./up-dashboard.js');
+    return runDashboardClient();
+  }
+  const { startCloud } = await import('../../controller/start-cloud.js');
+  const accelerator = opts.accelerator === 'kvm' || opts.accelerator === 'tcg' ? opts.accelerator : undefined;
+  if (opts.accelerator !== undefined && accelerator === undefined) throw errors.usage(`--accelerator ${opts.accelerator}: use kvm or tcg`);
+  const print = (e: MinicloudEvent) => out(opts.json ? JSON.stringify(e) : eventLine(e));
+  const cloud = await startCloud({
+    env: process.env,
+    netns: netns ?? process.env['MINICLOUD_NETNS'] ?? null,
+    ...(opts.config ? { configPath: opts.config } : {}),
+    ...(opts.subnet ? { subnet: opts.subnet } : {}),
+    ...(opts.metadataPort ? { metadataPort: Number(opts.metadataPort) } : {}),
+    ...(accelerator ? { accelerator } : {}),
+  });
+  const unsubscribe = cloud.bus.subscribe(print, { replay: true });
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+    void cloud.shutdown();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await cloud.done;
+  } finally {
+    unsubscribe();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  await removeNetnsIfOurs(netns ?? process.env['MINICLOUD_NETNS'] ?? null);
+  if (interrupted) process.exitCode = 130;
+}
+
+/** After `down`: delete the namespace `up --netns` created (processes still inside keep it alive until they exit). */
+async function removeNetnsIfOurs(netns: string | null): Promise<void> {
+  if (!netns) return;
+  const layout = cloudLayout(minicloudHome(process.env));
+  if (!existsSync(layout.netnsMarkerPath) || readFileSync(layout.netnsMarkerPath, 'utf8').trim() !== netns) return;
+  const code = await runChild(['ip', 'netns', 'del', netns], process.env);
+  if (code === 0) writeFileSync(layout.netnsMarkerPath, '');
+}

@@ -1,0 +1,190 @@
+import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import type { FastifyInstance } from 'fastify';
+import { buildApiApp } from '../api/api-app.js';
+import { ApiClient } from '../api/api-client.js';
+import type { CloudStatus } from '../api/api-schemas.js';
+import { chooseCloudSubnet, LinuxNetworkPlane } from '../adapters/network/linux/linux-network-plane.js';
+import { openSqliteStore } from '../adapters/store/sqlite/open-sqlite-store.js';
+import { cloudLayout, defaultCloudId, imagesDir, loadMinicloudConfig, minicloudHome, type Env } from '../config/minicloud-config.js';
+import { errors, isMinicloudError } from '../errors/catalogue.js';
+import { EventBus } from '../events/event-bus.js';
+import { detectAccelerator, quickAcceleratorVerdict, readHostCpuFacts, type AcceleratorVerdict } from '../hypervisor/accelerator.js';
+import { QemuHypervisor } from '../hypervisor/qemu-hypervisor.js';
+import { buildMetadataApp } from '../metadata/build-metadata-app.js';
+import { systemClock } from '../ports/clock.js';
+import type { Accelerator } from '../ports/hypervisor.js';
+import type { NetworkConfig } from '../ports/network.js';
+import { Controller } from './controller.js';
+import { makeImageResolver } from './image-resolver.js';
+import { OpenSshProbe } from './ssh-probe.js';
+import { SqliteControllerStore } from './sqlite-controller-store.js';
+
+const execFileAsync = promisify(execFile);
+
+export interface StartCloudOptions {
+  env: Env;
+  /** The netns this process runs in (`up --netns`), reported to clients for ssh; null for the host's. */
+  netns: string | null;
+  configPath?: string;
+  subnet?: string;
+  metadataPort?: number;
+  accelerator?: Accelerator;
+}
+
+export interface RunningCloud {
+  controller: Controller;
+  bus: EventBus;
+  status(): CloudStatus;
+  /** `down`: guests, network, servers, socket; then resolves. Idempotent. */
+  shutdown(): Promise<void>;
+  /** Resolves once the cloud has shut down (by `shutdown()` or an API `down`). */
+  done: Promise<void>;
+}
+
+/** Creates the cloud's ssh keypair once (ed25519, no passphrase; it only ever opens test guests). */
+async function ensureKeypair(keyPath: string): Promise<string> {
+  if (!existsSync(keyPath)) {
+    await mkdir(dirname(keyPath), { recursive: true, mode: 0o700 });
+    await execFileAsync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'minicloud', '-f', keyPath]);
+  }
+  return (await readFile(`${keyPath}.pub`, 'utf8')).trim();
+}
+
+async function refuseIfRunning(socketPath: string): Promise<void> {
+  if (!existsSync(socketPath)) return;
+  try {
+    await new ApiClient(socketPath).status();
+  } catch (err) {
+    if (isMinicloudError(err) && err.code === errors.controllerNotRunning.code) {
+      await rm(socketPath, { force: true }); // stale socket of a controller that died: recover silently
+      return;
+    }
+    throw err;
+  }
+  throw errors.controllerAlreadyRunning(socketPath);
+}
+
+async function chooseAccelerator(forced: Accelerator | undefined, kernelPath: string | null): Promise<AcceleratorVerdict> {
+  if (forced) return { accelerator: forced, reason: 'forced with --accelerator' };
+  const quick = quickAcceleratorVerdict(await readHostCpuFacts());
+  if (quick) return quick;
+  if (!kernelPath) return { accelerator: 'tcg', reason: 'no test kernel to probe KVM with (run `make images`)' };
+  return detectAccelerator({ kernelPath });
+}
+
+function listen(app: FastifyInstance, opts: { host: string; port: number } | { path: string }): Promise<string> {
+  return app.listen(opts).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw errors.portInUse('host' in opts ? `${opts.host}:${opts.port}` : opts.path).causedBy(err);
+    throw err;
+  });
+}
+
+/**
+ * `minicloud up` without the terminal: the composition root. Opens the state, brings up the network
+ * plane and the metadata server, starts the controller (which re-adopts running guests) and serves
+ * the API on $MINICLOUD_HOME/controller.sock. Everything it starts it also stops, in reverse order.
+ */
+export async function startCloud(opts: StartCloudOptions): Promise<RunningCloud> {
+  if (process.getuid?.() !== 0) throw errors.needsRoot('minicloud up');
+  const layout = cloudLayout(minicloudHome(opts.env));
+  await mkdir(layout.home, { recursive: true, mode: 0o700 });
+  await refuseIfRunning(layout.socketPath);
+  const config = loadMinicloudConfig(opts.configPath ?? layout.configPath, { optional: opts.configPath === undefined });
+  const cloudId = config.cloud ?? defaultCloudId(layout.home);
+  const bridge = config.network?.bridge ?? `mc-${cloudId}`.slice(0, 15);
+  const publicKey = await ensureKeypair(layout.sshKeyPath);
+  const images = imagesDir(opts.env);
+  const probeKernel = join(images, 'minicirros', 'vmlinuz');
+  const verdict = await chooseAccelerator(opts.accelerator, existsSync(probeKernel) ? probeKernel : null);
+  const { subnet, gateway } = await chooseCloudSubnet(bridge, opts.subnet ?? config.network?.subnet);
+
+  const bus = new EventBus();
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const runCleanups = async (): Promise<void> => {
+    const failures: unknown[] = [];
+    for (const fn of cleanups.reverse()) await Promise.resolve().then(fn).catch((err: unknown) => failures.push(err));
+    cleanups.length = 0;
+    if (failures.length > 0) throw new AggregateError(failures, 'cloud shutdown left errors');
+  };
+  try {
+    const store = openSqliteStore({ path: layout.databasePath, requestLog: { onFlushError: (err) => bus.publish({ type: 'notice', at: Date.now(), level: 'error', message: `request log: ${String(err)}` }) } });
+    cleanups.push(() => store.close());
+    const rows = new SqliteControllerStore(layout.databasePath);
+    cleanups.push(() => rows.close());
+
+    const network = new LinuxNetworkPlane({ publish: (e) => bus.publish(e), clock: systemClock });
+    const networkConfig: NetworkConfig = {
+      cloudId, bridge, subnet, gateway,
+      metadataPort: opts.metadataPort ?? config.network?.metadataPort ?? 8775,
+      egress: config.network?.egress ?? false,
+      domain: 'minicloud',
+      stateDir: layout.networkDir,
+    };
+    cleanups.push(() => network.teardown());
+    await network.ensureUp(networkConfig);
+
+    const hypervisor = new QemuHypervisor({ cloudId, stateDir: join(layout.home, 'guests'), attachTap: (tap) => network.attachTap(tap) });
+    cleanups.push(() => hypervisor.close());
+
+    const metadata = buildMetadataApp({ instances: store.instances, requestLog: store.requestLog, bus, clock: systemClock, tokenSecret: store.cloud.tokenSecret() });
+    await listen(metadata, { host: gateway, port: networkConfig.metadataPort });
+    cleanups.push(() => metadata.close());
+
+    const controller = new Controller({
+      cloudId, hypervisor, network, networkConfig,
+      instances: store.instances, controllerStore: rows, requestLog: store.requestLog,
+      bus, clock: systemClock, random: randomBytes,
+      paths: { instancesDir: layout.instancesDir },
+      accelerator: verdict.accelerator,
+      sshProbe: new OpenSshProbe(layout.sshKeyPath),
+      resolveImage: makeImageResolver({ imagesDir: images, configured: config.images ?? {}, cwd: layout.home }),
+      cloudKey: { name: 'minicloud', key: publicKey },
+    });
+    if (verdict.accelerator === 'tcg') bus.publish({ type: 'notice', at: Date.now(), level: 'warn', message: `using TCG (software emulation, slower boots; timeouts scaled x3): ${verdict.reason}` });
+    await controller.start();
+    cleanups.push(() => controller.stop());
+
+    const startedAt = Date.now();
+    const status = (): CloudStatus => ({
+      cloudId, pid: process.pid, startedAt, accelerator: verdict.accelerator, hypervisor: hypervisor.kind,
+      netns: opts.netns, bridge, subnet, gateway, metadataAddress: `${gateway}:${networkConfig.metadataPort}`,
+      sshKeyPath: layout.sshKeyPath, home: layout.home, instances: controller.list().length,
+    });
+
+    let resolveDone!: () => void;
+    const done = new Promise<void>((r) => (resolveDone = r));
+    let shuttingDown: Promise<void> | null = null;
+    const shutdown = (): Promise<void> =>
+      (shuttingDown ??= (async () => {
+        bus.publish({ type: 'cloud.status', at: Date.now(), status: 'stopping' });
+        try {
+          await controller.shutdown();
+          bus.publish({ type: 'cloud.status', at: Date.now(), status: 'down' });
+          await runCleanups();
+        } finally {
+          resolveDone();
+        }
+      })());
+
+    const api = buildApiApp({ controller, bus, status, onShutdown: () => void shutdown().catch((err: unknown) => process.emitWarning(`shutdown: ${String(err)}`)) });
+    await listen(api, { path: layout.socketPath });
+    await chmod(layout.socketPath, 0o600);
+    await writeFile(layout.pidPath, `${process.pid}\n`);
+    // The socket goes last: `down` waits for it to disappear.
+    cleanups.unshift(async () => {
+      await api.close();
+      await rm(layout.pidPath, { force: true });
+      await rm(layout.socketPath, { force: true });
+    });
+    bus.publish({ type: 'cloud.status', at: Date.now(), status: 'up', detail: `${cloudId}: ${subnet} on ${bridge}, metadata at ${gateway}:${networkConfig.metadataPort}, ${verdict.accelerator}` });
+    return { controller, bus, status, shutdown, done };
+  } catch (err) {
+    await runCleanups().catch((cleanupErr: unknown) => bus.publish({ type: 'notice', at: Date.now(), level: 'error', message: `cleanup after a failed up: ${String(cleanupErr)}` }));
+    throw err;
+  }
+}
