@@ -1,8 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { startMetadataServe, type MetadataServeProcess } from '../../helpers/metadata-serve-process.js';
 import { TestNetns } from '../../helpers/netns.js';
+import { readFixtureInstance, type FixtureInstance } from './fixture-instance.js';
 
 /** The link-local address every metadata client hard-codes. */
 export const METADATA_ADDRESS = '169.254.169.254';
@@ -54,4 +56,23 @@ export async function createClientWorld(prefix: string, instancesFile: string): 
     });
     throw err;
   }
+}
+
+/**
+ * Registers beforeAll/afterAll for a describe block: a world serving `instancesFile`, removed
+ * afterwards even when a test failed. Returns an accessor for the tests (throws if setup failed).
+ */
+export function useClientWorld(prefix: string, instancesFile: string): () => { world: ClientWorld; instance: FixtureInstance } {
+  let state: { world: ClientWorld; instance: FixtureInstance } | undefined;
+  beforeAll(async () => {
+    const instance = readFixtureInstance(instancesFile);
+    state = { world: await createClientWorld(prefix, instancesFile), instance };
+  });
+  afterAll(async () => {
+    await state?.world.destroy();
+  });
+  return () => {
+    if (!state) throw new Error(`${prefix}: the world was not set up (see the beforeAll error)`);
+    return state;
+  };
 }
