@@ -11,7 +11,13 @@ set -euo pipefail
 want_upstream=22.4.2
 cache_root="${MINICLOUD_CACHE:-$HOME/.cache/minicloud}/clients"
 
-version="$(apt-cache policy cloud-init | awk '/Candidate:/ {print $2}')"
+candidate() { apt-cache policy cloud-init | awk '/Candidate:/ {print $2}'; }
+version="$(candidate)"
+if { [ -z "$version" ] || [ "$version" = "(none)" ]; } && [ "$(id -u)" -eq 0 ]; then
+  # A fresh machine (CI) may have no package lists yet: fetch them once, then ask again.
+  apt-get update -q >&2
+  version="$(candidate)"
+fi
 if [ -z "$version" ] || [ "$version" = "(none)" ]; then
   echo "fetch-cloud-init: apt knows no cloud-init package; run apt-get update (Debian 12 sources needed)" >&2
   exit 1
