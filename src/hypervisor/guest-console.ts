@@ -45,11 +45,15 @@ export async function* followConsoleLog(path: string, opts: { signal: AbortSigna
       continue;
     }
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, pollMs);
-      opts.signal.addEventListener('abort', () => {
+      const onAbort = (): void => {
         clearTimeout(timer);
         resolve();
-      }, { once: true });
+      };
+      const timer = setTimeout(() => {
+        opts.signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, pollMs);
+      opts.signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 }
