@@ -104,6 +104,9 @@ export function buildMetadataApp(deps: MetadataAppDeps): FastifyInstance {
     frameworkErrors: (err, request, reply) => {
       request.metadataArrivedAt = clock.now();
       request.metadataSource = sourceAddress(request.socket.remoteAddress);
+      // The router gave up before routing: no instance lookup, no flavour.
+      request.metadataView = null;
+      request.metadataFlavour = null;
       handleError(err, request, reply);
       // No route context, so onResponse hooks do not run: record it here.
       recordRequest(request, reply, () => {});
@@ -117,6 +120,7 @@ export function buildMetadataApp(deps: MetadataAppDeps): FastifyInstance {
   app.decorateRequest('metadataView', null);
   app.decorateRequest('metadataSource', '');
   app.decorateRequest('metadataArrivedAt', 0);
+  app.decorateRequest('metadataFlavour', null);
 
   const views = new InstanceViews(deps.instances, { accountId, defaultIamRole: deps.iamDefaults?.role ?? null });
   app.addHook('onRequest', (request, reply, done) => {
@@ -126,8 +130,10 @@ export function buildMetadataApp(deps: MetadataAppDeps): FastifyInstance {
     const view = views.forSource(ip);
     request.metadataView = view;
     // Answered here, so done() is not called: no handler runs for an unknown source.
-    if (view === null) sendError(reply, errors.metadataUnknownSource(ip === '' ? '(none)' : ip));
-    else done();
+    if (view === null) {
+      request.metadataFlavour = request.routeOptions.config?.flavour ?? null;
+      sendError(reply, errors.metadataUnknownSource(ip === '' ? '(none)' : ip));
+    } else done();
   });
   app.addHook('onResponse', recordRequest);
   app.setErrorHandler(handleError);

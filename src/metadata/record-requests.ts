@@ -23,8 +23,7 @@ export function buildRequestRecord(request: FastifyRequest, reply: FastifyReply)
     latencyMs: reply.elapsedTime,
     userAgent: ua === undefined ? null : ua,
     tokenUsed: request.headers['x-aws-ec2-metadata-token'] !== undefined,
-    // Optional chain: requests the router rejected (bad URL) have no route config.
-    flavour: request.routeOptions.config?.flavour ?? null,
+    flavour: request.metadataFlavour,
   };
 }
 

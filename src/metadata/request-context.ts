@@ -12,6 +12,11 @@ declare module 'fastify' {
     metadataSource: string;
     /** Epoch ms (deps.clock) when the request arrived. */
     metadataArrivedAt: number;
+    /**
+     * The flavour whose handler answered; set by each handler (reading routeOptions allocates on every
+     * access, too slow for the hot path). Null when no route matched.
+     */
+    metadataFlavour: MetadataFlavour | null;
   }
   interface FastifyContextConfig {
     flavour?: MetadataFlavour;

@@ -58,47 +58,58 @@ export async function ec2Plugin(app: FastifyInstance, opts: Ec2PluginOptions): P
     url: '/',
     config,
     handler: (request, reply) => {
-      const view = request.metadataView;
-      if (view === null) return sendNotFound(request, reply);
-      if (!isReadMethod(request.method)) return sendMethodNotAllowed(request, reply, ALLOW_READ);
-      if (!checkToken(request, reply, view)) return reply;
-      return sendBody(reply, ROOT_LISTING, TEXT_PLAIN);
+      answerRoot(request, reply);
     },
   });
+
+  function answerRoot(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    request.metadataFlavour = 'ec2';
+    const view = request.metadataView;
+    if (view === null) return sendNotFound(request, reply);
+    if (!isReadMethod(request.method)) return sendMethodNotAllowed(request, reply, ALLOW_READ);
+    if (!checkToken(request, reply, view)) return reply;
+    return sendBody(reply, ROOT_LISTING, TEXT_PLAIN);
+  }
 
   app.route({
     method: ROUTE_METHODS,
     url: '/*',
     config,
+    // Returns nothing: a returned reply is a thenable, which sends fastify down its slower promise path.
     handler: (request, reply) => {
-      const view = request.metadataView;
-      if (view === null) return sendNotFound(request, reply);
-      const rest = (request.params as { '*': string })['*'];
-      const isRead = isReadMethod(request.method);
-
-      // Hot path: an answer this instance already resolved for exactly this path.
-      if (isRead) {
-        const known = view.answers.get(rest);
-        if (known !== undefined) {
-          if (!checkToken(request, reply, view)) return reply;
-          return sendBody(reply, known.body, known.contentType);
-        }
-      }
-
-      const segments = splitMetadataPath(rest);
-      const version = segments?.[0];
-      if (segments === null || version === undefined || !isEc2Version(version)) return sendNotFound(request, reply);
-      if (segments.length === 3 && segments[1] === 'api' && segments[2] === 'token') {
-        if (request.method === 'PUT') return issueToken(request, reply, view, version);
-        return sendMethodNotAllowed(request, reply, 'PUT');
-      }
-      if (!isRead) return sendMethodNotAllowed(request, reply, ALLOW_READ);
-      if (!checkToken(request, reply, view)) return reply;
-      const node = resolveNode(view.ec2Tree(version), segments.slice(1));
-      if (node === undefined) return sendNotFound(request, reply);
-      const answer = nodeBody(node);
-      rememberAnswer(view, rest, answer);
-      return sendBody(reply, answer.body, answer.contentType);
+      answerPath(request, reply);
     },
   });
+
+  function answerPath(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    request.metadataFlavour = 'ec2';
+    const view = request.metadataView;
+    if (view === null) return sendNotFound(request, reply);
+    const rest = (request.params as { '*': string })['*'];
+    const isRead = isReadMethod(request.method);
+
+    // Hot path: an answer this instance already resolved for exactly this path.
+    if (isRead) {
+      const known = view.answers.get(rest);
+      if (known !== undefined) {
+        if (!checkToken(request, reply, view)) return reply;
+        return sendBody(reply, known.body, known.contentType);
+      }
+    }
+
+    const segments = splitMetadataPath(rest);
+    const version = segments?.[0];
+    if (segments === null || version === undefined || !isEc2Version(version)) return sendNotFound(request, reply);
+    if (segments.length === 3 && segments[1] === 'api' && segments[2] === 'token') {
+      if (request.method === 'PUT') return issueToken(request, reply, view, version);
+      return sendMethodNotAllowed(request, reply, 'PUT');
+    }
+    if (!isRead) return sendMethodNotAllowed(request, reply, ALLOW_READ);
+    if (!checkToken(request, reply, view)) return reply;
+    const node = resolveNode(view.ec2Tree(version), segments.slice(1));
+    if (node === undefined) return sendNotFound(request, reply);
+    const answer = nodeBody(node);
+    rememberAnswer(view, rest, answer);
+    return sendBody(reply, answer.body, answer.contentType);
+  }
 }

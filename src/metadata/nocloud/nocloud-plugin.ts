@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { InstanceRecord } from '../../domain/instance.js';
 import { APPLICATION_JSON, OCTET_STREAM, TEXT_PLAIN } from '../metadata-tree.js';
 import { ALLOW_READ, isReadMethod, ROUTE_METHODS, sendBody, sendMethodNotAllowed, sendNotFound } from '../reply-helpers.js';
@@ -31,27 +31,38 @@ export async function nocloudPlugin(app: FastifyInstance): Promise<void> {
     url: '/nocloud/*',
     config: { flavour: 'nocloud' },
     handler: (request, reply) => {
-      const view = request.metadataView;
-      if (view === null) return sendNotFound(request, reply);
-      const segments = splitMetadataPath((request.params as { '*': string })['*']);
-      // The path names the instance; it must be the one the source address belongs to.
-      if (segments === null || segments[0] !== view.instance.id || segments.length > 2) return sendNotFound(request, reply);
-      if (!isReadMethod(request.method)) return sendMethodNotAllowed(request, reply, ALLOW_READ);
-      const instance = view.instance;
-      switch (segments[1]) {
-        case undefined:
-          return sendBody(reply, FILES.join('\n'), TEXT_PLAIN);
-        case 'meta-data':
-          return sendBody(reply, nocloudMetaData(instance), APPLICATION_JSON);
-        case 'user-data':
-          return sendBody(reply, instance.userData === null ? Buffer.alloc(0) : Buffer.from(instance.userData), OCTET_STREAM);
-        case 'vendor-data':
-          return sendBody(reply, '', TEXT_PLAIN);
-        case 'network-config':
-          return sendBody(reply, '', TEXT_PLAIN);
-        default:
-          return sendNotFound(request, reply);
-      }
+      answerNocloud(request, reply);
     },
   });
+}
+
+function answerNocloud(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  request.metadataFlavour = 'nocloud';
+  const view = request.metadataView;
+  if (view === null) return sendNotFound(request, reply);
+  const segments = splitMetadataPath((request.params as { '*': string })['*']);
+  // The path names the instance; it must be the one the source address belongs to.
+  if (segments === null || segments[0] !== view.instance.id || segments.length > 2) return sendNotFound(request, reply);
+  if (!isReadMethod(request.method)) return sendMethodNotAllowed(request, reply, ALLOW_READ);
+  const instance = view.instance;
+  switch (segments[1]) {
+    case undefined:
+      return sendBody(reply, FILES.join('\n'), TEXT_PLAIN);
+    case 'meta-data':
+      return sendBody(reply, nocloudMetaData(instance), APPLICATION_JSON);
+    case 'user-data':
+      return sendBody(reply, instance.userData === null ? Buffer.alloc(0) : Buffer.from(instance.userData), OCTET_STREAM);
+    case 'vendor-data':
+      return sendBody(reply, nocloudVendorData(instance), TEXT_PLAIN);
+    case 'network-config':
+      return sendBody(reply, '', TEXT_PLAIN);
+    default:
+      return sendNotFound(request, reply);
+  }
+}
+
+/** NoCloud vendor-data is user-data format: the `cloud-init` entry of the vendor data when it is text, else empty. */
+export function nocloudVendorData(instance: InstanceRecord): string {
+  const value = instance.vendorData['cloud-init'];
+  return typeof value === 'string' ? value : '';
 }
