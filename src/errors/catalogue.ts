@@ -5,6 +5,7 @@ import { hypervisorErrors } from './codes/hypervisor-errors.js';
 import { imagesErrors } from './codes/images-errors.js';
 import { metadataErrors } from './codes/metadata-errors.js';
 import { networkErrors } from './codes/network-errors.js';
+import { smokeErrors } from './codes/smoke-errors.js';
 import { storeErrors } from './codes/store-errors.js';
 
 /**
@@ -20,6 +21,7 @@ export const errors = {
   ...hypervisorErrors,
   ...imagesErrors,
   ...controllerErrors,
+  ...smokeErrors,
 };
 
 export { MinicloudError, isMinicloudError } from './minicloud-error.js';

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { errors } from '../../../src/errors/catalogue.js';
+import { ExitCode } from '../../../src/errors/exit-codes.js';
+import { junitXml, xmlAttr } from '../../../src/smoke/junit-xml.js';
+import { checkLine, summaryLine } from '../../../src/smoke/progress-lines.js';
+import { buildSmokeReport } from '../../../src/smoke/smoke-report.js';
+import { sampleInput } from './sample-report.js';
+
+const golden = (name: string): string => `../../../fixtures/smoke/${name}`;
+
+describe('smoke report and JUnit (golden files in fixtures/smoke/)', () => {
+  it('takes the exit code of the first failed check in boot order', () => {
+    const report = buildSmokeReport(sampleInput());
+    expect(report.result).toBe('failed');
+    expect(report.exitCode).toBe(ExitCode.cloudInit);
+    expect(report.error?.code).toBe(errors.smokeGuestInitError.code);
+  });
+
+  it('passes with exit 0 when no check failed (skips do not fail)', () => {
+    const input = sampleInput();
+    input.checks = input.checks.filter((c) => c.status !== 'failed');
+    const report = buildSmokeReport(input);
+    expect(report).toMatchObject({ result: 'passed', exitCode: 0, error: null });
+  });
+
+  it('a run error wins over the checks and becomes a JUnit <error>', () => {
+    const input = sampleInput();
+    input.checks = [];
+    const err = errors.smokeCloudStartFailed('mcsmoke-ab12cd', 'dnsmasq: failed to bind');
+    input.runError = { code: err.code, message: err.message, hint: err.hint ?? null, exit: err.exitCode };
+    const report = buildSmokeReport(input);
+    expect(report.exitCode).toBe(ExitCode.host);
+    const xml = junitXml(report);
+    expect(xml).toContain('<error message="the smoke cloud in netns mcsmoke-ab12cd did not come up:&#10;dnsmasq: failed to bind" type="MC_ERR_SMOKE_CLOUD_START">');
+    expect(xml).toContain('tests="1" failures="0" errors="1"');
+  });
+
+  it('matches the golden JSON report', async () => {
+    await expect(JSON.stringify(buildSmokeReport(sampleInput()), null, 2) + '\n').toMatchFileSnapshot(golden('report.json'));
+  });
+
+  it('matches the golden JUnit XML: a testcase per check, failures carry the console tail and metadata requests', async () => {
+    const xml = junitXml(buildSmokeReport(sampleInput()));
+    await expect(xml).toMatchFileSnapshot(golden('report.junit.xml'));
+    expect(xml.match(/<testcase /g)).toHaveLength(11);
+    const failure = /<failure message="[^"]*user-data script exited 3[^"]*"[^>]*>([\s\S]*?)<\/failure>/.exec(xml)?.[1] ?? '';
+    expect(failure).toContain('| minicirros: user-data exited 3');
+    expect(failure).toContain('GET  200  /2009-04-04/user-data');
+  });
+
+  it('keeps the XML well-formed whatever the console printed', () => {
+    const xml = junitXml(buildSmokeReport(sampleInput()));
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
+    expect(xml).not.toContain('\u001b[');
+    // "]]>" inside a CDATA section is split, never left to end it early.
+    const bodies = [...xml.matchAll(/<!\[CDATA\[([\s\S]*?)\]\]>/g)].map((m) => m[1] ?? '');
+    expect(bodies.join('')).toContain(']]');
+    expect(xmlAttr('a"<b>&\nc')).toBe('a&quot;&lt;b&gt;&amp;&#10;c');
+  });
+
+  it('prints progress and summary lines with timings and codes', () => {
+    const report = buildSmokeReport(sampleInput());
+    expect(checkLine(report.checks[3]!)).toBe(
+      'smoke  FAIL smoke-1: userdata (4.3 s): smoke: smoke-1: the user-data script exited 3 (console: "minicirros: user-data exited 3") [MC_ERR_SMOKE_GUEST_INIT_ERROR, exit 6]',
+    );
+    expect(summaryLine(report)).toBe('smoke  FAILED: 7 passed, 2 failed, 2 skipped; wall time 13.5 s (tcg); exit 6');
+  });
+});
