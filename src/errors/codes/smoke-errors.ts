@@ -13,7 +13,7 @@ export const smokeErrors = {
     hint: () => "Write checks as --check 'exec:CMD', --check 'console:/regex/flags' or --check 'http:PORT/path'.",
   }),
   smokeBadProfile: defineError('MC_ERR_SMOKE_BAD_PROFILE', {
-    summary: '--profile names a profile that does not exist.',
+    summary: 'The --profile value names a profile that does not exist.',
     exit: ExitCode.usage,
     message: (value: string, known: string) => `--profile ${value}: unknown profile (use ${known})`,
     hint: () => 'Leave --profile out to choose from the image name, or pick one of the listed profiles.',
