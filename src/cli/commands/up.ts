@@ -62,12 +62,14 @@ async function reexecInNetns(name: string): Promise<void> {
 async function daemonize(): Promise<void> {
   const layout = cloudLayout(minicloudHome(process.env));
   await mkdir(layout.home, { recursive: true, mode: 0o700 });
+  const client = new ApiClient(layout.socketPath);
+  const running = await client.status().then((s) => s, () => null);
+  if (running) throw errors.controllerAlreadyRunning(layout.socketPath);
   const log = openSync(layout.logPath, 'a');
   const child = spawn(selfArgv(['-d', '--detach'])[0] ?? process.execPath, [...selfArgv(['-d', '--detach']).slice(1), '--json'], { detached: true, stdio: ['ignore', log, log], env: process.env });
   closeSync(log);
   let exited: number | null = null;
   child.once('exit', (code) => (exited = code ?? 1));
-  const client = new ApiClient(layout.socketPath);
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (exited !== null) {
@@ -76,16 +78,20 @@ async function daemonize(): Promise<void> {
       process.exitCode = exited;
       return;
     }
-    try {
-      const status = await client.status();
-      child.unref();
-      err(`minicloud is up: cloud ${status.cloudId}, ${status.subnet} on ${status.bridge}${status.netns ? ` in netns ${status.netns}` : ''}, ${status.accelerator} (pid ${status.pid}, log ${layout.logPath})`);
-      err('next: `minicloud run minicirros`, `minicloud ls`, `minicloud down`');
-      return;
-    } catch (e) {
+    const status = await client.status().then((st) => st, (e: unknown) => {
       if (Date.now() > deadline) throw e;
+      return null;
+    });
+    if (status === null) {
       await new Promise((r) => setTimeout(r, 200));
+      continue;
     }
+    // Another controller won a race for this home: ours will exit with MC_ERR_CONTROLLER_ALREADY_RUNNING.
+    if (status.pid !== child.pid) throw errors.controllerAlreadyRunning(layout.socketPath);
+    child.unref();
+    err(`minicloud is up: cloud ${status.cloudId}, ${status.subnet} on ${status.bridge}${status.netns ? ` in netns ${status.netns}` : ''}, ${status.accelerator} (pid ${status.pid}, log ${layout.logPath})`);
+    err('next: `minicloud run minicirros`, `minicloud ls`, `minicloud down`');
+    return;
   }
 }
 
