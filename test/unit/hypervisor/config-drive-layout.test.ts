@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { configDriveFiles } from '../../../src/hypervisor/config-drive-layout.js';
-import { sampleConfigDriveRecord } from './sample-guest-spec.js';
+import { sampleInstance } from '../../contract/sample-instance.js';
 import { expectGolden } from './golden.js';
 
-const record = sampleConfigDriveRecord();
+const record = sampleInstance(7, { datasource: 'configdrive' });
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 
 describe('configDriveFiles (Nova layout, reference/real-clients.md §1.4)', () => {

@@ -7,7 +7,7 @@ import { afterAll, expect, it } from 'vitest';
 import { writeConfigDrive } from '../../../src/hypervisor/config-drive-iso.js';
 import { ensureOverlay, overlayInfo, removeOverlay } from '../../../src/hypervisor/overlay-disk.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
-import { sampleConfigDriveRecord } from './sample-guest-spec.js';
+import { sampleInstance } from '../../contract/sample-instance.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mc-hv-disk-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,7 +50,7 @@ describeWhen({ commands: ['qemu-img'] }, 'overlay disks (qemu-img)', () => {
 describeWhen({ commands: ['xorriso', 'isoinfo'] }, 'config drive ISO (xorriso)', () => {
   it('writes an ISO labelled config-2 with the Nova layout', async () => {
     const iso = join(dir, 'cd', 'config-2.iso');
-    await writeConfigDrive(sampleConfigDriveRecord(), iso, { projectId: 'p1' });
+    await writeConfigDrive(sampleInstance(7, { datasource: 'configdrive' }), iso, { projectId: 'p1' });
     const pvd = execFileSync('isoinfo', ['-d', '-i', iso], { encoding: 'utf8' });
     expect(pvd).toMatch(/Volume id: config-2/);
     const listing = execFileSync('isoinfo', ['-R', '-f', '-i', iso], { encoding: 'utf8' });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Datasource, InstanceRecord } from '../../../src/domain/instance.js';
+import type { Datasource } from '../../../src/domain/instance.js';
 import type { GuestSpec } from '../../../src/ports/hypervisor.js';
 import { guestName } from '../../../src/hypervisor/guest-name.js';
 import { guestUuid, smbiosIdentity } from '../../../src/hypervisor/smbios-identity.js';
@@ -56,30 +56,3 @@ export const GOLDEN_CASES: Record<string, GuestSpec> = {
   }),
 };
 
-/** A configdrive instance record for the config-drive tests (fixed values: the golden listing depends on them). */
-export function sampleConfigDriveRecord(overrides: Partial<InstanceRecord> = {}): InstanceRecord {
-  return {
-    id: 'i-00000000000000007',
-    uuid: '00000000-0000-4000-8000-000000000007',
-    name: 'vm-7',
-    hostname: 'vm-7',
-    mac: '52:54:00:00:00:07',
-    ip: '10.0.0.7',
-    publicKeys: [{ name: 'default', key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI07 test@minicloud' }],
-    userData: new TextEncoder().encode('#cloud-config\nhostname: vm-7\n'),
-    meta: { role: 'test' },
-    datasource: 'configdrive',
-    imdsv2: 'optional',
-    launchIndex: 0,
-    instanceType: 't3.micro',
-    imageId: 'ami-00000000',
-    availabilityZone: 'nova',
-    region: 'RegionOne',
-    reservationId: 'r-00000000000000007',
-    securityGroups: ['default'],
-    iamRole: null,
-    vendorData: {},
-    createdAt: 1_700_000_000_007,
-    ...overrides,
-  };
-}
