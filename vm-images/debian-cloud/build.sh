@@ -40,14 +40,29 @@ cleanup() {
 }
 trap cleanup EXIT
 
-step "debootstrap $SUITE (minbase + ${#INCLUDE[@]} packages; .debs cached in $MC_DEBS/debootstrap)"
-include=$(IFS=,; echo "${INCLUDE[*]}")
-if ! DEBIAN_FRONTEND=noninteractive debootstrap --variant=minbase --cache-dir="$MC_DEBS/debootstrap" \
-    --include="$include" "$SUITE" "$ROOT" "$MIRROR" > "$STAGE/debootstrap.log" 2>&1; then
-  tail -n 30 "$STAGE/debootstrap.log" >&2
-  die "debootstrap failed (full log above); is $MIRROR reachable?"
+# The debootstrapped tree is cached as a tarball keyed by the package versions alone, so a change to
+# the configuration below (overlay, grub.cfg, this script's later steps) costs a minute, not five.
+ROOTFS_KEY=$( { echo "$VERSIONS"; echo "minbase ${INCLUDE[*]}"; } | sha256sum | cut -c1-16)
+ROOTFS_TAR="$MC_CACHE/rootfs/debian-$SUITE-$ROOTFS_KEY.tar.zst"
+if [ -f "$ROOTFS_TAR" ]; then
+  step "unpacking the cached debootstrap tree $ROOTFS_TAR"
+  mkdir -p "$ROOT"
+  tar -C "$ROOT" --zstd --numeric-owner --xattrs --xattrs-include='*' -xpf "$ROOTFS_TAR"
+else
+  step "debootstrap $SUITE (minbase + ${#INCLUDE[@]} packages; .debs cached in $MC_DEBS/debootstrap)"
+  include=$(IFS=,; echo "${INCLUDE[*]}")
+  if ! DEBIAN_FRONTEND=noninteractive debootstrap --variant=minbase --cache-dir="$MC_DEBS/debootstrap" \
+      --include="$include" "$SUITE" "$ROOT" "$MIRROR" > "$STAGE/debootstrap.log" 2>&1; then
+    tail -n 30 "$STAGE/debootstrap.log" >&2
+    die "debootstrap failed (full log above); is $MIRROR reachable?"
+  fi
+  step "debootstrap done ($(du -sh "$ROOT" | cut -f1)); caching the tree"
+  mkdir -p "$MC_CACHE/rootfs"
+  tar -C "$ROOT" --zstd --numeric-owner --xattrs --xattrs-include='*' -cpf "$ROOTFS_TAR.tmp" .
+  mv "$ROOTFS_TAR.tmp" "$ROOTFS_TAR"
+  # Only the newest two cached trees are kept.
+  ls -1t "$MC_CACHE/rootfs/debian-$SUITE-"*.tar.zst | tail -n +3 | xargs -r rm -f
 fi
-step "debootstrap done ($(du -sh "$ROOT" | cut -f1))"
 
 KVER=$(ls "$ROOT/lib/modules")
 [ "$(echo "$KVER" | wc -l)" -eq 1 ] || die "expected one kernel in the image, found: $KVER"
