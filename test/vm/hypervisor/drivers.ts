@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { openLibvirtHypervisor } from '../../../src/hypervisor/libvirt-hypervisor.js';
 import { guestName } from '../../../src/hypervisor/guest-name.js';
-import { ensurePrivateLibvirtd, stopPrivateLibvirtd } from '../../../src/hypervisor/private-libvirtd.js';
-import { QemuHypervisor } from '../../../src/hypervisor/qemu-hypervisor.js';
+import { openHypervisor } from '../../../src/hypervisor/open-hypervisor.js';
 import { guestUuid, smbiosIdentity } from '../../../src/hypervisor/smbios-identity.js';
 import type { Datasource } from '../../../src/domain/instance.js';
 import type { GuestSpec, Hypervisor } from '../../../src/ports/hypervisor.js';
@@ -17,22 +15,10 @@ export interface OpenedDriver {
   dispose(): Promise<void>;
 }
 
-/** Shares one private libvirtd per world (one per cloud namespace, as minicloud runs it). */
+/** Opens a driver the way minicloud does (openHypervisor); libvirt runs one private libvirtd per world's netns. */
 export async function openDriver(kind: DriverKind, world: GuestWorld, cloudId: string): Promise<OpenedDriver> {
-  if (kind === 'qemu') {
-    const hypervisor = new QemuHypervisor({ cloudId, stateDir: join(world.dir, 'qemu-state'), netns: world.ns.name });
-    return { hypervisor, dispose: () => hypervisor.close() };
-  }
-  const root = join(world.dir, 'lv');
-  const daemon = await ensurePrivateLibvirtd({ root, netns: world.ns.name });
-  const hypervisor = await openLibvirtHypervisor({ cloudId, uri: daemon.uri, pidDir: daemon.pidDir });
-  return {
-    hypervisor,
-    dispose: async () => {
-      await hypervisor.close();
-      await stopPrivateLibvirtd(root);
-    },
-  };
+  const opened = await openHypervisor({ driver: kind, cloudId, stateDir: world.dir, netns: world.ns.name });
+  return { hypervisor: opened.hypervisor, dispose: () => opened.shutdown() };
 }
 
 /** A uuid unique per cloud and instance. */
