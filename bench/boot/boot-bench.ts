@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createGuestWorld, requireImage, type GuestWorld, type TestInstance } from '../../test/vm/images/guest-world.js';
+import type { GuestBootSource } from '../../test/vm/images/qemu-guest.js';
+
+// Prints, per image and boot path, the median (and all runs) of:
+//   first metadata request — the first connection DNATed to 169.254.169.254:80 (rule counter, polled every 50 ms);
+//   login:                 — the getty prompt on the serial console.
+// Both are wall-clock milliseconds since QEMU was spawned, under TCG on this host.
+const RUNS = Number(process.env['BOOT_BENCH_RUNS'] ?? '5');
+
+const CIRROS: TestInstance = {
+  id: 'i-0b0b0b0b0b0b0b001', uuid: '0b0b0b0b-0b0b-4b0b-8b0b-0b0b0b0b0001', name: 'bench-cirros',
+  hostname: 'bench-cirros', mac: '52:54:00:6d:62:01', ip: '10.77.0.31', datasource: 'ec2', userData: '#!/bin/sh\ntrue\n',
+};
+const DEBIAN: TestInstance = {
+  id: 'i-0b0b0b0b0b0b0b002', uuid: '0b0b0b0b-0b0b-4b0b-8b0b-0b0b0b0b0002', name: 'bench-debian',
+  hostname: 'bench-debian', mac: '52:54:00:6d:62:02', ip: '10.77.0.32', datasource: 'openstack', userData: '#cloud-config\n{}\n',
+};
+
+interface Case {
+  label: string;
+  instance: TestInstance;
+  source: GuestBootSource;
+  memoryMiB: number;
+  smbios?: string[];
+  runs: number;
+  timeoutMs: number;
+}
+
+async function measure(world: GuestWorld, c: Case): Promise<{ firstRequest: number; login: number }> {
+  const before = await world.net.metadataConnections();
+  const guest = await world.boot(c.instance, c.source, { memoryMiB: c.memoryMiB, hardTimeoutMs: c.timeoutMs, smbios: c.smbios });
+  let firstRequest = NaN;
+  const poll = (async () => {
+    while (Number.isNaN(firstRequest) && Date.now() - guest.startedAt < c.timeoutMs) {
+      if ((await world.net.metadataConnections()) > before) firstRequest = Date.now() - guest.startedAt;
+      else await sleep(50);
+    }
+  })();
+  try {
+    const login = await guest.waitFor(new RegExp(`${c.instance.hostname} login:`), c.timeoutMs);
+    await poll;
+    return { firstRequest, login: login.atMs };
+  } finally {
+    guest.kill();
+    await guest.exited;
+  }
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2;
+};
+const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+async function main(): Promise<void> {
+  const cirros = requireImage('minicirros', 'vmlinuz', 'initrd.img', 'disk.qcow2');
+  const debian = requireImage('debian-cloud', 'disk.qcow2');
+  const cases: Case[] = [
+    {
+      label: 'minicirros, direct kernel boot', instance: CIRROS, memoryMiB: 256, runs: RUNS, timeoutMs: 60_000,
+      source: { kind: 'kernel', kernel: join(cirros, 'vmlinuz'), initrd: join(cirros, 'initrd.img'), append: 'console=ttyS0 quiet' },
+    },
+    { label: 'minicirros, qcow2 via GRUB', instance: CIRROS, memoryMiB: 256, runs: RUNS, timeoutMs: 120_000, source: { kind: 'disk', disk: join(cirros, 'disk.qcow2') } },
+    {
+      label: 'debian-cloud, qcow2 via GRUB, OpenStack SMBIOS', instance: DEBIAN, memoryMiB: 1024, runs: Math.min(RUNS, 3), timeoutMs: 300_000,
+      source: { kind: 'disk', disk: join(debian, 'disk.qcow2') },
+      smbios: [`type=1,manufacturer=OpenStack Foundation,product=OpenStack Nova,serial=${DEBIAN.uuid},uuid=${DEBIAN.uuid}`],
+    },
+  ];
+  const world = await createGuestWorld('mcbench', [CIRROS, DEBIAN]);
+  try {
+    for (const c of cases) {
+      const results: { firstRequest: number; login: number }[] = [];
+      for (let i = 0; i < c.runs; i++) results.push(await measure(world, c));
+      const first = results.map((r) => r.firstRequest);
+      const login = results.map((r) => r.login);
+      console.log(`${c.label} (${c.runs} runs, TCG, 1 vCPU, ${c.memoryMiB} MiB)`);
+      console.log(`  first metadata request: median ${fmt(median(first))}   runs: ${first.map(fmt).join(', ')}`);
+      console.log(`  login:                  median ${fmt(median(login))}   runs: ${login.map(fmt).join(', ')}`);
+    }
+  } finally {
+    await world.destroy();
+  }
+}
+
+await main();
