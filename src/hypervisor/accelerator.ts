@@ -90,7 +90,8 @@ export async function readHostCpuFacts(): Promise<HostCpuFacts> {
   };
 }
 
-function probeKvm(opts: DetectAcceleratorOptions): Promise<AcceleratorVerdict> {
+/** The positive test alone: boots `kernelPath` under -accel kvm and waits for PROBE_MARKER. */
+export function probeKvm(opts: DetectAcceleratorOptions): Promise<AcceleratorVerdict> {
   const timeoutMs = opts.timeoutMs ?? 6000;
   return new Promise((resolve) => {
     const child = spawn(opts.qemuBinary ?? 'qemu-system-x86_64', kvmProbeArgv(opts.kernelPath), { stdio: ['ignore', 'pipe', 'pipe'] });
