@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerControllerCommands, registerMetadataSet } from './commands/register-controller-commands.js';
+import { registerSmokeCommand } from './commands/smoke.js';
 import { packageVersion } from './package-version.js';
 
 /**
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
     });
   registerMetadataSet(metadata);
   registerControllerCommands(program);
+  registerSmokeCommand(program);
 
   return program;
 }
