@@ -59,6 +59,8 @@ export class Controller {
   readonly book: InstanceBook;
   private readonly watcher: ReadinessWatcher;
   private appliedHosts: NetworkHost[] | null = null;
+  /** Leases (mac → ip) seen at the last reconcile; launch avoids addresses leased to other MACs. */
+  private lastLeases: { mac: string; ip: string }[] = [];
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void) | null = null;
   private kickPending = false;
@@ -111,6 +113,7 @@ export class Controller {
       const guests = await this.deps.hypervisor.list();
       this.book.setGuestStates(new Map(guests.map((g) => [g.instanceId, g.state])));
       const network = await this.observeNetwork();
+      if (network) this.lastLeases = network.leases.map((l) => ({ mac: l.mac.toLowerCase(), ip: l.ip }));
       const all = this.book.all();
       const actions = plan({
         instances: all.map((a) => a.inst),
@@ -147,9 +150,12 @@ export class Controller {
 
   launch(req: LaunchRequest): InstanceSummary[] {
     const image = this.deps.resolveImage(req.image);
+    const existing = this.deps.instances.listInstances();
+    const macs = new Set(existing.map((r) => r.mac.toLowerCase()));
     const launched = buildLaunch(req, {
       image,
-      existing: this.deps.instances.listInstances(),
+      existing,
+      leasedElsewhere: this.lastLeases.filter((l) => !macs.has(l.mac)).map((l) => l.ip),
       subnet: this.deps.networkConfig.subnet,
       gateway: this.deps.networkConfig.gateway,
       cloudKey: this.deps.cloudKey,

@@ -28,6 +28,11 @@ export interface LaunchRequest {
 export interface LaunchContext {
   image: ImageRef;
   existing: InstanceRecord[];
+  /**
+   * Addresses DHCP still leases to MACs of deleted instances: dnsmasq will not hand such an address to
+   * a new MAC until the lease expires ("not using configured address … because it is leased to …").
+   */
+  leasedElsewhere: Iterable<string>;
   subnet: string;
   gateway: string;
   /** The cloud's generated key (name `minicloud`). */
@@ -66,7 +71,7 @@ export function validateLaunch(req: LaunchRequest): void {
  */
 export function buildLaunch(req: LaunchRequest, ctx: LaunchContext): LaunchedInstance[] {
   validateLaunch(req);
-  const usedIps = new Set(ctx.existing.map((r) => r.ip));
+  const usedIps = new Set([...ctx.existing.map((r) => r.ip), ...ctx.leasedElsewhere]);
   const usedMacs = new Set(ctx.existing.map((r) => r.mac));
   const usedNames = new Set(ctx.existing.map((r) => r.name));
   const reservation = `r-${newInstanceId(ctx.random).slice(2)}`;

@@ -219,6 +219,17 @@ describe('controller', () => {
     expect(w.hv.calls.filter((c) => c.startsWith('define'))).toHaveLength(3);
   });
 
+  it('does not hand out an address DHCP still leases to a deleted instance', async () => {
+    const w = world();
+    const [old] = w.controller.launch(request());
+    await w.controller.reconcile();
+    w.net.leases = [{ mac: old!.mac, ip: old!.ip, hostname: null, expiresAt: 0 }];
+    w.controller.remove([old!.id]);
+    await w.controller.reconcile();
+    const [fresh] = w.controller.launch(request());
+    expect(fresh!.ip).not.toBe(old!.ip);
+  });
+
   it('rejects bad launches with the documented codes, writing nothing', async () => {
     const w = world();
     expect(() => w.controller.launch(request({ image: 'nope' }))).toThrow(expect.objectContaining({ code: 'MC_ERR_IMAGE_NOT_FOUND', exitCode: 3 }));
