@@ -144,8 +144,14 @@ export class LibvirtHypervisor implements Hypervisor {
   async list(): Promise<GuestObservation[]> {
     const prefix = cloudNamePrefix(this.opts.cloudId);
     const domains = await this.call('list domains', () => this.conn.connectListAllDomains());
-    const named = await Promise.all(domains.map(async (d) => ({ domain: d, name: await this.conn.domainGetName(d) })));
-    const ours = named.filter((d) => d.name.startsWith(prefix));
+    const named = await Promise.all(
+      domains.map(async (d) => ({
+        domain: d,
+        // A domain undefined between the list call and this one has no name any more: it is simply gone.
+        name: await this.conn.domainGetName(d).catch(() => null),
+      })),
+    );
+    const ours = named.filter((d): d is { domain: unknown; name: string } => d.name !== null && d.name.startsWith(prefix));
     const observations = await Promise.all(
       ours.map(async ({ domain, name }): Promise<GuestObservation | null> => {
         const spec = await this.specOf(name, domain);

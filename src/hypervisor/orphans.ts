@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import type { GuestSpec } from '../ports/hypervisor.js';
+import { guestFiles } from './guest-files.js';
 import { GUEST_NAME_PREFIX } from './guest-name.js';
 
 /** A QEMU process minicloud started (directly or through libvirt), found by its `-name mc-…`. */
@@ -35,7 +36,7 @@ async function inspect(pid: number, prefix: string): Promise<TaggedQemuProcess |
   if (!name.startsWith(prefix)) return null;
   const pidFile = args[args.indexOf('-pidfile') + 1];
   const spec = args.includes('-pidfile') && pidFile
-    ? await readFile(join(dirname(pidFile), 'guest.json'), 'utf8').then((t) => JSON.parse(t) as GuestSpec, () => null)
+    ? await readFile(guestFiles(dirname(pidFile)).specFile, 'utf8').then((t) => JSON.parse(t) as GuestSpec, () => null)
     : null;
   return { pid, name, spec };
 }
