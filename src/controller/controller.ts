@@ -8,7 +8,7 @@ import { orphanGuests, plan, type Action } from '../core/plan.js';
 import type { Diagnosis } from '../core/readiness-hints.js';
 import { initialStageState } from '../core/stage-tracker.js';
 import type { InstanceSummary } from '../domain/events.js';
-import type { PublicKey } from '../domain/instance.js';
+import type { InstanceRecord, PublicKey } from '../domain/instance.js';
 import type { MetadataRequestRecord } from '../domain/metadata-request.js';
 import { isMinicloudError } from '../errors/catalogue.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -42,6 +42,8 @@ export interface ControllerDeps {
   resolveImage: (image: string) => ImageRef;
   /** The cloud's generated ssh key, given to every instance. */
   cloudKey: PublicKey | null;
+  /** Writes a `configdrive` instance's `config-2` ISO (src/hypervisor/config-drive-iso.ts in production). */
+  writeConfigDrive: (record: InstanceRecord, isoPath: string) => Promise<void>;
   reconcileIntervalMs?: number;
   watchIntervalMs?: number;
 }
@@ -268,6 +270,7 @@ export class Controller {
       clock: this.deps.clock,
       paths: this.deps.paths,
       accelerator: this.deps.accelerator,
+      writeConfigDrive: this.deps.writeConfigDrive,
       setAppliedHosts: (hosts) => {
         this.appliedHosts = hosts;
       },

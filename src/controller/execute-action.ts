@@ -6,6 +6,7 @@ import { advanceStage } from '../core/stage-tracker.js';
 import { errors, isMinicloudError } from '../errors/catalogue.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Clock } from '../ports/clock.js';
+import type { InstanceRecord } from '../domain/instance.js';
 import type { Accelerator, Hypervisor } from '../ports/hypervisor.js';
 import type { NetworkConfig, NetworkHost, NetworkPlane } from '../ports/network.js';
 import type { InstanceBook } from './instance-book.js';
@@ -20,6 +21,8 @@ export interface ExecuteContext {
   clock: Clock;
   paths: CloudPaths;
   accelerator: Accelerator;
+  /** Writes the `config-2` ISO of a `configdrive` instance (the hypervisor's writeConfigDrive in production). */
+  writeConfigDrive: (record: InstanceRecord, isoPath: string) => Promise<void>;
   /** Records what setHosts last applied (the plan compares against it). */
   setAppliedHosts(hosts: NetworkHost[] | null): void;
 }
@@ -103,6 +106,7 @@ async function startGuest(ctx: ExecuteContext, id: string, define: boolean): Pro
       const spec = buildGuestSpec({ cloudId: ctx.cloudId, bridge: ctx.networkConfig.bridge, paths: ctx.paths, instance: inst, record: rec, accelerator: ctx.accelerator });
       await mkdir(instanceDir(ctx.paths, id), { recursive: true });
       await mkdir(spec.runDir, { recursive: true });
+      if (spec.configDrivePath !== null) await ctx.writeConfigDrive(rec, spec.configDrivePath);
       await ctx.hypervisor.define(spec);
     }
     await ctx.hypervisor.start(id);

@@ -14,7 +14,9 @@ import { cloudLayout, defaultCloudId, imagesDir, loadMinicloudConfig, minicloudH
 import { errors, isMinicloudError } from '../errors/catalogue.js';
 import { EventBus } from '../events/event-bus.js';
 import { detectAccelerator, quickAcceleratorVerdict, readHostCpuFacts, type AcceleratorVerdict } from '../hypervisor/accelerator.js';
+import { writeConfigDrive } from '../hypervisor/config-drive-iso.js';
 import { QemuHypervisor } from '../hypervisor/qemu-hypervisor.js';
+import { derivedHex } from '../metadata/derived-ids.js';
 import { buildMetadataApp } from '../metadata/build-metadata-app.js';
 import { systemClock } from '../ports/clock.js';
 import type { Accelerator } from '../ports/hypervisor.js';
@@ -131,7 +133,9 @@ export async function startCloud(opts: StartCloudOptions): Promise<RunningCloud>
     const hypervisor = new QemuHypervisor({ cloudId, stateDir: join(layout.home, 'guests'), attachTap: (tap) => network.attachTap(tap) });
     cleanups.push(() => hypervisor.close());
 
-    const metadata = buildMetadataApp({ instances: store.instances, requestLog: store.requestLog, bus, clock: systemClock, tokenSecret: store.cloud.tokenSecret() });
+    // One Nova project id for the metadata server and the config drives, so both show the same document.
+    const projectId = derivedHex(`project:${cloudId}`, 32);
+    const metadata = buildMetadataApp({ instances: store.instances, requestLog: store.requestLog, bus, clock: systemClock, tokenSecret: store.cloud.tokenSecret(), iamDefaults: { projectId } });
     await listen(metadata, { host: gateway, port: networkConfig.metadataPort });
     cleanups.push(() => metadata.close());
 
@@ -144,6 +148,7 @@ export async function startCloud(opts: StartCloudOptions): Promise<RunningCloud>
       sshProbe: new OpenSshProbe(layout.sshKeyPath),
       resolveImage: makeImageResolver({ imagesDir: images, configured: config.images ?? {}, cwd: layout.home }),
       cloudKey: { name: 'minicloud', key: publicKey },
+      writeConfigDrive: (record, isoPath) => writeConfigDrive(record, isoPath, { projectId }),
     });
     if (verdict.accelerator === 'tcg') bus.publish({ type: 'notice', at: Date.now(), level: 'warn', message: `using TCG (software emulation, slower boots; timeouts scaled x3): ${verdict.reason}` });
     await controller.start();

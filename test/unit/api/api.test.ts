@@ -31,7 +31,7 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mc-api-'));
   bus = new EventBus();
   controller = new Controller({
-    cloudId: 'api', hypervisor: new TestHypervisor(), network: new TestNetwork(),
+    cloudId: 'api', hypervisor: new TestHypervisor('api'), network: new TestNetwork(),
     networkConfig: { cloudId: 'api', bridge: 'mcbr0', subnet: '10.77.0.0/24', gateway: '10.77.0.1', metadataPort: 8775, egress: false, domain: 'minicloud', stateDir: dir },
     instances: new TestInstanceStore(), controllerStore: new MemoryControllerStore(), requestLog: new TestRequestLog(),
     bus, clock: new ManualClock(), random: randomBytes, paths: { instancesDir: join(dir, 'instances') }, accelerator: 'tcg',
@@ -40,7 +40,7 @@ beforeEach(async () => {
       if (image !== 'minicirros') throw errors.imageNotFound(image, 'minicirros');
       return { name: image, path: '/img.qcow2', format: 'qcow2', kernel: null, sshUser: 'cirros' };
     },
-    cloudKey: null, reconcileIntervalMs: 3_600_000, watchIntervalMs: 3_600_000,
+    cloudKey: null, writeConfigDrive: async () => {}, reconcileIntervalMs: 3_600_000, watchIntervalMs: 3_600_000,
   });
   app = buildApiApp({
     controller, bus,

@@ -45,7 +45,7 @@ beforeEach(async () => {
   vi.spyOn(process.stderr, 'write').mockImplementation((s) => (stderr.push(String(s)), true));
   const bus = new EventBus();
   controller = new Controller({
-    cloudId: 'cli', hypervisor: new TestHypervisor(), network: new TestNetwork(),
+    cloudId: 'cli', hypervisor: new TestHypervisor('cli'), network: new TestNetwork(),
     networkConfig: { cloudId: 'cli', bridge: 'mcbr0', subnet: '10.77.0.0/24', gateway: '10.77.0.1', metadataPort: 8775, egress: false, domain: 'minicloud', stateDir: home },
     instances: new TestInstanceStore(), controllerStore: new MemoryControllerStore(), requestLog: new TestRequestLog(),
     bus, clock: systemClock, random: randomBytes, paths: { instancesDir: join(home, 'instances') }, accelerator: 'tcg',
@@ -54,7 +54,7 @@ beforeEach(async () => {
       if (image !== 'minicirros') throw errors.imageNotFound(image, 'minicirros');
       return { name: image, path: '/img.qcow2', format: 'qcow2', kernel: null, sshUser: 'cirros' };
     },
-    cloudKey: null, reconcileIntervalMs: 50, watchIntervalMs: 50,
+    cloudKey: null, writeConfigDrive: async () => {}, reconcileIntervalMs: 50, watchIntervalMs: 50,
   });
   await controller.start();
   app = buildApiApp({

@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, rm, writeFile, appendFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, writeFile, appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -30,7 +30,7 @@ function world() {
   const sshOk = new Set<string>();
   const deps: ControllerDeps = {
     cloudId: 'test',
-    hypervisor: new TestHypervisor(),
+    hypervisor: new TestHypervisor('test'),
     network: new TestNetwork(),
     networkConfig: { cloudId: 'test', bridge: 'mcbr0', subnet: '10.77.0.0/24', gateway: '10.77.0.1', metadataPort: 8775, egress: false, domain: 'minicloud', stateDir: join(dir, 'net') },
     instances: new TestInstanceStore(),
@@ -47,6 +47,7 @@ function world() {
       return { name: 'minicirros', path: '/images/minicirros/disk.qcow2', format: 'qcow2', kernel: null, sshUser: 'cirros' };
     },
     cloudKey: { name: 'minicloud', key: 'ssh-ed25519 AAAA test' },
+    writeConfigDrive: async (record, isoPath) => writeFile(isoPath, `config-2 of ${record.id}`),
     reconcileIntervalMs: 3_600_000,
     watchIntervalMs: 3_600_000,
   };
@@ -76,7 +77,7 @@ describe('controller', () => {
     await w.controller.reconcile();
     expect(w.controller.list().map((i) => i.state)).toEqual(['running', 'running', 'running']);
     expect(new TextDecoder().decode(w.deps.instances.getInstance(ids[1]!)?.userData ?? new Uint8Array())).toContain('echo 2');
-    const spec = w.hv.guests.get(ids[0]!)?.spec;
+    const spec = w.hv.specs.get(ids[0]!);
     expect(spec?.consoleLogPath).toBe(join(dir, 'instances', ids[0]!, 'console.log'));
     expect(spec?.name).toBe(`mc-test-${ids[0]}`);
     expect(w.events.filter((e) => e.type === 'instance.added')).toHaveLength(3);
@@ -94,7 +95,7 @@ describe('controller', () => {
     await w.controller.watchOnce();
     expect(w.controller.info(id).stage).toBe('booting');
     w.clock.advance(800);
-    (w.net as TestNetwork).leases = [{ mac: inst!.mac.toUpperCase(), ip: inst!.ip, hostname: null, expiresAt: 0 }];
+    expect(w.net.fake.grantLease(inst!.mac, Date.now() + 3_600_000)).toBe(true);
     await w.controller.watchOnce();
     expect(w.controller.info(id).stage).toBe('dhcp');
     w.clock.advance(100);
@@ -137,7 +138,7 @@ describe('controller', () => {
     await w.controller.reconcile();
     // Simulate: defined, never started, and the store never recorded the start.
     w.controller.stop();
-    w.hv.guests.get(inst!.id)!.state = 'shutoff';
+    w.hv.fake.powerOffFromGuest(inst!.id);
     w.deps.controllerStore.put({ ...w.deps.controllerStore.get(inst!.id)!, stages: { ...w.deps.controllerStore.get(inst!.id)!.stages, startedAt: null } });
     w.hv.calls.length = 0;
     await new Controller(w.deps).reconcile();
@@ -162,7 +163,7 @@ describe('controller', () => {
     const w = world();
     const [inst] = w.controller.launch(request());
     await w.controller.reconcile();
-    w.hv.guests.get(inst!.id)!.state = 'shutoff';
+    w.hv.fake.powerOffFromGuest(inst!.id);
     await w.controller.reconcile();
     expect(w.controller.info(inst!.id).failure).toMatchObject({ code: 'MC_ERR_GUEST_BOOT_FAILED', exit: 4 });
     expect(w.controller.info(inst!.id).failure?.message).toContain('powered off');
@@ -223,7 +224,8 @@ describe('controller', () => {
     const w = world();
     const [old] = w.controller.launch(request());
     await w.controller.reconcile();
-    w.net.leases = [{ mac: old!.mac, ip: old!.ip, hostname: null, expiresAt: 0 }];
+    expect(w.net.fake.grantLease(old!.mac, Date.now() + 3_600_000)).toBe(true);
+    await w.controller.reconcile();
     w.controller.remove([old!.id]);
     await w.controller.reconcile();
     const [fresh] = w.controller.launch(request());
@@ -246,13 +248,23 @@ describe('controller', () => {
     w.controller.launch(request({ name: 'tmp', removeOnExit: true }));
     await w.controller.reconcile();
     await w.controller.shutdown();
-    expect(w.hv.guests.size).toBe(0);
+    expect(await w.hv.list()).toEqual([]);
     expect(w.net.up).toBe(false);
     expect(w.controller.list().map((i) => [i.name, i.stage, i.state])).toEqual([['keep', 'defined', 'defined']]);
     w.hv.calls.length = 0;
     const next = new Controller(w.deps);
     await next.reconcile();
     expect(w.hv.calls).toEqual([`define ${keep!.id}`, `start ${keep!.id}`]);
+  });
+
+  it('writes the config drive of a configdrive instance before defining its guest', async () => {
+    const w = world();
+    const [inst] = w.controller.launch(request({ datasource: 'configdrive' }));
+    await w.controller.reconcile();
+    const spec = w.hv.specs.get(inst!.id);
+    expect(spec?.configDrivePath).toBe(join(dir, 'instances', inst!.id, 'config-drive.iso'));
+    expect(await readFile(spec!.configDrivePath!, 'utf8')).toBe(`config-2 of ${inst!.id}`);
+    expect(spec?.smbios.product).toBe('OpenStack Nova');
   });
 
   it('sets metadata and user-data on a running instance', async () => {

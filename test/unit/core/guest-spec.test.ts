@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildGuestSpec, guestName, MAX_IFNAME, smbiosFor, tapName } from '../../../src/core/guest-spec.js';
+import { buildGuestSpec, MAX_IFNAME, tapName } from '../../../src/core/guest-spec.js';
 import { initialStageState } from '../../../src/core/stage-tracker.js';
 import type { InstanceRecord } from '../../../src/domain/instance.js';
+import { guestName } from '../../../src/hypervisor/guest-name.js';
+import { smbiosIdentity } from '../../../src/hypervisor/smbios-identity.js';
 
 const record = {
   id: 'i-0123456789abcdef0',
@@ -10,9 +12,28 @@ const record = {
   datasource: 'openstack',
 } as InstanceRecord;
 
+const specInput = {
+  cloudId: 'dev',
+  bridge: 'minicloud0',
+  paths: { instancesDir: '/var/lib/minicloud/instances' },
+  accelerator: 'tcg' as const,
+  record,
+  instance: {
+    id: record.id,
+    desired: 'running' as const,
+    image: { name: 'minicirros', path: '/images/minicirros.qcow2', format: 'qcow2' as const, kernel: { kernelPath: '/k', initrdPath: '/i', cmdline: 'console=ttyS0' }, sshUser: 'cirros' },
+    cpus: 2,
+    memoryMiB: 256,
+    diskBytes: 2 ** 30,
+    removeOnExit: false,
+    accelerator: null,
+    stages: initialStageState(0),
+    failure: null,
+  },
+};
+
 describe('guest spec', () => {
-  it('names guests mc-<cloud>-<instance> and taps within IFNAMSIZ', () => {
-    expect(guestName('dev', record.id)).toBe('mc-dev-i-0123456789abcdef0');
+  it('taps fit IFNAMSIZ and differ per cloud', () => {
     for (const cloud of ['dev', 'a-very-long-cloud-name-indeed', 'x']) {
       const tap = tapName(cloud, record.id);
       expect(tap.length).toBeLessThanOrEqual(MAX_IFNAME);
@@ -22,46 +43,30 @@ describe('guest spec', () => {
   });
 
   it.each([
-    ['openstack', { manufacturer: 'OpenStack Foundation', product: 'OpenStack Nova' }],
-    ['configdrive', { product: 'OpenStack Nova' }],
-    ['ec2', { manufacturer: 'Amazon EC2', serial: 'ec2f3c1e-1b2c-4d3e-8f40-0123456789ab', uuid: 'ec2f3c1e-1b2c-4d3e-8f40-0123456789ab' }],
-    ['nocloud', { serial: 'ds=nocloud' }],
-  ] as const)('SMBIOS identity for %s', (datasource, expected) => {
-    expect(smbiosFor({ ...record, datasource })).toMatchObject(expected);
+    ['openstack', { manufacturer: 'OpenStack Foundation', product: 'OpenStack Nova', serial: record.uuid, uuid: record.uuid }, null],
+    ['configdrive', { product: 'OpenStack Nova', uuid: record.uuid }, `/var/lib/minicloud/instances/${record.id}/config-drive.iso`],
+    ['ec2', { manufacturer: 'Amazon EC2', serial: 'ec2f3c1e-1b2c-4d3e-8f40-0123456789ab', uuid: 'ec2f3c1e-1b2c-4d3e-8f40-0123456789ab' }, null],
+    ['nocloud', { serial: `ds=nocloud-net;s=http://169.254.169.254/nocloud/${record.id}/`, uuid: record.uuid }, null],
+  ] as const)('takes the SMBIOS identity for %s from the hypervisor; guest uuid = SMBIOS uuid', (datasource, expected, drive) => {
+    const spec = buildGuestSpec({ ...specInput, record: { ...record, datasource } });
+    expect(spec.smbios).toMatchObject(expected);
+    expect(spec.uuid).toBe(spec.smbios.uuid);
+    expect(spec.configDrivePath).toBe(drive);
   });
 
   it('builds the spec from the instance, paths and network', () => {
-    const spec = buildGuestSpec({
-      cloudId: 'dev',
-      bridge: 'minicloud0',
-      paths: { instancesDir: '/var/lib/minicloud/instances' },
-      accelerator: 'tcg',
-      record,
-      instance: {
-        id: record.id,
-        desired: 'running',
-        image: { name: 'minicirros', path: '/images/minicirros.qcow2', format: 'qcow2', kernel: { kernelPath: '/k', initrdPath: '/i', cmdline: 'console=ttyS0' }, sshUser: 'cirros' },
-        cpus: 2,
-        memoryMiB: 256,
-        diskBytes: 2 ** 30,
-        removeOnExit: false,
-        accelerator: null,
-        stages: initialStageState(0),
-        failure: null,
-      },
-    });
-    expect(spec).toEqual({
+    expect(buildGuestSpec(specInput)).toEqual({
       cloudId: 'dev',
       instanceId: record.id,
       uuid: record.uuid,
-      name: 'mc-dev-i-0123456789abcdef0',
+      name: guestName('dev', record.id),
       datasource: 'openstack',
       cpus: 2,
       memoryMiB: 256,
       disk: { basePath: '/images/minicirros.qcow2', baseFormat: 'qcow2', overlayPath: `/var/lib/minicloud/instances/${record.id}/disk.qcow2`, sizeBytes: 2 ** 30 },
       kernel: { kernelPath: '/k', initrdPath: '/i', cmdline: 'console=ttyS0' },
       nic: { mac: record.mac, bridge: 'minicloud0', tapName: tapName('dev', record.id) },
-      smbios: smbiosFor(record),
+      smbios: smbiosIdentity('openstack', { instanceId: record.id, instanceUuid: record.uuid }),
       configDrivePath: null,
       consoleLogPath: `/var/lib/minicloud/instances/${record.id}/console.log`,
       runDir: `/var/lib/minicloud/instances/${record.id}/run`,
