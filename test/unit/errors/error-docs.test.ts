@@ -15,7 +15,7 @@ describe('error catalogue', () => {
     for (const code of codes) expect(code).toMatch(/^MC_ERR_[A-Z0-9_]+$/);
   });
 
-  it('every definition has a summary sentence', () => {
-    for (const def of Object.values(errors)) expect(def.summary).toMatch(/^[A-Z].*\.$/);
+  it('every definition has a one-sentence summary ending with a period', () => {
+    for (const def of Object.values(errors)) expect(def.summary, def.code).toMatch(/^\S[^\n]*\.$/);
   });
 });
