@@ -35,7 +35,7 @@ export function canRenderDashboard(stdin: NodeJS.ReadStream = process.stdin, std
 
 /**
  * Shows the dashboard until the user quits. The only place that calls Ink's `render`.
- * Frames are throttled by the store (about 10 a second) and Ink writes only changed lines.
+ * Frames are throttled by the store (about 10 a second); each is written in one piece.
  */
 export function renderDashboard(options: RenderDashboardOptions): DashboardHandle {
   const stdout = options.stdout ?? process.stdout;
@@ -69,7 +69,11 @@ export function renderDashboard(options: RenderDashboardOptions): DashboardHandl
       exitOnCtrlC: false,
       patchConsole: true,
       maxFps: 10,
-      incrementalRendering: true,
+      // Not Ink 6.8's incrementalRendering: with a frame that ends in a newline (ours is rows - 1
+      // lines, so it does) it moves the cursor up one line too few, and every changed frame lands
+      // one row lower and scrolls the screen (seen in tmux; test/vm/tui). The standard renderer
+      // erases and rewrites the frame in one write, which the terminal shows at once.
+      incrementalRendering: false,
       onRender: (metrics) => store.noteDrawTime(metrics.renderTime),
     },
   );
