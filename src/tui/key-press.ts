@@ -20,3 +20,24 @@ export function toKeyPress(input: string, key: Key): KeyPress | null {
   if (key.ctrl || key.meta || input === '') return null;
   return { kind: 'char', char: input };
 }
+
+/**
+ * Like toKeyPress, for one `useInput` call: Ink hands over a chunk that arrived at once (a paste,
+ * `tmux send-keys`, a slow link) as one string, with `key.return` false even when it holds a CR.
+ * Such a chunk becomes one press per character (CR is enter, DEL backspace, other controls dropped),
+ * so `minicirros⏎` typed in one go fills the prompt and submits it.
+ */
+export function toKeyPresses(input: string, key: Key): KeyPress[] {
+  const isPlainChunk = input.length > 1 && !key.ctrl && !key.meta && !key.escape && !input.startsWith('\u001B');
+  if (!isPlainChunk) {
+    const press = toKeyPress(input, key);
+    return press === null ? [] : [press];
+  }
+  const presses: KeyPress[] = [];
+  for (const char of input) {
+    if (char === '\r' || char === '\n') presses.push({ kind: 'enter' });
+    else if (char === '\u007F' || char === '\b') presses.push({ kind: 'backspace' });
+    else if (char >= ' ') presses.push({ kind: 'char', char });
+  }
+  return presses;
+}

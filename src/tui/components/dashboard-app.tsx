@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore
 import type { MetadataRequestRecord } from '../../domain/metadata-request.js';
 import type { DashboardActions, FollowConsole } from '../dashboard-actions.js';
 import type { DashboardStore } from '../dashboard-store.js';
-import { toKeyPress } from '../key-press.js';
+import { toKeyPresses } from '../key-press.js';
 import { frameLayout } from '../layout.js';
 import { requestOrigin, selectedInstance, visibleInstances, visibleRequests } from '../select-rows.js';
 import { initialUiState, reduceUi, type UiAction, type UiEffect } from '../ui-state.js';
@@ -80,10 +80,10 @@ export function DashboardApp(props: DashboardAppProps) {
   }, [actions, dispatch, exit, onQuit]);
 
   useInput((input, key) => {
-    const press = toKeyPress(input, key);
-    if (press === null) return;
-    const effect = dispatch({ type: 'key', key: press });
-    if (effect !== null) perform(effect);
+    for (const press of toKeyPresses(input, key)) {
+      const effect = dispatch({ type: 'key', key: press });
+      if (effect !== null) perform(effect);
+    }
   }, { isActive: ui.sshFor === null });
 
   // Runs after useInput's effect has turned raw mode off, so ssh gets a cooked terminal.

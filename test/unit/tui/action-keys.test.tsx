@@ -17,6 +17,14 @@ describe('keys that act', () => {
     expect(app.lines().at(-1)).toContain('launching minicirros');
   });
 
+  it('a chunk typed at once (paste, tmux send-keys) is split into keys: its CR submits the prompt', async () => {
+    app = await renderApp({ events: bootEvents() });
+    await app.press('r', `minicirros${KEY.enter}`);
+    expect(app.lines().at(-1)).toContain('run minicirros options:');
+    await app.press(`--name ab${KEY.backspace}c${KEY.enter}`);
+    expect(app.actions.runInstance).toHaveBeenCalledWith('minicirros', ['--name', 'ac']);
+  });
+
   it('shows a failed action in the footer instead of stopping', async () => {
     app = await renderApp({ events: bootEvents() });
     app.actions.runInstance.mockRejectedValueOnce(new Error('image not found: nope'));
