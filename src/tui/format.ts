@@ -40,6 +40,22 @@ export function fit(text: string, width: number, alignRight = false): string {
   return alignRight ? oneLine.padStart(width) : oneLine.padEnd(width);
 }
 
+/**
+ * Like `fit`, for a request path: the end of a path says what was asked for (`instance-id`,
+ * `user-data`), so a long one keeps its first segment (the version or `/openstack/`) and its tail,
+ * with `…` between them; `/2009-04-04/…data/instance-id`, not `/2009-04-04/meta-data/instan…`.
+ */
+export function fitPath(path: string, width: number): string {
+  const oneLine = path.replace(/[\r\n\t]/g, ' ');
+  if (oneLine.length <= width || width < 2) return fit(oneLine, width);
+  const second = oneLine.indexOf('/', 1);
+  const head = second > 0 ? oneLine.slice(0, second + 1) : '';
+  const tail = width - head.length - 1;
+  // The tail matters more: keep the head only while it leaves the tail at least half the width.
+  if (head !== '' && tail >= Math.ceil(width / 2)) return `${head}…${oneLine.slice(-tail)}`;
+  return `…${oneLine.slice(-(width - 1))}`;
+}
+
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 /** The spinner frame for a moment in time (10 frames a second), so frames are a pure function of `now`. */

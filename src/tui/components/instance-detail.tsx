@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import type { MetadataRequestRecord } from '../../domain/metadata-request.js';
 import { errorCountOf, type InstanceView } from '../dashboard-state.js';
-import { fit, formatAge, formatClock, formatDuration } from '../format.js';
+import { fit, fitPath, formatAge, formatClock, formatDuration } from '../format.js';
 import { ConsoleLines } from './console-lines.js';
 import { RequestsPane } from './requests-pane.js';
 import { statusColor, instanceStateColor } from './status-colors.js';
@@ -44,7 +44,7 @@ function ServedBlock(props: { view: InstanceView; width: number }) {
       </Text>
       {served.paths.slice(-7).map((p) => (
         <Text key={p.path} wrap="truncate">
-          <Text color={statusColor(p.status)}>{p.status}</Text> {fit(p.path, props.width - 4)}
+          <Text color={statusColor(p.status)}>{p.status}</Text> {fitPath(p.path, props.width - 4)}
         </Text>
       ))}
     </Box>

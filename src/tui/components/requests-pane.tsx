@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { MetadataRequestRecord } from '../../domain/metadata-request.js';
-import { fit, formatClock, formatDuration } from '../format.js';
+import { fit, fitPath, formatClock, formatDuration } from '../format.js';
 import { fitColumns, type ColumnSpec } from '../layout.js';
 import { statusColor } from './status-colors.js';
 
@@ -58,7 +58,7 @@ export function RequestsPane(props: RequestsPaneProps) {
         <Text key={`${r.time}-${index}`} wrap="truncate">
           {columns.map((c, i) => (
             <Text key={c.key} color={c.key === 'status' || (c.key === 'path' && r.status >= 400) ? statusColor(r.status) : undefined}>
-              {(i === 0 ? '' : ' ') + fit(cellText(c.key, r, props.originOf), c.width, c.alignRight)}
+              {(i === 0 ? '' : ' ') + (c.key === 'path' ? fitPath(r.path, c.width) : fit(cellText(c.key, r, props.originOf), c.width, c.alignRight))}
             </Text>
           ))}
         </Text>

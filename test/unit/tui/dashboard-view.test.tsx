@@ -15,7 +15,7 @@ describe('dashboard view', () => {
     expect(lines[1]).toBe('Instances (1)');
     expect(lines[2]).toMatch(/^STAGE\s+NAME\s+IP\s+IMAGE\s+DATASRC\s+ACC\s+AGE\s+LASTMD\s+ERR$/);
     expect(lines[3]).toMatch(/^. userdata\s+web\s+10\.0\.0\.5\s+minicirros\s+ec2\s+tcg\s+7s\s+1s\s+1$/);
-    expect(app.frame()).toMatch(/\/openstack\/latest\/meta_data\S* 404/);
+    expect(app.frame()).toMatch(/\/openstack\/…\S*meta_data\.json 404/);
     expect(app.frame()).toContain('Cloud-Init/22');
     expect(lines[22]).toContain('enter detail');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fit, formatAge, formatDuration, spinnerFrame } from '../../../src/tui/format.js';
+import { fit, fitPath, formatAge, formatDuration, spinnerFrame } from '../../../src/tui/format.js';
 import { fitColumns, frameLayout } from '../../../src/tui/layout.js';
 import { splitArgs } from '../../../src/tui/split-args.js';
 
@@ -20,6 +20,19 @@ describe('format', () => {
   it('derives the spinner frame from the time alone', () => {
     expect(spinnerFrame(0)).toBe(spinnerFrame(1000));
     expect(spinnerFrame(0)).not.toBe(spinnerFrame(100));
+  });
+});
+
+describe('fitPath', () => {
+  it('keeps the first segment and the tail of a long path, and pads a short one', () => {
+    expect(fitPath('/2009-04-04/meta-data/instance-id', 29)).toBe('/2009-04-04/…data/instance-id');
+    expect(fitPath('/openstack/2018-08-27/meta_data.json', 30)).toBe('/openstack/…-27/meta_data.json');
+    expect(fitPath('/latest/user-data', 20)).toBe('/latest/user-data   ');
+  });
+
+  it('drops the head when it would leave the tail less than half the width', () => {
+    expect(fitPath('/2009-04-04/meta-data/instance-id', 16)).toBe('…ata/instance-id');
+    expect(fitPath('/2009-04-04/meta-data/instance-id', 16)).toHaveLength(16);
   });
 });
 
