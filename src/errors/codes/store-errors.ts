@@ -21,6 +21,12 @@ export const storeErrors = {
     message: (table: string, key: string, reason: string) => `row ${key} of table ${table} is invalid: ${reason}`,
     hint: () => 'The state database was changed outside minicloud; restore it or remove the row.',
   }),
+  storeLogWriteFailed: defineError('MC_ERR_STORE_LOG_WRITE', {
+    summary: 'The metadata request log could not be written to the state database (the records stay queued and are retried).',
+    exit: ExitCode.host,
+    message: (path: string, reason: string) => `cannot write the metadata request log to ${path}: ${reason}`,
+    hint: () => 'Check that the state database is writable and that no other process holds its write lock for long.',
+  }),
   instanceExists: defineError('MC_ERR_INSTANCE_EXISTS', {
     summary: 'An instance with the same id, name, MAC or IP already exists.',
     exit: ExitCode.usage,

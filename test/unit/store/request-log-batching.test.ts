@@ -18,6 +18,20 @@ function rowsOnDisk(path: string): number {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Waits until `n` rows are on disk. The writer thread commits shortly after a batch is handed over;
+ * its first start can take seconds when tests run from TypeScript sources on a busy machine.
+ */
+async function waitForRows(path: string, n: number, timeoutMs = 20_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let rows = rowsOnDisk(path);
+  while (rows < n && Date.now() < deadline) {
+    await sleep(20);
+    rows = rowsOnDisk(path);
+  }
+  return rows;
+}
+
 describe('SQLite request log batching', () => {
   let dir: string;
   let path: string;
@@ -32,24 +46,23 @@ describe('SQLite request log batching', () => {
   const open = (opts: { flushIntervalMs?: number; maxBatch?: number } = {}) =>
     openSqliteStore({ path, busyTimeoutMs: 50, requestLog: { ...opts, onFlushError: (err) => flushErrors.push(err) } });
 
-  it('append does not write; the timer writes the batch ~flushIntervalMs later', async () => {
+  it('append does not write; the timer hands the batch to the writer ~flushIntervalMs later', async () => {
     const store = open({ flushIntervalMs: 50 });
     store.requestLog.append(sampleRequest(1));
     store.requestLog.append(sampleRequest(2));
     expect(rowsOnDisk(path)).toBe(0);
     expect(store.requestLog.query({})).toHaveLength(2);
-    await sleep(120);
-    expect(rowsOnDisk(path)).toBe(2);
+    expect(await waitForRows(path, 2)).toBe(2);
+    expect(store.requestLog.query({})).toEqual([sampleRequest(1), sampleRequest(2)]);
     store.close();
     expect(flushErrors).toEqual([]);
   });
 
-  it('a full batch is written on the next turn of the event loop, not inside append', async () => {
+  it('a full batch is handed over on the next turn of the event loop, not inside append, and written', async () => {
     const store = open({ flushIntervalMs: 60_000, maxBatch: 10 });
     for (let n = 0; n < 10; n++) store.requestLog.append(sampleRequest(n));
     expect(rowsOnDisk(path)).toBe(0);
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(rowsOnDisk(path)).toBe(10);
+    expect(await waitForRows(path, 10)).toBe(10);
     store.close();
   });
 
@@ -80,13 +93,17 @@ describe('SQLite request log batching', () => {
     blocker.pragma('busy_timeout = 0');
     blocker.exec('BEGIN IMMEDIATE'); // holds the write lock: the store's flush must fail (after its busy_timeout)
     store.requestLog.append(sampleRequest(1));
-    await sleep(200);
+    const deadline = Date.now() + 20_000;
+    while (flushErrors.length === 0 && Date.now() < deadline) await sleep(20);
     expect(flushErrors.length).toBeGreaterThan(0);
+    expect(String(flushErrors[0])).toMatch(/SQLITE_BUSY/);
+    expect(store.requestLog.query({})).toHaveLength(1);
+    expect(() => store.requestLog.flush()).toThrow(/MC_ERR_STORE_LOG_WRITE|cannot write the metadata request log/);
     expect(store.requestLog.query({})).toHaveLength(1);
     blocker.exec('ROLLBACK');
     blocker.close();
-    await sleep(100);
-    expect(rowsOnDisk(path)).toBe(1);
+    expect(await waitForRows(path, 1)).toBe(1);
+    expect(store.requestLog.query({})).toEqual([sampleRequest(1)]);
     store.close();
   });
 

@@ -51,8 +51,3 @@ export function requestFromRow(row: RequestRow): MetadataRequestRecord {
   };
   return checkRequest(candidate, `seq ${row.seq}`);
 }
-
-/** Positional parameters of the insert, in column order (see sqlite-request-log.ts). */
-export function paramsFromRequest(r: MetadataRequestRecord): unknown[] {
-  return [r.time, r.instanceId, r.sourceIp, r.method, r.path, r.status, r.bytes, r.latencyMs, r.userAgent, r.tokenUsed ? 1 : 0, r.flavour];
-}

@@ -1,77 +1,71 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import type { MetadataRequestRecord } from '../../../domain/metadata-request.js';
 import type { RequestLogQuery, RequestLogStore } from '../../../ports/store.js';
-import { paramsFromRequest, requestFromRow, type RequestRow } from './request-row.js';
+import type { RequestLogWriter } from './request-log-writer.js';
+import { appendRequestParams, type RequestParamRows } from './request-insert.js';
+import { requestFromRow, type RequestRow } from './request-row.js';
 
 export interface SqliteRequestLogOptions {
-  /** Longest a record waits in memory before it is written (default 100 ms). */
+  /** Longest a record waits in memory before it is handed to the writer (default 100 ms). */
   flushIntervalMs?: number;
-  /** A buffer this full is written on the next turn of the event loop (default 500). */
+  /** A buffer this full is handed over on the next turn of the event loop (default 500). */
   maxBatch?: number;
   /**
-   * Called when a background (timer) flush fails. The records stay buffered and are retried on the
-   * next flush; explicit `flush()`/`close()` throw instead.
+   * Called when a background write fails. The records stay queued in the writer and are retried;
+   * explicit `flush()`/`close()` throw instead (MC_ERR_STORE_LOG_WRITE).
    */
   onFlushError: (err: unknown) => void;
 }
 
 /**
  * The metadata request log on SQLite, batched so the hot path never waits on disk: `append` only
- * pushes to an array; the buffer is written in ONE transaction after `flushIntervalMs`, when it
- * reaches `maxBatch`, on `flush()` and on `close()`. A clean close loses nothing; a crash (kill -9,
- * power loss) loses at most the records appended in the last flush window (~100 ms).
+ * pushes to an array; the buffer is handed to the writer (see RequestLogWriter: a worker thread with
+ * its own connection for database files) after `flushIntervalMs`, when it reaches `maxBatch`, on
+ * `flush()` and on `close()`. `flush()` and `close()` return once everything appended is committed.
+ * A clean close loses nothing; a crash (kill -9, power loss) loses at most the records of the last
+ * flush window (~100 ms) plus the batch being written.
  * Appended records are kept by reference until written: callers must not mutate them afterwards.
  */
 export class SqliteRequestLog implements RequestLogStore {
   private buffer: MetadataRequestRecord[] = [];
+  /** Handed to the writer, not yet known committed: query() shows them from here. */
+  private inFlight: { batch: number; records: MetadataRequestRecord[] }[] = [];
+  private lastBatch = 0;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private closed = false;
-  private readonly insert: Statement<unknown[]>;
   private readonly db: Database;
+  private readonly writer: RequestLogWriter;
   private readonly flushIntervalMs: number;
   private readonly maxBatch: number;
   private readonly onFlushError: (err: unknown) => void;
 
-  constructor(db: Database, opts: SqliteRequestLogOptions) {
+  constructor(db: Database, writer: RequestLogWriter, opts: SqliteRequestLogOptions) {
     this.db = db;
+    this.writer = writer;
     this.flushIntervalMs = opts.flushIntervalMs ?? 100;
     this.maxBatch = opts.maxBatch ?? 500;
     this.onFlushError = opts.onFlushError;
-    this.insert = db.prepare(
-      `INSERT INTO metadata_requests (time, instance_id, source_ip, method, path, status, bytes, latency_ms, user_agent, token_used, flavour)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
   }
 
   append(record: MetadataRequestRecord): void {
     if (this.closed) throw new Error('SqliteRequestLog.append after close');
     this.buffer.push(record);
     if (this.buffer.length >= this.maxBatch) {
-      this.immediate ??= setImmediate(() => this.backgroundFlush());
+      this.immediate ??= setImmediate(() => this.handOverInBackground());
     } else if (this.timer === undefined) {
-      // unref: a pending flush must not keep the process alive; close() flushes on the way out.
-      this.timer = setTimeout(() => this.backgroundFlush(), this.flushIntervalMs).unref();
+      // unref: a pending hand-over must not keep the process alive; close() writes on the way out.
+      this.timer = setTimeout(() => this.handOverInBackground(), this.flushIntervalMs).unref();
     }
   }
 
+  /** Returns once every record appended so far is committed; throws MC_ERR_STORE_LOG_WRITE (records stay queued). */
   flush(): void {
-    this.cancelScheduled();
-    if (this.buffer.length === 0) return;
-    const batch = this.buffer;
-    this.buffer = [];
-    try {
-      this.db.transaction(() => {
-        for (const record of batch) this.insert.run(paramsFromRequest(record));
-      })();
-    } catch (err) {
-      // Nothing was written (the transaction rolled back): put the batch back in front, in order.
-      this.buffer = batch.concat(this.buffer);
-      throw err;
-    }
+    this.handOver();
+    this.writer.sync();
   }
 
-  /** Records written and still buffered, merged: readers see every append, flushed or not. */
+  /** Records written and still pending, merged: readers see every append, written or not. */
   query(q: RequestLogQuery): MetadataRequestRecord[] {
     const where: string[] = [];
     const params: unknown[] = [];
@@ -85,28 +79,52 @@ export class SqliteRequestLog implements RequestLogStore {
     }
     const limit = q.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(q.limit))}`;
     const sql = `SELECT * FROM metadata_requests${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC${limit}`;
-    const stored = (this.db.prepare(sql).all(...params) as RequestRow[]).reverse().map(requestFromRow);
-    const pending = this.buffer.filter(
-      (r) => (q.instanceId === undefined || r.instanceId === q.instanceId) && (q.sinceTime === undefined || r.time > q.sinceTime),
-    );
+    const statement = this.db.prepare(sql);
+    const { value: rows, committed } = this.writer.snapshot(() => statement.all(...params) as RequestRow[]);
+    this.forgetCommitted(committed);
+    const stored = rows.reverse().map(requestFromRow);
+    const matches = (r: MetadataRequestRecord) =>
+      (q.instanceId === undefined || r.instanceId === q.instanceId) && (q.sinceTime === undefined || r.time > q.sinceTime);
+    const pending: MetadataRequestRecord[] = [];
+    for (const { records } of this.inFlight) for (const r of records) if (matches(r)) pending.push(r);
+    for (const r of this.buffer) if (matches(r)) pending.push(r);
     const merged = stored.concat(pending);
     return q.limit === undefined ? merged : merged.slice(Math.max(0, merged.length - Math.max(0, Math.floor(q.limit))));
   }
 
-  /** Writes what is buffered and stops the timers. Later appends throw. */
+  /** Writes everything appended (throws like flush), then releases the writer. Later appends throw. */
   close(): void {
-    this.flush();
+    if (this.closed) return;
+    this.handOver();
+    this.writer.close();
     this.closed = true;
   }
 
-  private backgroundFlush(): void {
+  private handOverInBackground(): void {
     try {
-      this.flush();
+      this.handOver();
     } catch (err) {
+      // The writers report write failures themselves; this is for anything else (a bug), never silent.
       this.onFlushError(err);
-      // Retry later rather than spin: the records are back in the buffer.
-      if (!this.closed && this.timer === undefined) this.timer = setTimeout(() => this.backgroundFlush(), this.flushIntervalMs).unref();
     }
+  }
+
+  /** Moves the buffer to the writer as one numbered batch. */
+  private handOver(): void {
+    this.cancelScheduled();
+    if (this.buffer.length === 0) return;
+    const records = this.buffer;
+    this.buffer = [];
+    const rows: RequestParamRows = [];
+    for (const record of records) appendRequestParams(rows, record);
+    const batch = ++this.lastBatch;
+    this.forgetCommitted(this.writer.committed());
+    this.inFlight.push({ batch, records });
+    this.writer.post(batch, rows);
+  }
+
+  private forgetCommitted(committed: number): void {
+    while ((this.inFlight[0]?.batch ?? Infinity) <= committed) this.inFlight.shift();
   }
 
   private cancelScheduled(): void {
