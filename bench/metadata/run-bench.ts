@@ -18,6 +18,7 @@ import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { cpuBetween, sampleCpu, type CpuSample } from './proc-cpu.js';
 import { countRequestLogRows } from './request-log-count.js';
 import { summariseCpuProfiles } from './summarise-cpu-profile.js';
 import { parseWrkReport, type WrkReport } from './wrk-report.js';
@@ -48,6 +49,11 @@ function start(cmd: string, args: string[]): ChildProcess {
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;
+}
+
+function pidOf(child: ChildProcess): number {
+  if (child.pid === undefined) throw new Error('child process has no pid');
+  return child.pid;
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -115,13 +121,25 @@ function runWrk(port: number, duration: string): Promise<WrkReport> {
   });
 }
 
-async function measure(port: number): Promise<WrkReport> {
-  await runWrk(port, '2s'); // warm-up: JIT, connection setup, SQLite page cache
-  return runWrk(port, DURATION);
+interface Measurement {
+  wrk: WrkReport;
+  /** CPU the server used during the measured run (not the warm-up). */
+  cpu: CpuSample;
 }
 
-function row(name: string, r: WrkReport): string {
-  return `${name.padEnd(22)} ${r.requestsPerSec.toFixed(0).padStart(10)} req/s   p50 ${r.p50Ms.toFixed(2)} ms   p90 ${r.p90Ms.toFixed(2)} ms   p99 ${r.p99Ms.toFixed(2)} ms   (${r.requests} requests, ${r.non2xx} non-2xx, ${r.socketErrors} socket errors)`;
+async function measure(port: number, pid: number): Promise<Measurement> {
+  await runWrk(port, '2s'); // warm-up: JIT, connection setup, SQLite page cache
+  const before = sampleCpu(pid);
+  const wrk = await runWrk(port, DURATION);
+  return { wrk, cpu: cpuBetween(before, sampleCpu(pid)) };
+}
+
+function row(name: string, { wrk: r, cpu }: Measurement): string {
+  const perRequest = (us: number) => (us / r.requests).toFixed(1);
+  return [
+    `${name.padEnd(22)} ${r.requestsPerSec.toFixed(0).padStart(10)} req/s   p50 ${r.p50Ms.toFixed(2)} ms   p90 ${r.p90Ms.toFixed(2)} ms   p99 ${r.p99Ms.toFixed(2)} ms   (${r.requests} requests, ${r.non2xx} non-2xx, ${r.socketErrors} socket errors)`,
+    `${''.padEnd(22)} CPU ${perRequest(cpu.mainThreadUs)} µs/request on the main thread, ${perRequest(cpu.processUs)} µs/request all threads`,
+  ].join('\n');
 }
 
 async function main(): Promise<number> {
@@ -158,17 +176,21 @@ async function main(): Promise<number> {
     console.log(`cpus: ${cpus().length}, load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     console.log(`response: ${captured.status}, ${Buffer.from(captured.bodyBase64, 'base64').length} body bytes, headers ${captured.headers.map(([n]) => n).join(', ')}`);
     // Bare first, then minicloud, each alone on the CPU (the other server is idle).
-    const bareReport = await measure(barePort);
+    const bareResult = await measure(barePort, pidOf(bare));
     await stop(bare);
-    const mcReport = await measure(mcPort);
+    const mcResult = await measure(mcPort, pidOf(minicloud));
+    const bareReport = bareResult.wrk;
+    const mcReport = mcResult.wrk;
     await stop(minicloud); // SIGTERM: the server flushes its batched request log before exiting
     const logged = countRequestLogRows(stateDir);
 
     console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     const ratio = mcReport.requestsPerSec / bareReport.requestsPerSec;
-    console.log(row('bare node:http', bareReport));
-    console.log(row('minicloud (log on)', mcReport));
+    console.log(row('bare node:http', bareResult));
+    console.log(row('minicloud (log on)', mcResult));
     console.log(`throughput ratio minicloud/bare: ${ratio.toFixed(3)} (target >= ${TARGET_RATIO})`);
+    const cpuRatio = bareResult.cpu.processUs / bareReport.requests / (mcResult.cpu.mainThreadUs / mcReport.requests);
+    console.log(`CPU-bound ratio (bare µs/request ÷ minicloud main-thread µs/request): ${cpuRatio.toFixed(3)}`);
     console.log(`minicloud p99: ${mcReport.p99Ms.toFixed(2)} ms (target < ${TARGET_P99_MS} ms)`);
     console.log(`request log rows in SQLite after the run: ${logged.rows} (${logged.table}); requests sent incl. warm-up and probe: >= ${mcReport.requests + 1}`);
     if (CPU_PROF_DIR) console.log(`\ncpu profile of minicloud (self time):\n${summariseCpuProfiles(resolve(CPU_PROF_DIR))}`);
