@@ -51,10 +51,18 @@ if [ -f "$ROOTFS_TAR" ]; then
 else
   step "debootstrap $SUITE (minbase + ${#INCLUDE[@]} packages; .debs cached in $MC_DEBS/debootstrap)"
   include=$(IFS=,; echo "${INCLUDE[*]}")
-  if ! DEBIAN_FRONTEND=noninteractive debootstrap --variant=minbase --cache-dir="$MC_DEBS/debootstrap" \
-      --include="$include" "$SUITE" "$ROOT" "$MIRROR" > "$STAGE/debootstrap.log" 2>&1; then
+  DEBIAN_FRONTEND=noninteractive debootstrap --variant=minbase --cache-dir="$MC_DEBS/debootstrap" \
+    --include="$include" "$SUITE" "$ROOT" "$MIRROR" > "$STAGE/debootstrap.log" 2>&1 &
+  pid=$!
+  # Progress: debootstrap's latest "I:" line every 15 s (it takes minutes).
+  n=0
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 1; n=$((n + 1))
+    [ $((n % 15)) -eq 0 ] && step "  $(grep '^I: ' "$STAGE/debootstrap.log" | tail -n 1)"
+  done
+  if ! wait "$pid"; then
     tail -n 30 "$STAGE/debootstrap.log" >&2
-    die "debootstrap failed (full log above); is $MIRROR reachable?"
+    die "debootstrap failed (log above); is $MIRROR reachable?"
   fi
   step "debootstrap done ($(du -sh "$ROOT" | cut -f1)); caching the tree"
   mkdir -p "$MC_CACHE/rootfs"
