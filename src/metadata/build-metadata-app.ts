@@ -12,9 +12,11 @@ import { InstanceViews } from './instance-views.js';
 import { createMetadataErrorHandler } from './metadata-error-handler.js';
 import { nocloudPlugin } from './nocloud/nocloud-plugin.js';
 import { openstackPlugin } from './openstack/openstack-plugin.js';
-import { createRequestRecorder } from './record-requests.js';
+import { buildRequestRecord, createRecordSink, createRequestRecorder } from './record-requests.js';
 import { sendError, sendNotFound } from './reply-helpers.js';
 import { sourceAddress } from './request-context.js';
+import { createResponseFastPath } from './response-fast-path.js';
+import { ResponseMemo } from './response-memo.js';
 
 /** Identity details the trees show that no instance record carries. All optional, with stable defaults. */
 export interface IamDefaults {
@@ -39,6 +41,8 @@ export interface MetadataAppDeps {
   iamDefaults?: IamDefaults;
   /** Overrides of METADATA_LIMITS (tests use short timeouts). */
   limits?: Partial<MetadataLimits>;
+  /** The response memo behind the fast path (response-fast-path.ts); default a fresh one. Tests pass theirs to watch hits. */
+  responseMemo?: ResponseMemo;
 }
 
 export interface MetadataLimits {
@@ -79,21 +83,33 @@ export function buildMetadataApp(deps: MetadataAppDeps): FastifyInstance {
 
   const limits: MetadataLimits = { ...METADATA_LIMITS, ...deps.limits };
   const handleError = createMetadataErrorHandler(bus, now);
-  const recordRequest = createRequestRecorder(deps.requestLog, bus, now);
+  const sink = createRecordSink(deps.requestLog, bus, now);
+  const recordRequest = createRequestRecorder(sink);
+  // Replays stable answers fastify already gave, in front of fastify (response-fast-path.ts has the contract).
+  const fastPath = createResponseFastPath({
+    instances: deps.instances,
+    clock,
+    sink,
+    memo: deps.responseMemo ?? new ResponseMemo(),
+    server: {
+      http: {
+        maxHeaderSize: limits.maxHeaderBytes,
+        headersTimeout: limits.requestTimeoutMs,
+        connectionsCheckingInterval: Math.min(1_000, limits.requestTimeoutMs),
+      },
+      keepAliveTimeoutMs: limits.keepAliveTimeoutMs,
+      requestTimeoutMs: limits.requestTimeoutMs,
+      idleTimeoutMs: limits.idleTimeoutMs,
+    },
+  });
   const app = Fastify({
     logger: false,
     trustProxy: false,
     exposeHeadRoutes: false, // routes take HEAD explicitly; Node sends no body for it, Content-Length stays
     return503OnClosing: true,
     bodyLimit: limits.bodyLimit,
-    connectionTimeout: limits.idleTimeoutMs,
-    keepAliveTimeout: limits.keepAliveTimeoutMs,
-    requestTimeout: limits.requestTimeoutMs,
-    http: {
-      maxHeaderSize: limits.maxHeaderBytes,
-      headersTimeout: limits.requestTimeoutMs,
-      connectionsCheckingInterval: Math.min(1_000, limits.requestTimeoutMs),
-    },
+    // The node:http server (and its timeouts and header limits) comes from the fast path's factory.
+    serverFactory: fastPath.serverFactory,
     routerOptions: {
       ignoreDuplicateSlashes: true,
       ignoreTrailingSlash: true,
@@ -121,6 +137,7 @@ export function buildMetadataApp(deps: MetadataAppDeps): FastifyInstance {
   app.decorateRequest('metadataSource', '');
   app.decorateRequest('metadataArrivedAt', 0);
   app.decorateRequest('metadataFlavour', null);
+  fastPath.attach(app);
 
   const views = new InstanceViews(deps.instances, { accountId, defaultIamRole: deps.iamDefaults?.role ?? null });
   app.addHook('onRequest', (request, reply, done) => {
@@ -135,7 +152,12 @@ export function buildMetadataApp(deps: MetadataAppDeps): FastifyInstance {
       sendError(reply, errors.metadataUnknownSource(ip === '' ? '(none)' : ip));
     } else done();
   });
-  app.addHook('onResponse', recordRequest);
+  app.addHook('onResponse', (request, reply, done) => {
+    const record = buildRequestRecord(request, reply);
+    sink(record);
+    fastPath.capture(request, reply, record);
+    done();
+  });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => sendNotFound(request, reply));
 

@@ -13,6 +13,8 @@ export interface PreparedBody {
 /** Everything the metadata server precomputes for one instance. Rebuilt when the store's revision moves. */
 export interface InstanceView {
   readonly instance: InstanceRecord;
+  /** The store revision this view was built at: an answer derived from it is valid while revision() equals it. */
+  readonly revision: number;
   /** The EC2 tree of one version, built on first use. */
   ec2Tree(version: Ec2Version): MetadataDir;
   /** Answers already resolved, by request path (a bounded memo: the hot path is one Map lookup). */
@@ -55,18 +57,19 @@ export class InstanceViews {
     const cached = this.bySource.get(ip);
     if (cached !== undefined) return cached;
     const instance = this.store.getInstanceByIp(ip);
-    const view = instance === undefined ? null : createView(instance, this.ctx);
+    const view = instance === undefined ? null : createView(instance, this.ctx, rev);
     if (this.bySource.size >= MAX_SOURCES) this.bySource.clear();
     this.bySource.set(ip, view);
     return view;
   }
 }
 
-function createView(instance: InstanceRecord, ctx: ViewContext): InstanceView {
+function createView(instance: InstanceRecord, ctx: ViewContext, revision: number): InstanceView {
   const treeCtx: Ec2TreeContext = { accountId: ctx.accountId, iamRole: instance.iamRole ?? ctx.defaultIamRole };
   const trees = new Map<Ec2Version, MetadataDir>();
   return {
     instance,
+    revision,
     ec2Tree(version) {
       let tree = trees.get(version);
       if (tree === undefined) {

@@ -5,6 +5,11 @@ import type { RequestLogStore } from '../ports/store.js';
 
 const MAX_LOGGED_PATH = 1024;
 
+/** The request URL as the log keeps it: as sent (query string included), cut at 1024 characters. */
+export function loggedPath(url: string): string {
+  return url.length > MAX_LOGGED_PATH ? url.slice(0, MAX_LOGGED_PATH) : url;
+}
+
 /**
  * The record of one answered request, built in onResponse. Pure apart from reading the request/reply.
  * `bytes` is what went on the wire as body: 0 for HEAD.
@@ -17,7 +22,7 @@ export function buildRequestRecord(request: FastifyRequest, reply: FastifyReply)
     instanceId: request.metadataView?.instance.id ?? null,
     sourceIp: request.metadataSource,
     method: request.method,
-    path: request.url.length > MAX_LOGGED_PATH ? request.url.slice(0, MAX_LOGGED_PATH) : request.url,
+    path: loggedPath(request.url),
     status: reply.statusCode,
     bytes: request.method === 'HEAD' || length === undefined ? 0 : Number(length),
     latencyMs: reply.elapsedTime,
@@ -28,19 +33,26 @@ export function buildRequestRecord(request: FastifyRequest, reply: FastifyReply)
 }
 
 /**
- * Records every request: appended to the log (which batches; append never waits on disk) and published
- * on the event stream for the TUI and `metadata-log -f`. A failing log is reported as a notice event,
- * never allowed to fail or slow the guest's request.
+ * Where every request record goes: appended to the log (which batches; append never waits on disk) and
+ * published on the event stream for the TUI and `metadata-log -f`. A failing log is reported as a notice
+ * event, never allowed to fail or slow the guest's request. Shared by fastify's onResponse and the
+ * response memo's fast path, so both record alike.
  */
-export function createRequestRecorder(requestLog: RequestLogStore, bus: EventBus, now: () => number) {
-  return function recordRequest(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
-    const record = buildRequestRecord(request, reply);
+export function createRecordSink(requestLog: RequestLogStore, bus: EventBus, now: () => number): (record: MetadataRequestRecord) => void {
+  return function sinkRecord(record: MetadataRequestRecord): void {
     try {
       requestLog.append(record);
     } catch (err) {
       bus.publish({ type: 'notice', at: now(), level: 'error', message: `metadata request log append failed: ${String(err)}` });
     }
     bus.publish({ type: 'metadata.request', at: record.time, request: record });
+  };
+}
+
+/** The onResponse hook: records every request fastify answered (see createRecordSink). */
+export function createRequestRecorder(sink: (record: MetadataRequestRecord) => void) {
+  return function recordRequest(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+    sink(buildRequestRecord(request, reply));
     done();
   };
 }

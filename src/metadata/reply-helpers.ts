@@ -22,6 +22,15 @@ export function sendNotFound(request: FastifyRequest, reply: FastifyReply): Fast
   return sendError(reply, errors.metadataNotFound(displayPath(request.url)));
 }
 
+/**
+ * A 404 that follows from the instance and the path alone (no such version, file or key), so the response
+ * memo may replay it; see `metadataStable`. Not for the unknown-source 404.
+ */
+export function sendStableNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  request.metadataStable = true;
+  return sendNotFound(request, reply);
+}
+
 /** 405 with the Allow header listing what the path does accept. */
 export function sendMethodNotAllowed(request: FastifyRequest, reply: FastifyReply, allowed: string): FastifyReply {
   reply.header('allow', allowed);
