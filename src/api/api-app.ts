@@ -4,6 +4,7 @@ import type { Controller } from '../controller/controller.js';
 import type { LaunchRequest } from '../core/launch.js';
 import { isMinicloudError } from '../errors/catalogue.js';
 import type { EventBus } from '../events/event-bus.js';
+import { createEventStreamWriter } from './event-stream-writer.js';
 import type { MinicloudEvent } from '../domain/events.js';
 import {
   ConsoleQuerySchema,
@@ -102,8 +103,13 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
       res.end();
       return;
     }
-    const unsubscribe = deps.bus.subscribe(write, { replay: req.query.replay ?? false });
-    res.once('close', unsubscribe);
+    // Batched and bounded (event-stream-writer.ts): a follower costs the publisher a push per event.
+    const stream = createEventStreamWriter(res);
+    const unsubscribe = deps.bus.subscribe((e) => stream.push(e), { replay: req.query.replay ?? false });
+    res.once('close', () => {
+      unsubscribe();
+      stream.close();
+    });
   });
 
   return app;
