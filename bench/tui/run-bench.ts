@@ -1,25 +1,29 @@
 /**
- * TUI overhead benchmark (a script, not a test): metadata throughput of ONE in-process metadata
- * server (buildMetadataApp, in-memory stores, a real EventBus), in one run, alternating
- *   A  without a TUI  and  B  with the dashboard attached to the bus (rendering to a 120×40 fake
- *   terminal that counts and drops its output), for BENCH_ROUNDS rounds (A B A B …).
- * Alternating cancels the drift of a shared machine. Reported: throughput ratio sum(B)/sum(A)
- * (target, issue 7: >= 0.95) and the process's CPU time per request in each mode.
+ * TUI overhead benchmark (a script, not a test), in the shape of `minicloud up` on a terminal: ONE
+ * controller-side process (this one) serves the metadata app (buildMetadataApp, in-memory stores)
+ * on loopback TCP and the controller's API (buildApiApp) on a unix socket, both on one EventBus;
+ * the TUI is ANOTHER process (tui-client.ts) that follows GET /v1/events over that socket and draws
+ * the dashboard on a 120×40 terminal that drops its bytes. In one run, alternating
+ *   A  without a TUI  and  B  with the TUI process attached, for BENCH_ROUNDS rounds (A B A B …).
+ * Alternating cancels the drift of a shared machine. Reported per round and in total: throughput
+ * (target, issue 7: sum(B)/sum(A) >= 0.95), the server process's CPU time per request, and the
+ * TUI process's CPU time per request (it competes for the same cores).
  * wrk: GET /latest/meta-data/instance-id, keep-alive, loopback only.
  *
  * Environment: BENCH_DURATION (per phase, default 4s), BENCH_ROUNDS (default 3), BENCH_STRICT=1
  * (exit 1 on a miss). run.sh sets NODE_ENV=production, as the CLI must for React (see docs/tui.md).
  */
-import { spawn } from 'node:child_process';
-import { EventEmitter } from 'node:events';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MemoryInstanceStore } from '../../src/adapters/store/memory-instance-store.js';
 import { MemoryRequestLog } from '../../src/adapters/store/memory-request-log.js';
+import { buildApiApp, type ApiController } from '../../src/api/api-app.js';
 import type { InstanceRecord } from '../../src/domain/instance.js';
 import { EventBus } from '../../src/events/event-bus.js';
 import { buildMetadataApp } from '../../src/metadata/build-metadata-app.js';
 import { systemClock } from '../../src/ports/clock.js';
-import { eventBusSource } from '../../src/tui/event-source.js';
-import { renderDashboard, type DashboardHandle } from '../../src/tui/render-dashboard.js';
 import { parseWrkReport, type WrkReport } from '../metadata/wrk-report.js';
 
 const DURATION = process.env['BENCH_DURATION'] ?? '4s';
@@ -34,18 +38,31 @@ const instance: InstanceRecord = {
   vendorData: {}, createdAt: Date.now(),
 };
 
-/** A TTY-like sink: Ink renders and writes as to a terminal; the bytes are counted and dropped. */
-function fakeTerminal(): { stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream; bytes: () => number } {
-  let bytes = 0;
-  const stdout = Object.assign(new EventEmitter(), {
-    isTTY: true, columns: 120, rows: 40,
-    write: (chunk: string): boolean => { bytes += chunk.length; return true; },
+/** utime + stime of a process from /proc/PID/stat, in microseconds (USER_HZ = 100). */
+function processCpuUs(pid: number): number {
+  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / 100;
+}
+
+/** Starts the TUI process on the API socket; resolves once it has drawn its first frames. */
+async function startTui(socketPath: string): Promise<{ child: ChildProcess; stop: () => Promise<number> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'tui-client.ts'), socketPath], {
+    stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' },
   });
-  const stdin = Object.assign(new EventEmitter(), {
-    isTTY: true, setEncoding: () => undefined, setRawMode: () => undefined, resume: () => undefined,
-    pause: () => undefined, ref: () => undefined, unref: () => undefined, read: () => null,
-  });
-  return { stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, bytes: () => bytes };
+  let out = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+  // Loading tsx, React and Ink and the first draw are a one-off (once per `up`): measure after them.
+  await new Promise((ok) => setTimeout(ok, 2500));
+  return {
+    child,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+      return Number(/frames (\d+)/.exec(out)?.[1] ?? 0);
+    },
+  };
 }
 
 function wrk(port: number, duration: string): Promise<WrkReport> {
@@ -58,6 +75,9 @@ function wrk(port: number, duration: string): Promise<WrkReport> {
   });
 }
 
+/** The API needs a controller; this benchmark only follows events, so any other call is a bug. */
+const noController = new Proxy({}, { get: (_t, name) => () => { throw new Error(`bench/tui: controller.${String(name)} called`); } }) as ApiController;
+
 async function main(): Promise<void> {
   const bus = new EventBus({ historySize: 1000 });
   const app = buildMetadataApp({
@@ -67,6 +87,13 @@ async function main(): Promise<void> {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('no TCP port');
+  const dir = mkdtempSync(join(tmpdir(), 'mc-bench-tui-'));
+  const socketPath = join(dir, 'controller.sock');
+  const api = buildApiApp({
+    controller: noController, bus, onShutdown: () => undefined,
+    status: () => { throw new Error('bench/tui: status called'); },
+  });
+  await api.listen({ path: socketPath });
   bus.publish({ type: 'cloud.status', at: Date.now(), status: 'up' });
   bus.publish({ type: 'instance.added', at: Date.now(), instance: {
     id: instance.id, name: instance.name, ip: instance.ip, mac: instance.mac, image: 'minicirros', datasource: 'ec2',
@@ -74,39 +101,36 @@ async function main(): Promise<void> {
   } });
 
   await wrk(address.port, '2s');
-  const attach = (term: ReturnType<typeof fakeTerminal>): DashboardHandle =>
-    renderDashboard({
-      events: eventBusSource(bus),
-      actions: { runInstance: async () => undefined, deleteInstance: async () => undefined, ssh: async () => undefined, quit: () => undefined },
-      stdin: term.stdin, stdout: term.stdout,
-    });
-  const totals = { A: { requests: 0, rps: 0, cpuUs: 0 }, B: { requests: 0, rps: 0, cpuUs: 0 } };
+  const totals = { A: { requests: 0, rps: 0, cpuUs: 0, tuiUs: 0 }, B: { requests: 0, rps: 0, cpuUs: 0, tuiUs: 0 } };
   let frameBytes = 0;
   for (let round = 1; round <= ROUNDS; round++) {
     for (const mode of ['A', 'B'] as const) {
-      const term = fakeTerminal();
-      const handle = mode === 'B' ? attach(term) : null;
-      // Mounting is a one-off (the TUI attaches once per `up`); measure the steady state after it.
-      if (handle !== null) await new Promise((ok) => setTimeout(ok, 1000));
+      const tui = mode === 'B' ? await startTui(socketPath) : null;
+      const tuiPid = tui?.child.pid;
+      const tuiBefore = tuiPid === undefined ? 0 : processCpuUs(tuiPid);
       const cpu = process.cpuUsage();
       const report = await wrk(address.port, DURATION);
       const used = process.cpuUsage(cpu);
-      handle?.close();
-      await handle?.done;
-      frameBytes += term.bytes();
-      totals[mode].requests += report.requests;
-      totals[mode].rps += report.requestsPerSec;
-      totals[mode].cpuUs += used.user + used.system;
-      console.log(`round ${round} ${mode === 'A' ? 'A without TUI' : 'B with TUI   '} ${report.requestsPerSec.toFixed(0).padStart(7)} req/s  p99 ${report.p99Ms.toFixed(2)} ms  non-2xx ${report.non2xx}  cpu ${((used.user + used.system) / report.requests).toFixed(1)} µs/req`);
+      const tuiUs = tuiPid === undefined ? 0 : processCpuUs(tuiPid) - tuiBefore;
+      if (tui !== null) frameBytes += await tui.stop();
+      const t = totals[mode];
+      t.requests += report.requests;
+      t.rps += report.requestsPerSec;
+      t.cpuUs += used.user + used.system;
+      t.tuiUs += tuiUs;
+      const tuiNote = mode === 'B' ? `  TUI process ${(tuiUs / report.requests).toFixed(1)} µs/req` : '';
+      console.log(`round ${round} ${mode === 'A' ? 'A without TUI' : 'B with TUI   '} ${report.requestsPerSec.toFixed(0).padStart(7)} req/s  p99 ${report.p99Ms.toFixed(2)} ms  non-2xx ${report.non2xx}  server ${((used.user + used.system) / report.requests).toFixed(1)} µs/req${tuiNote}`);
     }
   }
+  await api.close();
   await app.close();
+  rmSync(dir, { recursive: true, force: true });
 
   const ratio = totals.B.rps / totals.A.rps;
   const cpuA = totals.A.cpuUs / totals.A.requests;
   const cpuB = totals.B.cpuUs / totals.B.requests;
-  console.log(`bench/tui: ${ROUNDS} rounds of ${DURATION} per mode, wrk -t1 -c32, one process, loopback, NODE_ENV=${process.env['NODE_ENV'] ?? '(unset)'}`);
-  console.log(`CPU per request: ${cpuA.toFixed(1)} µs without the TUI, ${cpuB.toFixed(1)} µs with it (${(cpuA / cpuB).toFixed(3)}); the TUI wrote ${(frameBytes / 1024).toFixed(0)} KiB of frames`);
+  console.log(`bench/tui: ${ROUNDS} rounds of ${DURATION} per mode, wrk -t1 -c32, loopback; TUI in its own process on the API socket; NODE_ENV=${process.env['NODE_ENV'] ?? '(unset)'}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`server CPU per request: ${cpuA.toFixed(1)} µs without the TUI, ${cpuB.toFixed(1)} µs with it (${(cpuA / cpuB).toFixed(3)}); the TUI process used ${(totals.B.tuiUs / totals.B.requests).toFixed(1)} µs per request and drew ${(frameBytes / 1024).toFixed(0)} KiB of frames`);
   console.log(`throughput ratio B/A = ${ratio.toFixed(3)} (target >= ${TARGET}) ${ratio >= TARGET ? 'OK' : 'MISSED'}`);
   if (process.env['BENCH_STRICT'] === '1' && ratio < TARGET) process.exitCode = 1;
 }

@@ -1,0 +1,59 @@
+/**
+ * The TUI as `minicloud up` runs it on a terminal: its own process, a client of the controller's
+ * API socket (GET /v1/events?follow&replay, NDJSON), drawing the dashboard. Here the terminal is a
+ * 120×40 sink that counts and drops the frames. Started by run-bench.ts; argv: SOCKET_PATH.
+ * Prints `frames BYTES` on SIGTERM, then exits.
+ */
+import { EventEmitter } from 'node:events';
+import { ApiClient } from '../../src/api/api-client.js';
+import type { MinicloudEvent } from '../../src/domain/events.js';
+import { asyncIterableSource } from '../../src/tui/event-source.js';
+import { renderDashboard } from '../../src/tui/render-dashboard.js';
+
+const socketPath = process.argv[2];
+if (socketPath === undefined) throw new Error('usage: tui-client.ts SOCKET_PATH');
+
+let bytes = 0;
+const stdout = Object.assign(new EventEmitter(), {
+  isTTY: true, columns: 120, rows: 40,
+  write: (chunk: string): boolean => { bytes += chunk.length; return true; },
+}) as unknown as NodeJS.WriteStream;
+const stdin = Object.assign(new EventEmitter(), {
+  isTTY: true, setEncoding: () => undefined, setRawMode: () => undefined, resume: () => undefined,
+  pause: () => undefined, ref: () => undefined, unref: () => undefined, read: () => null,
+}) as unknown as NodeJS.ReadStream;
+
+/** The API's event stream as an async iterable (what up-dashboard.ts hands the TUI). */
+async function* apiEvents(client: ApiClient, signal: AbortSignal): AsyncGenerator<MinicloudEvent> {
+  const queue: MinicloudEvent[] = [];
+  let wake: (() => void) | null = null;
+  let isOver = false;
+  void client.events({ follow: true, replay: true, signal }, (e) => {
+    queue.push(e);
+    wake?.();
+  }).finally(() => {
+    isOver = true;
+    wake?.();
+  });
+  for (;;) {
+    const next = queue.shift();
+    if (next !== undefined) yield next;
+    else if (isOver) return;
+    else await new Promise<void>((r) => (wake = r));
+  }
+}
+
+const ac = new AbortController();
+const handle = renderDashboard({
+  events: asyncIterableSource(() => apiEvents(new ApiClient(socketPath), ac.signal)),
+  actions: { runInstance: async () => undefined, deleteInstance: async () => undefined, ssh: async () => undefined, quit: () => undefined },
+  stdin, stdout,
+});
+process.once('SIGTERM', () => {
+  ac.abort();
+  handle.close();
+  void handle.done.then(() => {
+    process.stdout.write(`frames ${bytes}\n`);
+    process.exit(0);
+  });
+});
