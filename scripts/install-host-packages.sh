@@ -16,6 +16,8 @@ packages=(
   libvirt-daemon libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients libvirt-dev pkg-config
   # network plane
   dnsmasq-base iptables nftables iproute2
+  # dhcp_release: frees a deleted instance's lease at once, so its address can be reused
+  dnsmasq-utils
   # guest image builds (vm-images/)
   debootstrap busybox-static dropbear-bin cpio kmod lz4 xorriso genisoimage
   grub-pc-bin grub2-common fdisk parted e2fsprogs dosfstools mtools zstd

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { MinicloudEvent } from '../../../domain/events.js';
-import { errors } from '../../../errors/catalogue.js';
+import { errors, isMinicloudError } from '../../../errors/catalogue.js';
 import { systemClock, type Clock } from '../../../ports/clock.js';
 import type { NetworkConfig, NetworkHost, NetworkObservation, NetworkPlane } from '../../../ports/network.js';
 import { chooseSubnet, type SubnetChoice } from '../choose-subnet.js';
@@ -8,6 +8,7 @@ import { networkNames } from '../network-names.js';
 import { validateNetworkConfig, validateNetworkHosts } from '../network-input.js';
 import { buildDhcpHostsFile, buildDnsHostsFile, buildDnsmasqConfig, dnsmasqPaths } from './dnsmasq-config.js';
 import { parseDnsmasqLeases } from './dnsmasq-leases.js';
+import { releaseLease, staleLeases } from './dhcp-release.js';
 import { DnsmasqSupervisor } from './dnsmasq-supervisor.js';
 import { detectForwardConflicts } from './forward-conflicts.js';
 import { applyIptables, hasMetadataRedirect, removeIptables } from './iptables-firewall.js';
@@ -49,6 +50,7 @@ export class LinuxNetworkPlane implements NetworkPlane {
   private links: NetlinkLinks | null = null;
   private dnsmasq: DnsmasqSupervisor | null = null;
   private createdStateDir = false;
+  private releaseToolMissingSaid = false;
 
   constructor(deps: LinuxNetworkPlaneDeps = {}) {
     this.publish = deps.publish ?? (() => {});
@@ -113,6 +115,31 @@ export class LinuxNetworkPlane implements NetworkPlane {
     ];
     await this.applyHosts(bridge);
     if (changed.some(Boolean)) this.dnsmasq?.reload();
+    await this.releaseStaleLeases(config);
+  }
+
+  /**
+   * Releases the leases of MACs no host reserves any more (deleted instances), so their addresses can be
+   * reserved for new MACs at once instead of after the lease time. Without dnsmasq-utils the leases
+   * simply expire: said once as a notice, not an error.
+   */
+  private async releaseStaleLeases(config: NetworkConfig): Promise<void> {
+    const text = await readFile(dnsmasqPaths(config.stateDir).leases, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return '';
+      throw err;
+    });
+    for (const lease of staleLeases(parseDnsmasqLeases(text), this.hosts)) {
+      try {
+        await releaseLease(config.bridge, lease);
+      } catch (err) {
+        if (!isMinicloudError(err) || err.code !== errors.networkToolMissing.code) throw err;
+        if (!this.releaseToolMissingSaid) {
+          this.releaseToolMissingSaid = true;
+          this.publish({ type: 'notice', at: this.clock.now(), level: 'warn', message: `${err.message}: leases of deleted instances are kept until they expire (${err.hint ?? ''})`, code: err.code });
+        }
+        return;
+      }
+    }
   }
 
   /** Enslaves an existing tap to the bridge and brings it up. Idempotent; MC_ERR_NETWORK_TAP_MISSING if absent. */

@@ -9,6 +9,7 @@ const PACKAGE_OF: Record<string, string> = {
   nft: 'nftables',
   dnsmasq: 'dnsmasq-base',
   ip: 'iproute2',
+  dhcp_release: 'dnsmasq-utils',
 };
 
 export interface ToolResult {
