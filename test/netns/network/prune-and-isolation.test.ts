@@ -1,10 +1,11 @@
 import { afterEach, expect, it } from 'vitest';
 import type { NetworkHost } from '../../../src/ports/network.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
+import { expectedLogRow, fetchAndLog } from './cloud-metadata.js';
 import { listLeftovers, NOTHING_LEFT } from './leftovers.js';
 import { CloudWorld } from './world.js';
 
-const REQUIRES = { root: true, commands: ['ip', 'dnsmasq', 'iptables', 'nft', 'busybox'] };
+const REQUIRES = { root: true, commands: ['ip', 'dnsmasq', 'iptables', 'nft', 'busybox', 'curl'] };
 const host = (n: number, instanceId: string): NetworkHost => ({
   instanceId,
   mac: `52:54:00:bb:00:0${n}`,
@@ -12,6 +13,14 @@ const host = (n: number, instanceId: string): NetworkHost => ({
   hostname: `guest-${n}`,
   tapName: `mct-${n}`,
 });
+
+/** The world's guest `i` asks the metadata server for its instance-id: it must get it, and be logged as itself. */
+async function expectServed(world: CloudWorld, i: number, hosts: NetworkHost[]): Promise<void> {
+  const h = hosts[i] as NetworkHost;
+  const seen = await fetchAndLog(world.guests[i]!, world.metadata);
+  expect(seen.answer, seen.describe).toBe(`200 ${h.instanceId}`);
+  expect(seen.logged, seen.describe).toEqual([expect.objectContaining(expectedLogRow(h))]);
+}
 
 describeWhen(REQUIRES, 'network plane: crash recovery, prune and clouds side by side', () => {
   const worlds: CloudWorld[] = [];
@@ -38,7 +47,7 @@ describeWhen(REQUIRES, 'network plane: crash recovery, prune and clouds side by 
     expect(adopted.dnsmasqPids).not.toEqual(orphaned.dnsmasqPids);
     expect(adopted.iptables.filter((l) => l.startsWith('-A PREROUTING'))).toHaveLength(1);
     expect((await world.guests[0]!.dhcp()).code).toBe(0);
-    expect(await world.guests[0]!.fetchMetadata()).toBe(`200 i-0000000000000c001 ${hosts[0]!.ip}`);
+    await expectServed(world, 0, hosts);
 
     await plane.kill('crash');
     const pruner = world.restartDriver();
@@ -66,18 +75,21 @@ describeWhen(REQUIRES, 'network plane: crash recovery, prune and clouds side by 
     const [a, b] = await Promise.all([CloudWorld.create(), CloudWorld.create()]);
     worlds.push(a, b);
     // Same subnet, same bridge name, same guest address: only the namespaces keep them apart.
-    const [configA, configB] = await Promise.all([a.up('cloud-a', [host(1, 'i-000000000000aaaa1')]), b.up('cloud-b', [host(1, 'i-000000000000bbbb1')])]);
+    const hostsA = [host(1, 'i-000000000000aaaa1')];
+    const hostsB = [host(1, 'i-000000000000bbbb1')];
+    const [configA, configB] = await Promise.all([a.up('cloud-a', hostsA), b.up('cloud-b', hostsB)]);
     expect(configA.subnet).toBe(configB.subnet);
     const [dhcpA, dhcpB] = await Promise.all([a.guests[0]!.dhcp(), b.guests[0]!.dhcp()]);
     expect([dhcpA.code, dhcpB.code]).toEqual([0, 0]);
-    expect(await a.guests[0]!.fetchMetadata()).toBe(`200 i-000000000000aaaa1 10.250.0.11`);
-    expect(await b.guests[0]!.fetchMetadata()).toBe(`200 i-000000000000bbbb1 10.250.0.11`);
+    expect(hostsA[0]!.ip).toBe(hostsB[0]!.ip);
+    await expectServed(a, 0, hostsA);
+    await expectServed(b, 0, hostsB);
 
     await a.plane.teardown();
     expect(await listLeftovers(a.ns, configA.stateDir, configA.bridge)).toEqual(NOTHING_LEFT);
     // Cloud B is untouched by A's teardown.
     expect(await b.plane.observe()).toMatchObject({ bridgeUp: true, metadataRedirect: true, dhcpRunning: true });
-    expect(await b.guests[0]!.fetchMetadata()).toBe(`200 i-000000000000bbbb1 10.250.0.11`);
+    await expectServed(b, 0, hostsB);
     await b.plane.teardown();
     expect(await listLeftovers(b.ns, configB.stateDir, configB.bridge)).toEqual(NOTHING_LEFT);
   });

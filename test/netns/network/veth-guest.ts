@@ -72,28 +72,26 @@ export class VethGuest {
     await this.ns.run('ip', ['route', 'replace', '169.254.169.254/32', 'via', opts.gateway, 'dev', 'eth0']);
   }
 
+  /**
+   * Rewrites the Ethernet source of every frame eth0 sends to `mac` (an nftables netdev egress hook in the
+   * guest's own namespace), while eth0 keeps its own MAC: the DHCP client's chaddr stays eth0's address.
+   * A frame then passes a bridge filter that checks the Ethernet source only, and what dnsmasq does with
+   * the chaddr is seen on its own.
+   */
+  async sendFramesAs(mac: string): Promise<void> {
+    const script = [
+      'table netdev mcguest-forge {',
+      '\tchain egress {',
+      '\t\ttype filter hook egress device "eth0" priority 0; policy accept;',
+      `\t\tether saddr set ${mac}`,
+      '\t}',
+      '}',
+      '',
+    ].join('\n');
+    await this.ns.run('nft', ['-f', '-'], { input: script });
+  }
+
   async destroy(): Promise<void> {
     await this.ns.destroy();
   }
-}
-
-/**
- * A stand-in metadata server inside the cloud's namespace, listening on gateway:port: it answers every
- * request with "<instance-id of the source address> <source address>", or 404 for an unknown source.
- */
-export async function startStubMetadataServer(cloud: TestNetns, gateway: string, port: number, byIp: Record<string, string>) {
-  const script = `
-    const byIp = ${JSON.stringify(byIp)};
-    require('node:http').createServer((req, res) => {
-      const src = req.socket.remoteAddress.replace(/^::ffff:/, '');
-      const id = byIp[src];
-      res.statusCode = id ? 200 : 404;
-      res.end((id ?? 'unknown') + ' ' + src);
-    }).listen(${port}, '${gateway}', () => process.stdout.write('listening\\n'));`;
-  const child = cloud.spawn('node', ['-e', script]);
-  await new Promise<void>((resolveListening, reject) => {
-    child.stdout?.once('data', () => resolveListening());
-    child.once('exit', (code) => reject(new Error(`stub metadata server exited with ${code}`)));
-  });
-  return child;
 }
