@@ -23,8 +23,9 @@ build: deps ## compile TypeScript to dist/
 typecheck: deps ## type-check src, test and bench
 	npx tsc -p tsconfig.json
 
-run: setup build ## set up the host and run minicloud's main job (see README.md)
-	node dist/cli/main.js metadata serve --listen 127.0.0.1:8775 --instances fixtures/instances.example.yaml
+run: setup build ## set up the host, build minicirros, `minicloud up` with one minicirros instance (README.md)
+	$(MAKE) -C vm-images minicirros
+	node dist/cli/main.js up --netns minicloud --config fixtures/minicloud.example.yaml
 
 test: build typecheck ## run every tier: unit, netns (root), vm (root; builds vm-images first)
 	$(MAKE) images
@@ -48,5 +49,5 @@ bench: build ## run the benchmarks under bench/
 clean: ## remove build output (not the image cache)
 	rm -rf dist
 
-docs: deps ## regenerate docs derived from code (docs/errors.md)
+docs: deps ## regenerate docs derived from code (docs/errors.md, docs/minicloud.schema.json)
 	npx tsx scripts/generate-docs.ts

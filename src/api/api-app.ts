@@ -1,12 +1,15 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { Controller } from '../controller/controller.js';
-import type { LaunchRequest } from '../core/launch.js';
+import type { LaunchInput } from '../core/launch.js';
 import { isMinicloudError } from '../errors/catalogue.js';
 import type { EventBus } from '../events/event-bus.js';
 import { createEventStreamWriter } from './event-stream-writer.js';
 import type { MinicloudEvent } from '../domain/events.js';
 import {
+  CONSOLE_UPGRADE,
   ConsoleQuerySchema,
   EventsQuerySchema,
   LaunchBodySchema,
@@ -18,7 +21,7 @@ import {
   type LaunchBody,
 } from './api-schemas.js';
 
-export type ApiController = Pick<Controller, 'launch' | 'list' | 'info' | 'remove' | 'setMetadata' | 'diagnosis' | 'metadataLog' | 'consoleLog' | 'prune'>;
+export type ApiController = Pick<Controller, 'launch' | 'list' | 'info' | 'remove' | 'setMetadata' | 'diagnosis' | 'metadataLog' | 'consoleLog' | 'prune' | 'attachConsole'>;
 
 export interface ApiDeps {
   controller: ApiController;
@@ -32,8 +35,18 @@ type Ref = Static<typeof RefParamsSchema>;
 
 const b64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'));
 
-export function launchRequestFrom(body: LaunchBody): LaunchRequest {
-  return { ...body, userData: body.userData.map(b64) };
+/** The body as the controller takes it (absent fields stay absent: the controller's defaults fill them). */
+export function launchRequestFrom(body: LaunchBody): LaunchInput {
+  const { cpus, memoryMiB, diskBytes, datasource, imdsv2, ...rest } = body;
+  return {
+    ...rest,
+    userData: body.userData.map(b64),
+    ...(cpus !== undefined ? { cpus } : {}),
+    ...(memoryMiB !== undefined ? { memoryMiB } : {}),
+    ...(diskBytes !== undefined ? { diskBytes } : {}),
+    ...(datasource !== undefined ? { datasource } : {}),
+    ...(imdsv2 !== undefined ? { imdsv2 } : {}),
+  };
 }
 
 /**
@@ -112,5 +125,50 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
     });
   });
 
+  serveConsoleAttach(app, controller);
   return app;
+}
+
+const CONSOLE_ATTACH = /^\/v1\/instances\/([^/?]+)\/console\/attach$/;
+
+/**
+ * `minicloud console`: an HTTP Upgrade on the API socket. After `101 Switching Protocols` the connection
+ * is the guest's serial line both ways (the hypervisor's attachConsole); either side closing ends it.
+ * A refusal is a normal HTTP answer with an ApiErrorBody, so the client maps it to the same coded error.
+ */
+function serveConsoleAttach(app: FastifyInstance, controller: ApiController): void {
+  app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const ref = CONSOLE_ATTACH.exec(req.url ?? '')?.[1];
+    const refuse = (status: number, body: ApiErrorBody): void => {
+      const json = JSON.stringify(body);
+      socket.end(`HTTP/1.1 ${status} Error\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(json)}\r\nconnection: close\r\n\r\n${json}`);
+    };
+    if (ref === undefined || req.headers.upgrade !== CONSOLE_UPGRADE) {
+      refuse(404, { code: 'MC_ERR_USAGE', message: `no upgrade at ${req.url ?? ''}`, hint: null, exit: 1 });
+      return;
+    }
+    controller.attachConsole(decodeURIComponent(ref)).then(
+      (guest) => {
+        socket.write(`HTTP/1.1 101 Switching Protocols\r\nupgrade: ${CONSOLE_UPGRADE}\r\nconnection: Upgrade\r\n\r\n`);
+        if (head.length > 0) guest.write(head);
+        socket.pipe(guest);
+        guest.pipe(socket);
+        const end = (): void => {
+          guest.destroy();
+          socket.destroy();
+        };
+        // The server's sockets allow half-open: a client that goes away only sends 'end'.
+        socket.once('end', end);
+        socket.once('close', end);
+        guest.once('end', end);
+        guest.once('close', end);
+        socket.on('error', end);
+        guest.on('error', end);
+      },
+      (err: unknown) => {
+        if (isMinicloudError(err)) refuse(err.httpStatus, { code: err.code, message: err.message, hint: err.hint ?? null, exit: err.exitCode });
+        else refuse(500, { code: 'MC_ERR_API_REQUEST', message: `internal error: ${err instanceof Error ? err.message : String(err)}`, hint: null, exit: 70 });
+      },
+    );
+  });
 }

@@ -1,11 +1,13 @@
 import { request, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { PruneResult } from '../controller/controller.js';
 import type { InstanceInfo } from '../core/instance-view.js';
 import type { Diagnosis } from '../core/readiness-hints.js';
 import type { InstanceSummary, MinicloudEvent } from '../domain/events.js';
 import type { MetadataRequestRecord } from '../domain/metadata-request.js';
 import { errors, MinicloudError } from '../errors/catalogue.js';
 import type { ExitCode } from '../errors/exit-codes.js';
-import type { ApiErrorBody, CloudStatus, LaunchBody, MetadataPatch } from './api-schemas.js';
+import { CONSOLE_UPGRADE, type ApiErrorBody, type CloudStatus, type LaunchBody, type MetadataPatch } from './api-schemas.js';
 
 interface RawResponse {
   status: number;
@@ -58,7 +60,39 @@ export class ApiClient {
     if (q.limit !== undefined) params.set('limit', String(q.limit));
     return this.json('GET', `/v1/metadata-log?${params.toString()}`);
   }
-  prune(): Promise<{ orphans: string[]; failed: string[] }> {
+  /**
+   * Attaches to an instance's serial console (HTTP Upgrade, see api-app.ts): resolves with the socket,
+   * which is the guest's serial line both ways. A refusal becomes the controller's coded error.
+   */
+  attachConsole(ref: string): Promise<Socket> {
+    return new Promise((resolve, reject) => {
+      const req = request({
+        socketPath: this.socketPath,
+        path: `/v1/instances/${encodeURIComponent(ref)}/console/attach`,
+        method: 'GET',
+        headers: { connection: 'Upgrade', upgrade: CONSOLE_UPGRADE },
+      });
+      req.once('upgrade', (_res, socket, head) => {
+        if (head.length > 0) socket.unshift(head);
+        resolve(socket);
+      });
+      req.once('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          try {
+            this.throwIfError({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
+            reject(errors.apiRequestFailed(res.statusCode ?? 0, 'the controller did not switch to the console'));
+          } catch (err) {
+            reject(err);
+          }
+        });
+      });
+      req.once('error', (err) => reject(this.connectError(err)));
+      req.end();
+    });
+  }
+  prune(): Promise<PruneResult> {
     return this.json('POST', '/v1/prune');
   }
   down(): Promise<{ stopping: boolean }> {

@@ -8,21 +8,22 @@ import { Type, type Static } from '@sinclair/typebox';
 
 export const DatasourceSchema = Type.Union([Type.Literal('ec2'), Type.Literal('openstack'), Type.Literal('nocloud'), Type.Literal('configdrive')]);
 
+/** `POST /v1/instances`. Fields left out take the cloud's launch defaults (minicloud.yaml `defaults:`). */
 export const LaunchBodySchema = Type.Object(
   {
     image: Type.String({ minLength: 1 }),
     name: Type.Union([Type.Null(), Type.String({ minLength: 1, maxLength: 63 })]),
     count: Type.Integer({ minimum: 1 }),
-    cpus: Type.Integer({ minimum: 1 }),
-    memoryMiB: Type.Integer({ minimum: 1 }),
-    diskBytes: Type.Union([Type.Null(), Type.Integer({ minimum: 1 })]),
-    datasource: DatasourceSchema,
+    cpus: Type.Optional(Type.Integer({ minimum: 1 })),
+    memoryMiB: Type.Optional(Type.Integer({ minimum: 1 })),
+    diskBytes: Type.Optional(Type.Union([Type.Null(), Type.Integer({ minimum: 1 })])),
+    datasource: Type.Optional(DatasourceSchema),
     /** base64, one per instance or one for all. */
     userData: Type.Array(Type.String()),
     meta: Type.Record(Type.String(), Type.String()),
     sshKeys: Type.Array(Type.String()),
     ip: Type.Union([Type.Null(), Type.String()]),
-    imdsv2: Type.Union([Type.Literal('optional'), Type.Literal('required')]),
+    imdsv2: Type.Optional(Type.Union([Type.Literal('optional'), Type.Literal('required')])),
     removeOnExit: Type.Boolean(),
   },
   { additionalProperties: false },
@@ -46,6 +47,9 @@ export const MetadataLogQuerySchema = Type.Object({
   since: Type.Optional(Type.Integer({ minimum: 0 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
 });
+
+/** The Upgrade token of `GET /v1/instances/:ref/console/attach` (interactive console, `minicloud console`). */
+export const CONSOLE_UPGRADE = 'minicloud-console';
 
 export const ConsoleQuerySchema = Type.Object({ offset: Type.Optional(Type.Integer({ minimum: 0 })) });
 
@@ -72,6 +76,8 @@ export interface CloudStatus {
   sshKeyPath: string;
   home: string;
   instances: number;
+  /** The cloud's `--wait-for` timeout (minicloud.yaml defaults.timeout); null: 2 minutes, x3 under TCG. */
+  defaultTimeoutMs: number | null;
 }
 
 /** Error body of every non-2xx answer; the client turns it back into a MinicloudError. */

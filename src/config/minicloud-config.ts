@@ -6,6 +6,10 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { parse as parseYaml } from 'yaml';
 import { fnv1a } from '../core/ipam.js';
+import { BUILTIN_LAUNCH_DEFAULTS, type LaunchDefaults } from '../core/launch-defaults.js';
+import { parseDuration, parseSize } from '../core/units.js';
+import type { DriverChoice } from '../hypervisor/open-hypervisor.js';
+import type { Accelerator } from '../ports/hypervisor.js';
 import { errors } from '../errors/catalogue.js';
 
 /**
@@ -30,32 +34,49 @@ export const ImageConfigSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const ImdsV2Mode = Type.Union([Type.Literal('optional'), Type.Literal('required')], { description: 'IMDSv2 tokens: optional (v1 allowed) or required' });
+const DriverName = Type.Union([Type.Literal('auto'), Type.Literal('libvirt'), Type.Literal('qemu')], {
+  description: 'hypervisor driver; auto = libvirt where a libvirt daemon can be used, qemu otherwise (flag --driver)',
+});
+
 export const InstanceConfigSchema = Type.Object(
   {
-    name: Type.String(),
-    image: Type.String(),
-    count: Type.Optional(Type.Integer({ minimum: 1 })),
-    cpus: Type.Optional(Type.Integer({ minimum: 1 })),
-    memory: Type.Optional(Size),
-    disk: Type.Optional(Size),
-    datasource: Type.Optional(DatasourceName),
-    userData: Type.Optional(Type.String({ description: 'path to a user-data file' })),
-    meta: Type.Optional(Type.Record(Type.String(), Type.String())),
-    ip: Type.Optional(Type.String()),
+    name: Type.String({ pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$', description: 'instance name (with count N: <name>-1 … <name>-N); flag --name' }),
+    image: Type.String({ description: 'image name (from images:, or minicirros / debian-cloud) or a path relative to this file' }),
+    count: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'flag --count' })),
+    cpus: Type.Optional(Type.Integer({ minimum: 1, description: 'flag --cpus' })),
+    memory: Type.Optional({ ...Size, description: 'flag --memory, e.g. 256M' }),
+    disk: Type.Optional({ ...Size, description: 'overlay disk size; flag --disk' }),
+    datasource: Type.Optional({ ...DatasourceName, description: 'flag --datasource' }),
+    userData: Type.Optional(Type.String({ description: 'path to a user-data file (relative to this file), sent byte for byte; flag --user-data' })),
+    meta: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'metadata key/values; flag --meta key=value' })),
+    sshKey: Type.Optional(Type.String({ description: 'an extra public key file to inject; flag --ssh-key' })),
+    ip: Type.Optional(Type.String({ description: 'pinned IPv4 address (count 1 only); flag --ip' })),
+    imdsv2: Type.Optional(ImdsV2Mode),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'an instance `up` keeps in existence (created when missing, never deleted by up)' },
 );
 
 export const MinicloudConfigSchema = Type.Object(
   {
-    cloud: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,15}$', description: 'cloud id: names the bridge alias, firewall chains and guests' })),
+    cloud: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,15}$', description: 'cloud id: names the bridge alias, firewall chains and guests; flag up --cloud' })),
+    hypervisor: Type.Optional(
+      Type.Object(
+        {
+          driver: Type.Optional(DriverName),
+          connect: Type.Optional(Type.String({ description: 'libvirt URI (flag --connect; else LIBVIRT_DEFAULT_URI; else a private libvirtd per cloud)' })),
+          accelerator: Type.Optional(Type.Union([Type.Literal('kvm'), Type.Literal('tcg')], { description: 'skip the KVM probe (flag --accelerator)' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     network: Type.Optional(
       Type.Object(
         {
-          subnet: Type.Optional(Type.String({ description: 'IPv4 /24 (or larger) for the guests, e.g. 10.77.0.0/24' })),
-          bridge: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,15}$' })),
-          metadataPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
-          egress: Type.Optional(Type.Boolean({ description: 'let guests reach beyond the host (MASQUERADE); off by default' })),
+          subnet: Type.Optional(Type.String({ description: 'IPv4 /24 for the guests, e.g. 10.77.0.0/24 (flag --subnet; default: the first free one)' })),
+          bridge: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,15}$', description: 'bridge name (flag --bridge; default mc-<cloud>)' })),
+          metadataPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'port of the metadata server on the gateway (flag --metadata-port; default 8775)' })),
+          egress: Type.Optional(Type.Boolean({ description: 'let guests reach beyond the host (MASQUERADE); off by default (flag --egress)' })),
         },
         { additionalProperties: false },
       ),
@@ -63,17 +84,18 @@ export const MinicloudConfigSchema = Type.Object(
     defaults: Type.Optional(
       Type.Object(
         {
-          cpus: Type.Optional(Type.Integer({ minimum: 1 })),
-          memory: Type.Optional(Size),
-          disk: Type.Optional(Size),
-          datasource: Type.Optional(DatasourceName),
-          timeout: Type.Optional(Duration),
+          cpus: Type.Optional(Type.Integer({ minimum: 1, description: 'run --cpus default (1)' })),
+          memory: Type.Optional({ ...Size, description: 'run --memory default (256M)' }),
+          disk: Type.Optional({ ...Size, description: 'run --disk default (the image size)' }),
+          datasource: Type.Optional({ ...DatasourceName, description: 'run --datasource default (ec2)' }),
+          imdsv2: Type.Optional(ImdsV2Mode),
+          timeout: Type.Optional({ ...Duration, description: 'run --timeout default (2m, x3 under TCG)' }),
         },
-        { additionalProperties: false },
+        { additionalProperties: false, description: 'launch defaults for `run` and for instances:' },
       ),
     ),
-    images: Type.Optional(Type.Record(Type.String(), ImageConfigSchema)),
-    instances: Type.Optional(Type.Array(InstanceConfigSchema)),
+    images: Type.Optional(Type.Record(Type.String(), ImageConfigSchema, { description: 'named images, usable as `run NAME`' })),
+    instances: Type.Optional(Type.Array(InstanceConfigSchema, { description: 'instances `up` creates when they do not exist' })),
   },
   { additionalProperties: false, $id: 'https://minicloud.dev/schema/minicloud.json', title: 'minicloud.yaml' },
 );
@@ -148,4 +170,63 @@ export function loadMinicloudConfig(path: string, opts: { optional: boolean }): 
   const first = Value.Errors(MinicloudConfigSchema, data).First();
   if (first) throw errors.fileInvalid(path, first.path || '/', first.message);
   return data as MinicloudConfig;
+}
+
+/** `minicloud up` flags that override minicloud.yaml (one per config field; docs/configuration.md lists them). */
+export interface UpFlags {
+  cloud?: string;
+  bridge?: string;
+  subnet?: string;
+  metadataPort?: number;
+  egress?: boolean;
+  driver?: DriverChoice;
+  connect?: string;
+  accelerator?: Accelerator;
+}
+
+/** What `up` runs with: flags over minicloud.yaml over the environment over built-in defaults. */
+export interface CloudSettings {
+  cloudId: string;
+  bridge: string;
+  /** Forced subnet; undefined picks the first free /24. */
+  subnet: string | undefined;
+  metadataPort: number;
+  egress: boolean;
+  driver: DriverChoice;
+  /** libvirt URI to use as is; null lets the libvirt driver run a private libvirtd for the cloud. */
+  libvirtUri: string | null;
+  /** Forced accelerator; undefined probes KVM. */
+  accelerator: Accelerator | undefined;
+  defaults: LaunchDefaults;
+}
+
+export const DEFAULT_METADATA_PORT = 8775;
+
+/** Resolves the settings of a cloud (pure apart from the flag-free parse of sizes and durations). */
+export function cloudSettings(config: MinicloudConfig, flags: UpFlags, env: Env, home: string): CloudSettings {
+  const cloudId = flags.cloud ?? config.cloud ?? defaultCloudId(home);
+  const d = config.defaults ?? {};
+  return {
+    cloudId,
+    bridge: flags.bridge ?? config.network?.bridge ?? `mc-${cloudId}`.slice(0, 15),
+    subnet: flags.subnet ?? config.network?.subnet,
+    metadataPort: flags.metadataPort ?? config.network?.metadataPort ?? DEFAULT_METADATA_PORT,
+    egress: flags.egress ?? config.network?.egress ?? false,
+    driver: flags.driver ?? config.hypervisor?.driver ?? 'auto',
+    libvirtUri: flags.connect ?? config.hypervisor?.connect ?? env['LIBVIRT_DEFAULT_URI'] ?? null,
+    accelerator: flags.accelerator ?? config.hypervisor?.accelerator,
+    defaults: {
+      cpus: d.cpus ?? BUILTIN_LAUNCH_DEFAULTS.cpus,
+      memoryMiB: d.memory === undefined ? BUILTIN_LAUNCH_DEFAULTS.memoryMiB : Math.round(parseSize(d.memory, 'defaults.memory') / 2 ** 20),
+      diskBytes: d.disk === undefined ? BUILTIN_LAUNCH_DEFAULTS.diskBytes : parseSize(d.disk, 'defaults.disk'),
+      datasource: d.datasource ?? BUILTIN_LAUNCH_DEFAULTS.datasource,
+      imdsv2: d.imdsv2 ?? BUILTIN_LAUNCH_DEFAULTS.imdsv2,
+      timeoutMs: d.timeout === undefined ? BUILTIN_LAUNCH_DEFAULTS.timeoutMs : parseDuration(d.timeout, 'defaults.timeout'),
+    },
+  };
+}
+
+/** docs/minicloud.schema.json (written by `make docs`; a unit test checks it is current): for editors and CI linters. */
+export function renderMinicloudJsonSchema(): string {
+  return `${JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...MinicloudConfigSchema }, null, 2)}\n`;
 }

@@ -1,9 +1,11 @@
-import { open } from 'node:fs/promises';
+import { open, readdir, rm } from 'node:fs/promises';
+import type { Duplex } from 'node:stream';
 import type { ImageRef } from '../core/controller-instance.js';
 import { instanceDir, tapName, type CloudPaths } from '../core/guest-spec.js';
 import type { RandomBytes } from '../core/instance-id.js';
 import type { InstanceInfo } from '../core/instance-view.js';
-import { buildLaunch, type LaunchRequest } from '../core/launch.js';
+import { buildLaunch, type LaunchInput } from '../core/launch.js';
+import { BUILTIN_LAUNCH_DEFAULTS, withLaunchDefaults, type LaunchDefaults } from '../core/launch-defaults.js';
 import { orphanGuests, plan, type Action } from '../core/plan.js';
 import type { Diagnosis } from '../core/readiness-hints.js';
 import { initialStageState } from '../core/stage-tracker.js';
@@ -22,6 +24,19 @@ import { executeAction, type ExecuteContext } from './execute-action.js';
 import { InstanceBook } from './instance-book.js';
 import { ReadinessWatcher } from './readiness-watcher.js';
 import type { SshProbe } from './ssh-probe.js';
+import { procStrayGuestFinder, type StrayGuestFinder } from './stray-guests.js';
+
+/** What `prune` removed. */
+export interface PruneResult {
+  /** Guests the driver listed that no instance owns. */
+  orphans: string[];
+  /** Failed instances (now deleted). */
+  failed: string[];
+  /** Tagged QEMU processes no instance or driver accounts for (name and pid). */
+  processes: string[];
+  /** Per-instance directories (and anything else) removed. */
+  files: string[];
+}
 
 export interface ControllerDeps {
   cloudId: string;
@@ -44,6 +59,10 @@ export interface ControllerDeps {
   cloudKey: PublicKey | null;
   /** Writes a `configdrive` instance's `config-2` ISO (src/hypervisor/config-drive-iso.ts in production). */
   writeConfigDrive: (record: InstanceRecord, isoPath: string) => Promise<void>;
+  /** Finds and ends QEMU processes tagged with this cloud (prune); the /proc scan when absent. */
+  strayGuests?: StrayGuestFinder;
+  /** minicloud.yaml `defaults:`; BUILTIN_LAUNCH_DEFAULTS when absent. */
+  defaults?: LaunchDefaults;
   reconcileIntervalMs?: number;
   watchIntervalMs?: number;
 }
@@ -150,7 +169,13 @@ export class Controller {
     }
   }
 
-  launch(req: LaunchRequest): InstanceSummary[] {
+  /** The launch defaults in force (minicloud.yaml `defaults:` over the built-in ones). */
+  get defaults(): LaunchDefaults {
+    return this.deps.defaults ?? BUILTIN_LAUNCH_DEFAULTS;
+  }
+
+  launch(input: LaunchInput): InstanceSummary[] {
+    const req = withLaunchDefaults(input, this.defaults);
     const image = this.deps.resolveImage(req.image);
     const existing = this.deps.instances.listInstances();
     const macs = new Set(existing.map((r) => r.mac.toLowerCase()));
@@ -228,13 +253,40 @@ export class Controller {
     }
   }
 
-  /** Removes orphan guests and failed instances; returns what it removed. */
-  async prune(): Promise<{ orphans: string[]; failed: string[] }> {
+  /**
+   * The instance's serial console as a duplex stream (`minicloud console`): the hypervisor's own attach,
+   * one client at a time; the console log keeps recording. Not serialised with the mutations: attaching
+   * changes nothing the reconcile manages.
+   */
+  async attachConsole(ref: string): Promise<Duplex> {
+    return this.deps.hypervisor.attachConsole(this.book.resolve(ref).inst.id);
+  }
+
+  /**
+   * `minicloud prune` on a running cloud: removes guests the driver lists that no instance owns, failed
+   * instances, QEMU processes tagged with this cloud that neither an instance nor the driver accounts for
+   * (a crashed run's, or a dead libvirtd's), and per-instance directories no instance owns. The network
+   * of the running cloud is its own and stays; crashed runs' network leftovers are pruned offline
+   * (src/controller/prune-crashed-cloud.ts). Returns what it removed.
+   */
+  async prune(): Promise<PruneResult> {
     const orphans = orphanGuests(this.book.all().map((a) => a.inst), await this.deps.hypervisor.list()).map((g) => g.name);
     const failed = this.book.all().filter((a) => a.inst.failure !== null).map((a) => a.inst.id);
     for (const id of failed) this.book.update(id, (i) => ({ ...i, desired: 'deleted' }));
     await this.reconcile({ removeOrphans: true });
-    return { orphans, failed };
+    return this.mutex.run(async () => {
+      const owned = new Set([...this.book.all().map((a) => a.inst.id), ...(await this.deps.hypervisor.list()).map((g) => g.instanceId)]);
+      const finder = this.deps.strayGuests ?? procStrayGuestFinder;
+      const strays = (await finder.find(this.deps.cloudId)).filter((p) => !owned.has(p.instanceId));
+      for (const stray of strays) await finder.end(stray);
+      const dirs = await readdir(this.deps.paths.instancesDir).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return [];
+        throw err;
+      });
+      const files = dirs.filter((d) => !owned.has(d)).map((d) => instanceDir(this.deps.paths, d));
+      for (const path of files) await rm(path, { recursive: true, force: true });
+      return { orphans, failed, processes: strays.map((p) => `${p.name} (pid ${p.pid})`), files };
+    });
   }
 
   /**

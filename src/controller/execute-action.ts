@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { buildGuestSpec, instanceDir, type CloudPaths } from '../core/guest-spec.js';
 import type { Action } from '../core/plan.js';
 import type { InstanceFailure } from '../core/controller-instance.js';
@@ -54,6 +54,8 @@ export async function executeAction(ctx: ExecuteContext, action: Action): Promis
     case 'guest.remove':
       await ctx.hypervisor.destroy(action.instanceId);
       await ctx.hypervisor.undefine(action.instanceId);
+      // undefine removed the driver's files; the directory the controller made for them goes too.
+      await rm(instanceDir(ctx.paths, action.instanceId), { recursive: true, force: true });
       ctx.book.forget(action.instanceId);
       return;
     case 'instance.forget':

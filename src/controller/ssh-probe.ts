@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { sshArgv } from '../core/ssh-argv.js';
 
@@ -25,15 +25,28 @@ export function sshBanner(ip: string, timeoutMs: number): Promise<boolean> {
 /** The real probe: banner first (fast fail), then a key login running `true`. */
 export class OpenSshProbe implements SshProbe {
   private readonly keyPath: string;
+  private readonly running = new Set<ChildProcess>();
+  private closed = false;
   constructor(keyPath: string) {
     this.keyPath = keyPath;
   }
 
   async probe(ip: string, user: string): Promise<boolean> {
-    if (!(await sshBanner(ip, 2000))) return false;
+    if (!(await sshBanner(ip, 2000)) || this.closed) return false;
     const [cmd, ...args] = sshArgv({ ip, user, keyPath: this.keyPath, command: ['true'], tty: false, batch: true, connectTimeoutS: 5 });
     return new Promise((resolve) => {
-      execFile(cmd ?? 'ssh', args, { timeout: 15_000 }, (err) => resolve(err === null));
+      const child = execFile(cmd ?? 'ssh', args, { timeout: 15_000 }, (err) => {
+        this.running.delete(child);
+        resolve(err === null);
+      });
+      this.running.add(child);
     });
+  }
+
+  /** Ends probes still running (at `down`: their guests are gone, and no ssh may outlive the cloud). */
+  close(): void {
+    this.closed = true;
+    for (const child of this.running) child.kill('SIGKILL');
+    this.running.clear();
   }
 }

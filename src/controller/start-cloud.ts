@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { buildApiApp } from '../api/api-app.js';
@@ -10,18 +10,19 @@ import { ApiClient } from '../api/api-client.js';
 import type { CloudStatus } from '../api/api-schemas.js';
 import { chooseCloudSubnet, LinuxNetworkPlane } from '../adapters/network/linux/linux-network-plane.js';
 import { openSqliteStore } from '../adapters/store/sqlite/open-sqlite-store.js';
-import { cloudLayout, defaultCloudId, imagesDir, loadMinicloudConfig, minicloudHome, type Env } from '../config/minicloud-config.js';
+import { cloudLayout, cloudSettings, imagesDir, loadMinicloudConfig, minicloudHome, type Env, type UpFlags } from '../config/minicloud-config.js';
 import { errors, isMinicloudError } from '../errors/catalogue.js';
 import { EventBus } from '../events/event-bus.js';
 import { detectAccelerator, quickAcceleratorVerdict, readHostCpuFacts, type AcceleratorVerdict } from '../hypervisor/accelerator.js';
 import { writeConfigDrive } from '../hypervisor/config-drive-iso.js';
-import { QemuHypervisor } from '../hypervisor/qemu-hypervisor.js';
+import { openHypervisor } from '../hypervisor/open-hypervisor.js';
 import { derivedHex } from '../metadata/derived-ids.js';
 import { buildMetadataApp } from '../metadata/build-metadata-app.js';
 import { systemClock } from '../ports/clock.js';
 import type { Accelerator } from '../ports/hypervisor.js';
 import type { NetworkConfig } from '../ports/network.js';
 import { Controller } from './controller.js';
+import { declaredLaunches } from './declared-instances.js';
 import { makeImageResolver } from './image-resolver.js';
 import { OpenSshProbe } from './ssh-probe.js';
 import { SqliteControllerStore } from './sqlite-controller-store.js';
@@ -33,9 +34,8 @@ export interface StartCloudOptions {
   /** The netns this process runs in (`up --netns`), reported to clients for ssh; null for the host's. */
   netns: string | null;
   configPath?: string;
-  subnet?: string;
-  metadataPort?: number;
-  accelerator?: Accelerator;
+  /** Flags over minicloud.yaml (cloudSettings). */
+  flags?: UpFlags;
 }
 
 export interface RunningCloud {
@@ -96,14 +96,17 @@ export async function startCloud(opts: StartCloudOptions): Promise<RunningCloud>
   const layout = cloudLayout(minicloudHome(opts.env));
   await mkdir(layout.home, { recursive: true, mode: 0o700 });
   await refuseIfRunning(layout.socketPath);
-  const config = loadMinicloudConfig(opts.configPath ?? layout.configPath, { optional: opts.configPath === undefined });
-  const cloudId = config.cloud ?? defaultCloudId(layout.home);
-  const bridge = config.network?.bridge ?? `mc-${cloudId}`.slice(0, 15);
-  const publicKey = await ensureKeypair(layout.sshKeyPath);
+  const configPath = opts.configPath ?? layout.configPath;
+  const config = loadMinicloudConfig(configPath, { optional: opts.configPath === undefined });
+  const configDir = dirname(resolve(configPath));
+  const settings = cloudSettings(config, opts.flags ?? {}, opts.env, layout.home);
+  const { cloudId, bridge } = settings;
   const images = imagesDir(opts.env);
+  const resolveImage = makeImageResolver({ imagesDir: images, configured: config.images ?? {}, cwd: configDir });
+  const publicKey = await ensureKeypair(layout.sshKeyPath);
   const probeKernel = join(images, 'minicirros', 'vmlinuz');
-  const verdict = await chooseAccelerator(opts.accelerator, existsSync(probeKernel) ? probeKernel : null);
-  const { subnet, gateway } = await chooseCloudSubnet(bridge, opts.subnet ?? config.network?.subnet);
+  const verdict = await chooseAccelerator(settings.accelerator, existsSync(probeKernel) ? probeKernel : null);
+  const { subnet, gateway } = await chooseCloudSubnet(bridge, settings.subnet);
 
   const bus = new EventBus();
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -118,20 +121,33 @@ export async function startCloud(opts: StartCloudOptions): Promise<RunningCloud>
     cleanups.push(() => store.close());
     const rows = new SqliteControllerStore(layout.databasePath);
     cleanups.push(() => rows.close());
+    // minicloud.yaml `instances:`: files and images are checked before anything is created.
+    const declared = declaredLaunches(config.instances ?? [], new Set(store.instances.listInstances().map((r) => r.name)), configDir);
+    for (const launch of declared) resolveImage(launch.image);
 
     const network = new LinuxNetworkPlane({ publish: (e) => bus.publish(e), clock: systemClock });
     const networkConfig: NetworkConfig = {
       cloudId, bridge, subnet, gateway,
-      metadataPort: opts.metadataPort ?? config.network?.metadataPort ?? 8775,
-      egress: config.network?.egress ?? false,
+      metadataPort: settings.metadataPort,
+      egress: settings.egress,
       domain: 'minicloud',
       stateDir: layout.networkDir,
     };
     cleanups.push(() => network.teardown());
     await network.ensureUp(networkConfig);
 
-    const hypervisor = new QemuHypervisor({ cloudId, stateDir: join(layout.home, 'guests'), attachTap: (tap) => network.attachTap(tap) });
-    cleanups.push(() => hypervisor.close());
+    // The controller runs inside the cloud's netns already (`up --netns` re-execs), so the drivers need not enter it.
+    const opened = await openHypervisor({
+      driver: settings.driver,
+      cloudId,
+      stateDir: layout.home,
+      netns: null,
+      libvirtUri: settings.libvirtUri,
+      attachTap: (tap) => network.attachTap(tap),
+    });
+    const { hypervisor } = opened;
+    cleanups.push(() => opened.shutdown());
+    if (opened.notice) bus.publish({ type: 'notice', at: Date.now(), level: 'info', message: opened.notice });
 
     // One Nova project id for the metadata server and the config drives, so both show the same document.
     const projectId = derivedHex(`project:${cloudId}`, 32);
@@ -139,26 +155,30 @@ export async function startCloud(opts: StartCloudOptions): Promise<RunningCloud>
     await listen(metadata, { host: gateway, port: networkConfig.metadataPort });
     cleanups.push(() => metadata.close());
 
+    const sshProbe = new OpenSshProbe(layout.sshKeyPath);
+    cleanups.push(() => sshProbe.close());
     const controller = new Controller({
       cloudId, hypervisor, network, networkConfig,
       instances: store.instances, controllerStore: rows, requestLog: store.requestLog,
       bus, clock: systemClock, random: randomBytes,
       paths: { instancesDir: layout.instancesDir },
       accelerator: verdict.accelerator,
-      sshProbe: new OpenSshProbe(layout.sshKeyPath),
-      resolveImage: makeImageResolver({ imagesDir: images, configured: config.images ?? {}, cwd: layout.home }),
+      sshProbe,
+      resolveImage,
+      defaults: settings.defaults,
       cloudKey: { name: 'minicloud', key: publicKey },
       writeConfigDrive: (record, isoPath) => writeConfigDrive(record, isoPath, { projectId }),
     });
     if (verdict.accelerator === 'tcg') bus.publish({ type: 'notice', at: Date.now(), level: 'warn', message: `using TCG (software emulation, slower boots; timeouts scaled x3): ${verdict.reason}` });
     await controller.start();
     cleanups.push(() => controller.stop());
+    for (const launch of declared) controller.launch(launch);
 
     const startedAt = Date.now();
     const status = (): CloudStatus => ({
       cloudId, pid: process.pid, startedAt, accelerator: verdict.accelerator, hypervisor: hypervisor.kind,
       netns: opts.netns, bridge, subnet, gateway, metadataAddress: `${gateway}:${networkConfig.metadataPort}`,
-      sshKeyPath: layout.sshKeyPath, home: layout.home, instances: controller.list().length,
+      sshKeyPath: layout.sshKeyPath, home: layout.home, instances: controller.list().length, defaultTimeoutMs: settings.defaults.timeoutMs,
     });
 
     let resolveDone!: () => void;
@@ -186,7 +206,7 @@ export async function startCloud(opts: StartCloudOptions): Promise<RunningCloud>
       await rm(layout.pidPath, { force: true });
       await rm(layout.socketPath, { force: true });
     });
-    bus.publish({ type: 'cloud.status', at: Date.now(), status: 'up', detail: `${cloudId}: ${subnet} on ${bridge}, metadata at ${gateway}:${networkConfig.metadataPort}, ${verdict.accelerator}` });
+    bus.publish({ type: 'cloud.status', at: Date.now(), status: 'up', detail: `${cloudId}: ${subnet} on ${bridge}, metadata at ${gateway}:${networkConfig.metadataPort}, ${hypervisor.kind} driver, ${verdict.accelerator}` });
     return { controller, bus, status, shutdown, done };
   } catch (err) {
     await runCleanups().catch((cleanupErr: unknown) => bus.publish({ type: 'notice', at: Date.now(), level: 'error', message: `cleanup after a failed up: ${String(cleanupErr)}` }));

@@ -19,8 +19,12 @@ export const MAX_IFNAME = 15;
  * host for distinct clouds (netns runs share nothing anyway) and derivable without any stored state.
  */
 export function tapName(cloudId: string, instanceId: string): string {
-  const cloud = (fnv1a(cloudId) & 0xffff).toString(16).padStart(4, '0');
-  return `mc${cloud}${instanceId.replace(/^i-/, '').slice(0, 9)}`;
+  return `${tapPrefix(cloudId)}${instanceId.replace(/^i-/, '').slice(0, 9)}`;
+}
+
+/** What every tap of one cloud starts with (`prune` finds a crashed run's taps by it). */
+export function tapPrefix(cloudId: string): string {
+  return `mc${(fnv1a(cloudId) & 0xffff).toString(16).padStart(4, '0')}`;
 }
 
 export function instanceDir(paths: CloudPaths, instanceId: string): string {

@@ -3,6 +3,7 @@ import { errors } from '../errors/catalogue.js';
 import type { ControllerInstance, ImageRef } from './controller-instance.js';
 import { defaultInstanceName, INSTANCE_NAME_PATTERN, newInstanceId, newUuid, type RandomBytes } from './instance-id.js';
 import { allocateIp, allocateMac } from './ipam.js';
+import type { DefaultedLaunchFields } from './launch-defaults.js';
 import { initialStageState } from './stage-tracker.js';
 
 /** What `minicloud run` asks for (already parsed and validated at the API edge). */
@@ -24,6 +25,9 @@ export interface LaunchRequest {
   imdsv2: ImdsV2Mode;
   removeOnExit: boolean;
 }
+
+/** A launch as asked for: the defaulted fields may be left out (the controller's LaunchDefaults fill them). */
+export type LaunchInput = Omit<LaunchRequest, keyof DefaultedLaunchFields> & Partial<DefaultedLaunchFields>;
 
 export interface LaunchContext {
   image: ImageRef;

@@ -4,7 +4,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ApiClient } from '../../api/api-client.js';
-import { cloudLayout, defaultCloudId, imagesDir, minicloudHome } from '../../config/minicloud-config.js';
+import { cloudLayout, cloudSettings, defaultCloudId, imagesDir, loadMinicloudConfig, minicloudHome } from '../../config/minicloud-config.js';
+import type { DriverChoice } from '../../hypervisor/open-hypervisor.js';
 import { errors, isMinicloudError } from '../../errors/catalogue.js';
 import { cliCloud, out } from './cli-context.js';
 import { table } from './cli-format.js';
@@ -38,20 +39,49 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Which driver `up` would use, tried the way `up` tries it (openHypervisor's `auto`): a given libvirt URI
+ * must answer; without one, the libvirt driver needs the bindings, libvirtd and libvirt-daemon-system's
+ * `libvirt-qemu` user to run the cloud's private libvirtd. Starts no daemon.
+ */
+export async function hypervisorCheck(driver: DriverChoice, uri: string | null): Promise<CheckResult> {
+  if (driver === 'qemu') return { check: 'hypervisor', result: 'ok', detail: 'qemu driver (chosen with --driver qemu / hypervisor.driver)', fix: '' };
+  let problem: string | null = null;
+  if (uri !== null) {
+    const { openLibvirtHypervisor } = await import('../../hypervisor/libvirt-hypervisor.js');
+    try {
+      await (await openLibvirtHypervisor({ cloudId: 'doctor', uri })).close();
+    } catch (e) {
+      problem = `cannot connect to ${uri}: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  } else if (!(await import('@unraid/libvirt').then(() => true, () => false))) problem = 'the @unraid/libvirt bindings do not load (npm ci on a host with libvirt-dev)';
+  else if (!(await hasCommand('libvirtd'))) problem = 'libvirtd is not installed';
+  else if (!(await execFileAsync('getent', ['passwd', 'libvirt-qemu']).then(() => true, () => false))) problem = 'libvirt-daemon-system is not installed (no libvirt-qemu user)';
+  if (problem === null) {
+    const how = uri !== null ? `libvirt at ${uri}` : "libvirt driver: a private libvirtd per cloud, inside the cloud's network namespace";
+    return { check: 'hypervisor', result: 'ok', detail: how, fix: '' };
+  }
+  const fix = uri !== null ? 'check the URI (virsh -c URI list), or use --driver qemu' : 'apt-get install libvirt-daemon-system libvirt-dev && npm ci (or use --driver qemu)';
+  if (driver === 'libvirt') return { check: 'hypervisor', result: 'fail', detail: `libvirt asked for, but ${problem}`, fix };
+  return { check: 'hypervisor', result: 'ok', detail: `qemu driver (libvirt not usable: ${problem})`, fix: `for the libvirt driver: ${fix}` };
+}
+
 /** Every host check `up` depends on; each failure says how to fix it. */
-export async function runDoctorChecks(env: Record<string, string | undefined>, metadataPort: number): Promise<CheckResult[]> {
+export async function runDoctorChecks(env: Record<string, string | undefined>, metadataPort: number, hypervisor: { driver: DriverChoice; uri: string | null } = { driver: 'auto', uri: null }): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   const isRoot = process.getuid?.() === 0;
   results.push(isRoot ? { check: 'root', result: 'ok', detail: 'running as root', fix: '' } : { check: 'root', result: 'fail', detail: 'not root: bridges, taps and firewall rules need root', fix: 'run as root: sudo minicloud up' });
   results.push(await commandCheck('qemu', 'qemu-system-x86_64', 'qemu-system-x86', true));
   results.push(await commandCheck('qemu-img', 'qemu-img', 'qemu-utils', true));
   results.push(await commandCheck('dnsmasq', 'dnsmasq', 'dnsmasq-base', true));
+  results.push(await commandCheck('dhcp_release', 'dhcp_release', 'dnsmasq-utils', false));
   results.push(await commandCheck('iptables', 'iptables', 'iptables', true));
   results.push(await commandCheck('nft', 'nft', 'nftables', true));
   results.push(await commandCheck('ip', 'ip', 'iproute2', true));
   results.push(await commandCheck('ssh', 'ssh', 'openssh-client', true));
   results.push(await commandCheck('ssh-keygen', 'ssh-keygen', 'openssh-client', true));
   results.push(await commandCheck('libvirtd', 'libvirtd', 'libvirt-daemon-system', false));
+  results.push(await hypervisorCheck(hypervisor.driver, hypervisor.uri));
 
   const { quickAcceleratorVerdict, readHostCpuFacts, detectAccelerator } = await import('../../hypervisor/accelerator.js');
   const kernel = join(imagesDir(env), 'minicirros', 'vmlinuz');
@@ -86,9 +116,13 @@ export async function runDoctorChecks(env: Record<string, string | undefined>, m
 }
 
 /** `minicloud doctor`: exit 2 when a check fails (the same checks `up` needs). */
-export async function runDoctor(opts: { json?: boolean; metadataPort?: string }): Promise<void> {
-  cliCloud();
-  const results = await runDoctorChecks(process.env, Number(opts.metadataPort ?? 8775));
+export async function runDoctor(opts: { json?: boolean; metadataPort?: string; driver?: string; connect?: string; config?: string }): Promise<void> {
+  const { layout } = cliCloud();
+  const { upFlagsFrom } = await import('./up.js');
+  const flags = upFlagsFrom({ ...(opts.driver !== undefined ? { driver: opts.driver } : {}), ...(opts.connect !== undefined ? { connect: opts.connect } : {}), ...(opts.metadataPort !== undefined ? { metadataPort: opts.metadataPort } : {}) });
+  const config = loadMinicloudConfig(opts.config ?? layout.configPath, { optional: opts.config === undefined });
+  const settings = cloudSettings(config, flags, process.env, layout.home);
+  const results = await runDoctorChecks(process.env, settings.metadataPort, { driver: settings.driver, uri: settings.libvirtUri });
   if (opts.json) out(JSON.stringify(results, null, 2));
   else out(table(['CHECK', 'RESULT', 'DETAIL', 'FIX'], results.map((r) => [r.check, r.result, r.detail, r.fix])));
   const failed = results.filter((r) => r.result === 'fail');

@@ -17,16 +17,24 @@ export function registerControllerCommands(program: Command): void {
     .option('--plain', 'print event lines even on a terminal (no TUI)')
     .option('--netns <name>', 'run the whole cloud inside this network namespace (created if missing)')
     .option('--config <file>', 'minicloud.yaml (default: $MINICLOUD_HOME/minicloud.yaml if present)')
-    .option('--subnet <cidr>', 'guest subnet, e.g. 10.77.0.0/24 (default: the first free one)')
-    .option('--metadata-port <port>', 'port the metadata server listens on (169.254.169.254:80 is redirected to it)')
-    .option('--accelerator <kvm|tcg>', 'skip the KVM probe')
+    .option('--subnet <cidr>', 'guest subnet, e.g. 10.77.0.0/24 (network.subnet; default: the first free one)')
+    .option('--metadata-port <port>', 'port the metadata server listens on; 169.254.169.254:80 is redirected to it (network.metadataPort)')
+    .option('--accelerator <kvm|tcg>', 'skip the KVM probe (hypervisor.accelerator)')
+    .option('--driver <auto|libvirt|qemu>', 'hypervisor driver (hypervisor.driver; default auto: libvirt where usable, else qemu)')
+    .option('--connect <uri>', 'libvirt URI (hypervisor.connect; default $LIBVIRT_DEFAULT_URI, else a private libvirtd for the cloud)')
+    .option('--cloud <id>', 'cloud id: names guests, bridge alias and firewall chains (cloud)')
+    .option('--bridge <name>', 'bridge name (network.bridge; default mc-<cloud>)')
+    .option('--egress', 'let guests reach beyond the host (network.egress)')
     .action(async (opts: Opts) => (await import('./up.js')).runUp(opts));
 
   program
     .command('doctor')
-    .description('check the host: root, qemu, KVM, dnsmasq, iptables/nft, ip_forward, subnet, metadata port, images')
+    .description('check the host: root, qemu, hypervisor driver (libvirt or qemu), KVM, dnsmasq, iptables/nft, ip_forward, subnet, metadata port, images')
     .option('--json', 'JSON')
-    .option('--metadata-port <port>', 'port to check', '8775')
+    .option('--metadata-port <port>', 'port to check (default: network.metadataPort, else 8775)')
+    .option('--driver <auto|libvirt|qemu>', 'driver to check (default: hypervisor.driver, else auto)')
+    .option('--connect <uri>', 'libvirt URI to check (default: hypervisor.connect, else $LIBVIRT_DEFAULT_URI)')
+    .option('--config <file>', 'minicloud.yaml (default: $MINICLOUD_HOME/minicloud.yaml if present)')
     .action(async (opts: Opts) => (await import('./doctor.js')).runDoctor(opts));
 
   program
@@ -36,17 +44,17 @@ export function registerControllerCommands(program: Command): void {
     .argument('<image>')
     .option('-n, --name <name>', 'instance name (with --count N: <name>-1 … <name>-N)')
     .option('--count <n>', 'how many instances', '1')
-    .option('-c, --cpus <n>', 'virtual CPUs', '1')
-    .option('-m, --memory <size>', 'memory, e.g. 256M, 1G', '256M')
-    .option('-d, --disk <size>', 'overlay disk size, e.g. 2G (default: the image size)')
-    .option('--datasource <ds>', 'ec2 | openstack | nocloud | configdrive', 'ec2')
+    .option('-c, --cpus <n>', 'virtual CPUs (default: defaults.cpus, else 1)')
+    .option('-m, --memory <size>', 'memory, e.g. 256M, 1G (default: defaults.memory, else 256M)')
+    .option('-d, --disk <size>', 'overlay disk size, e.g. 2G (default: defaults.disk, else the image size)')
+    .option('--datasource <ds>', 'ec2 | openstack | nocloud | configdrive (default: defaults.datasource, else ec2)')
     .option('--user-data <file>', 'user-data file, byte for byte (- for stdin); repeat once per instance for different ones', collect, [])
     .option('--meta <key=value>', 'metadata key/value (repeatable)', collect, [])
     .option('--ssh-key <file>', 'an extra public key to inject (the cloud key is always injected)')
     .option('--ip <address>', 'pin the IPv4 address (one instance)')
-    .option('--imdsv2 <mode>', 'optional | required', 'optional')
+    .option('--imdsv2 <mode>', 'optional | required (default: defaults.imdsv2, else optional)')
     .option('--wait-for <stages>', 'wait for stages: booting,dhcp,metadata,userdata,ssh,ready,console:/regex/')
-    .option('--timeout <duration>', 'how long --wait-for may take, e.g. 90s, 5m (default 2m, x3 under TCG)')
+    .option('--timeout <duration>', 'how long --wait-for may take, e.g. 90s, 5m (default: defaults.timeout, else 2m, x3 under TCG)')
     .option('--rm', 'delete the instances when the run ends (with --wait-for), or at `down`')
     .option('--json', 'print the instances as JSON')
     .action(async (image: string, opts: Opts) => {
@@ -78,6 +86,12 @@ export function registerControllerCommands(program: Command): void {
     .option('--all', 'every instance')
     .option('--json', 'JSON')
     .action(async (refs: string[], opts: Opts) => (await import('./delete.js')).runDelete(refs, opts));
+
+  program
+    .command('console')
+    .description("attach to an instance's serial console (Ctrl-] detaches)")
+    .argument('<id>')
+    .action(async (ref: string) => (await import('./console.js')).runConsole(ref));
 
   program
     .command('console-log')
@@ -120,8 +134,10 @@ export function registerControllerCommands(program: Command): void {
 
   program
     .command('prune')
-    .description('remove guests no instance owns, and failed instances')
+    .description('remove orphan guests, failed instances and stray files; with no controller running, everything a crashed run left')
     .option('--json', 'JSON')
+    .option('--netns <name>', 'the network namespace the crashed cloud ran in (up --netns)')
+    .option('--config <file>', 'minicloud.yaml that named the cloud (default: $MINICLOUD_HOME/minicloud.yaml if present)')
     .action(async (opts: Opts) => (await import('./prune.js')).runPrune(opts));
 
   program

@@ -8,21 +8,21 @@ import { errors } from '../../errors/catalogue.js';
 import { cliCloud, err, out, untilSignal } from './cli-context.js';
 import { instanceTable } from './cli-format.js';
 import { parsePairs, readInputFile, readPublicKey } from './read-input.js';
-import { isAbsolute, resolve } from 'node:path';
+import { imageArgument } from '../../controller/declared-instances.js';
 import { waitForInstances } from './wait-for-instances.js';
 
 export interface RunOptions {
   name?: string;
   count: string;
-  cpus: string;
-  memory: string;
+  cpus?: string;
+  memory?: string;
   disk?: string;
-  datasource: string;
+  datasource?: string;
   userData: string[];
   meta: string[];
   sshKey?: string;
   ip?: string;
-  imdsv2: string;
+  imdsv2?: string;
   waitFor?: string;
   timeout?: string;
   rm?: boolean;
@@ -34,25 +34,27 @@ function positiveInt(flag: string, value: string): number {
   return Number(value);
 }
 
-/** Flags → the API's launch body. Every flag is checked here, before anything is sent. */
+/**
+ * Flags → the API's launch body. Every flag is checked here, before anything is sent. Flags not given
+ * are left out: the cloud's launch defaults (minicloud.yaml `defaults:`) fill them.
+ */
 export function launchBodyFrom(image: string, opts: RunOptions, cwd = process.cwd()): LaunchBody {
-  const datasource = DATASOURCES.find((d) => d === opts.datasource);
-  if (!datasource) throw errors.usage(`--datasource ${opts.datasource}: use one of ${DATASOURCES.join(', ')}`);
-  if (opts.imdsv2 !== 'optional' && opts.imdsv2 !== 'required') throw errors.usage(`--imdsv2 ${opts.imdsv2}: use optional or required`);
-  const looksLikePath = image.includes('/') || /\.(qcow2|raw|img)$/.test(image);
+  const datasource = opts.datasource === undefined ? undefined : DATASOURCES.find((d) => d === opts.datasource);
+  if (opts.datasource !== undefined && !datasource) throw errors.usage(`--datasource ${opts.datasource}: use one of ${DATASOURCES.join(', ')}`);
+  if (opts.imdsv2 !== undefined && opts.imdsv2 !== 'optional' && opts.imdsv2 !== 'required') throw errors.usage(`--imdsv2 ${opts.imdsv2}: use optional or required`);
   return {
-    image: looksLikePath && !isAbsolute(image) ? resolve(cwd, image) : image,
+    image: imageArgument(image, cwd),
     name: opts.name ?? null,
     count: positiveInt('--count', opts.count),
-    cpus: positiveInt('--cpus', opts.cpus),
-    memoryMiB: Math.round(parseSize(opts.memory, '--memory') / 2 ** 20),
-    diskBytes: opts.disk === undefined ? null : parseSize(opts.disk, '--disk'),
-    datasource: datasource satisfies Datasource,
+    ...(opts.cpus !== undefined ? { cpus: positiveInt('--cpus', opts.cpus) } : {}),
+    ...(opts.memory !== undefined ? { memoryMiB: Math.round(parseSize(opts.memory, '--memory') / 2 ** 20) } : {}),
+    ...(opts.disk !== undefined ? { diskBytes: parseSize(opts.disk, '--disk') } : {}),
+    ...(datasource !== undefined ? { datasource: datasource satisfies Datasource } : {}),
     userData: opts.userData.map((f) => Buffer.from(readInputFile(f)).toString('base64')),
     meta: parsePairs('--meta', opts.meta),
     sshKeys: opts.sshKey ? [readPublicKey(opts.sshKey)] : [],
     ip: opts.ip ?? null,
-    imdsv2: opts.imdsv2,
+    ...(opts.imdsv2 === 'optional' || opts.imdsv2 === 'required' ? { imdsv2: opts.imdsv2 } : {}),
     removeOnExit: opts.rm === true,
   };
 }
@@ -71,7 +73,7 @@ export async function runRun(image: string, opts: RunOptions): Promise<void> {
   try {
     if (conditions) {
       const status = await client.status();
-      const timeoutMs = effectiveTimeout(userTimeout, status.accelerator);
+      const timeoutMs = effectiveTimeout(userTimeout ?? status.defaultTimeoutMs, status.accelerator);
       await waitForInstances(client, ids, conditions, timeoutMs, stop.signal);
       if (!opts.json) err(`ready (${opts.waitFor}) after ${formatDuration(Date.now() - started)}`);
     }

@@ -44,7 +44,7 @@ export async function runDashboardClient(): Promise<void> {
     events: asyncIterableSource(() => eventStream(client)),
     actions: {
       runInstance: async (image, flags) => {
-        const opts: Record<string, unknown> = { count: '1', cpus: '1', memory: '256M', datasource: 'ec2', userData: [], meta: [], imdsv2: 'optional' };
+        const opts: Record<string, unknown> = { count: '1', userData: [], meta: [] };
         for (let i = 0; i < flags.length; i += 2) opts[(flags[i] ?? '').replace(/^--/, '').replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase())] = flags[i + 1];
         await client.launch(launchBodyFrom(image, opts as never));
       },

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { ApiClient } from '../../api/api-client.js';
-import { cloudLayout, minicloudHome } from '../../config/minicloud-config.js';
+import { cloudLayout, minicloudHome, type UpFlags } from '../../config/minicloud-config.js';
 import type { MinicloudEvent } from '../../domain/events.js';
 import { errors } from '../../errors/catalogue.js';
 import { out, err } from './cli-context.js';
@@ -18,6 +18,36 @@ export interface UpOptions {
   subnet?: string;
   metadataPort?: string;
   accelerator?: string;
+  cloud?: string;
+  bridge?: string;
+  egress?: boolean;
+  driver?: string;
+  connect?: string;
+}
+
+/** `up` flags → UpFlags, checked before anything starts (MC_ERR_USAGE). */
+export function upFlagsFrom(opts: UpOptions): UpFlags {
+  const oneOf = <T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined => {
+    if (value === undefined) return undefined;
+    const found = allowed.find((a) => a === value);
+    if (found === undefined) throw errors.usage(`${flag} ${value}: use ${allowed.join(' or ')}`);
+    return found;
+  };
+  const port = opts.metadataPort === undefined ? undefined : Number(opts.metadataPort);
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw errors.usage(`--metadata-port ${opts.metadataPort}: use a port number 1..65535`);
+  if (opts.cloud !== undefined && !/^[a-z0-9][a-z0-9-]{0,15}$/.test(opts.cloud)) throw errors.usage(`--cloud ${opts.cloud}: use up to 16 lowercase letters, digits and dashes`);
+  const driver = oneOf('--driver', opts.driver, ['auto', 'libvirt', 'qemu'] as const);
+  const accelerator = oneOf('--accelerator', opts.accelerator, ['kvm', 'tcg'] as const);
+  return {
+    ...(opts.cloud !== undefined ? { cloud: opts.cloud } : {}),
+    ...(opts.bridge !== undefined ? { bridge: opts.bridge } : {}),
+    ...(opts.subnet !== undefined ? { subnet: opts.subnet } : {}),
+    ...(port !== undefined ? { metadataPort: port } : {}),
+    ...(opts.egress !== undefined ? { egress: opts.egress } : {}),
+    ...(driver !== undefined ? { driver } : {}),
+    ...(opts.connect !== undefined ? { connect: opts.connect } : {}),
+    ...(accelerator !== undefined ? { accelerator } : {}),
+  };
 }
 
 /** argv of this CLI without the options named (for re-exec into a netns or a daemon). */
@@ -89,7 +119,7 @@ async function daemonize(): Promise<void> {
     // Another controller won a race for this home: ours will exit with MC_ERR_CONTROLLER_ALREADY_RUNNING.
     if (status.pid !== child.pid) throw errors.controllerAlreadyRunning(layout.socketPath);
     child.unref();
-    err(`minicloud is up: cloud ${status.cloudId}, ${status.subnet} on ${status.bridge}${status.netns ? ` in netns ${status.netns}` : ''}, ${status.accelerator} (pid ${status.pid}, log ${layout.logPath})`);
+    err(`minicloud is up: cloud ${status.cloudId}, ${status.subnet} on ${status.bridge}${status.netns ? ` in netns ${status.netns}` : ''}, ${status.hypervisor} driver, ${status.accelerator} (pid ${status.pid}, log ${layout.logPath})`);
     err('next: `minicloud run minicirros`, `minicloud ls`, `minicloud down`');
     return;
   }
@@ -97,6 +127,7 @@ async function daemonize(): Promise<void> {
 
 /** `minicloud up`. */
 export async function runUp(opts: UpOptions): Promise<void> {
+  const flags = upFlagsFrom(opts);
   const netns = opts.netns ?? null;
   if (netns && !inNetns(netns)) return reexecInNetns(netns);
   if (opts.detach) return daemonize();
@@ -110,16 +141,12 @@ export async function runUp(opts: UpOptions): Promise<void> {
     return runDashboardClient();
   }
   const { startCloud } = await import('../../controller/start-cloud.js');
-  const accelerator = opts.accelerator === 'kvm' || opts.accelerator === 'tcg' ? opts.accelerator : undefined;
-  if (opts.accelerator !== undefined && accelerator === undefined) throw errors.usage(`--accelerator ${opts.accelerator}: use kvm or tcg`);
   const print = (e: MinicloudEvent) => out(opts.json ? JSON.stringify(e) : eventLine(e));
   const cloud = await startCloud({
     env: process.env,
     netns: netns ?? process.env['MINICLOUD_NETNS'] ?? null,
     ...(opts.config ? { configPath: opts.config } : {}),
-    ...(opts.subnet ? { subnet: opts.subnet } : {}),
-    ...(opts.metadataPort ? { metadataPort: Number(opts.metadataPort) } : {}),
-    ...(accelerator ? { accelerator } : {}),
+    flags,
   });
   const unsubscribe = cloud.bus.subscribe(print, { replay: true });
   let interrupted = false;

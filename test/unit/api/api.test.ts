@@ -2,7 +2,8 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DETACH_BYTE, keystrokes } from '../../../src/cli/commands/console.js';
 import { buildApiApp } from '../../../src/api/api-app.js';
 import { ApiClient } from '../../../src/api/api-client.js';
 import type { LaunchBody } from '../../../src/api/api-schemas.js';
@@ -44,7 +45,7 @@ beforeEach(async () => {
   });
   app = buildApiApp({
     controller, bus,
-    status: () => ({ cloudId: 'api', pid: process.pid, startedAt: 0, accelerator: 'tcg', hypervisor: 'fake', netns: null, bridge: 'mcbr0', subnet: '10.77.0.0/24', gateway: '10.77.0.1', metadataAddress: '10.77.0.1:8775', sshKeyPath: '/k', home: dir, instances: controller.list().length }),
+    status: () => ({ cloudId: 'api', pid: process.pid, startedAt: 0, accelerator: 'tcg', hypervisor: 'fake', netns: null, bridge: 'mcbr0', subnet: '10.77.0.0/24', gateway: '10.77.0.1', metadataAddress: '10.77.0.1:8775', sshKeyPath: '/k', home: dir, instances: controller.list().length, defaultTimeoutMs: null }),
     onShutdown: () => { shutdowns += 1; },
   });
   const socketPath = join(dir, 'controller.sock');
@@ -106,6 +107,24 @@ describe('controller API over its unix socket', () => {
     expect((await client.console('c', 6)).data.toString()).toBe('world\n');
     const after = await client.setMetadata('c', { meta: { role: 'db' }, userData: Buffer.from('#cloud-config\n').toString('base64') });
     expect(after).toMatchObject({ meta: { role: 'db' }, userDataBytes: 14 });
+  });
+
+  it('attaches to a running guest\'s serial console both ways (HTTP Upgrade), and refuses with coded errors', async () => {
+    const [inst] = await client.launch(body({ name: 'tty' }));
+    await expect(client.attachConsole('tty')).rejects.toMatchObject({ code: 'MC_ERR_GUEST_UNKNOWN' }); // not defined yet
+    await controller.reconcile();
+    const socket = await client.attachConsole(inst!.id);
+    const received: Buffer[] = [];
+    socket.on('data', (c: Buffer) => received.push(c));
+    socket.write('echo hi\n'); // the fake guest's serial line echoes keystrokes
+    await vi.waitFor(() => expect(Buffer.concat(received).toString()).toContain('echo hi\n'));
+    socket.destroy();
+    await expect(client.attachConsole('nope')).rejects.toMatchObject({ code: 'MC_ERR_INSTANCE_NOT_FOUND', exitCode: 1 });
+  });
+
+  it('console: Ctrl-] detaches and is never sent to the guest', () => {
+    expect(keystrokes(Buffer.from('ls\r'))).toEqual({ forward: Buffer.from('ls\r'), detach: false });
+    expect(keystrokes(Buffer.from([0x61, DETACH_BYTE, 0x62]))).toEqual({ forward: Buffer.from('a'), detach: true });
   });
 
   it('answers down, then asks its owner to shut the cloud down', async () => {

@@ -59,7 +59,7 @@ beforeEach(async () => {
   await controller.start();
   app = buildApiApp({
     controller, bus, onShutdown: () => {},
-    status: () => ({ cloudId: 'cli', pid: process.pid, startedAt: 0, accelerator: 'tcg', hypervisor: 'fake', netns: null, bridge: 'mcbr0', subnet: '10.77.0.0/24', gateway: '10.77.0.1', metadataAddress: '10.77.0.1:8775', sshKeyPath: '/k', home, instances: 0 }),
+    status: () => ({ cloudId: 'cli', pid: process.pid, startedAt: 0, accelerator: 'tcg', hypervisor: 'fake', netns: null, bridge: 'mcbr0', subnet: '10.77.0.0/24', gateway: '10.77.0.1', metadataAddress: '10.77.0.1:8775', sshKeyPath: '/k', home, instances: 0, defaultTimeoutMs: null }),
   });
   await app.listen({ path: join(home, 'controller.sock') });
 });

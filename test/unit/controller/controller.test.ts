@@ -1,4 +1,5 @@
 import { mkdtemp, mkdir, readFile, rm, writeFile, appendFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -265,6 +266,46 @@ describe('controller', () => {
     expect(spec?.configDrivePath).toBe(join(dir, 'instances', inst!.id, 'config-drive.iso'));
     expect(await readFile(spec!.configDrivePath!, 'utf8')).toBe(`config-2 of ${inst!.id}`);
     expect(spec?.smbios.product).toBe('OpenStack Nova');
+  });
+
+  it('fills what a launch leaves out from the cloud defaults (minicloud.yaml defaults:)', async () => {
+    const w = world();
+    const c = new Controller({ ...w.deps, defaults: { cpus: 2, memoryMiB: 512, diskBytes: 2 ** 30, datasource: 'nocloud', imdsv2: 'required', timeoutMs: null } });
+    const { cpus: _c, memoryMiB: _m, diskBytes: _d, datasource: _ds, imdsv2: _i, ...bare } = request();
+    const [inst] = c.launch(bare);
+    expect(c.info(inst!.id)).toMatchObject({ cpus: 2, memoryMiB: 512, datasource: 'nocloud', imdsv2: 'required' });
+    const [flagged] = c.launch({ ...bare, cpus: 1, datasource: 'ec2' });
+    expect(c.info(flagged!.id)).toMatchObject({ cpus: 1, memoryMiB: 512, datasource: 'ec2' });
+    c.stop(); // no reconcile after the test's directory is gone
+  });
+
+  it('prune removes orphan guests, failed instances, stray tagged QEMUs and unowned instance dirs, and nothing owned', async () => {
+    const w = world();
+    const strays = [
+      { pid: 901, name: 'mc-test-i-00000000000000bad', instanceId: 'i-00000000000000bad' },
+      { pid: 902, name: 'mc-test-KEEP', instanceId: 'KEEP' },
+    ];
+    const ended: number[] = [];
+    const c = new Controller({ ...w.deps, strayGuests: { find: async () => strays, end: async (g) => void ended.push(g.pid) } });
+    const [keep, broken] = c.launch(request({ count: 2, name: 'p' }));
+    strays[1]!.instanceId = keep!.id;
+    await c.reconcile();
+    c.book.fail(broken!.id, { code: 'MC_ERR_GUEST_BOOT_FAILED', message: 'x', hint: null, exit: 4, at: 0 });
+    const orphanSpec = { ...w.hv.specs.get(keep!.id)!, instanceId: 'i-0000000000000orph', name: 'mc-test-i-0000000000000orph', nic: { ...w.hv.specs.get(keep!.id)!.nic, tapName: 'mcorph', mac: '52:54:00:00:00:99' } };
+    await w.hv.fake.define(orphanSpec);
+    await mkdir(join(dir, 'instances', 'i-00000000000crashed'), { recursive: true });
+    const result = await c.prune();
+    expect(result).toEqual({
+      orphans: ['mc-test-i-0000000000000orph'],
+      failed: [broken!.id],
+      processes: ['mc-test-i-00000000000000bad (pid 901)'],
+      files: [join(dir, 'instances', 'i-00000000000crashed')],
+    });
+    expect(ended).toEqual([901]);
+    expect((await w.hv.list()).map((g) => g.instanceId)).toEqual([keep!.id]);
+    expect(c.list().map((i) => i.id)).toEqual([keep!.id]);
+    expect(existsSync(join(dir, 'instances', keep!.id))).toBe(true);
+    c.stop();
   });
 
   it('sets metadata and user-data on a running instance', async () => {

@@ -11,8 +11,6 @@ import { describeWhen } from '../../helpers/tier-requirements.js';
 const ROOT = resolve(import.meta.dirname, '../../..');
 const CLI = join(ROOT, 'dist/cli/main.js');
 const MINICIRROS = join(ROOT, 'vm-images/out/minicirros/disk.qcow2');
-const home = mkdtempSync(join(tmpdir(), 'mc-e2e-'));
-const netns = `mcctl-${randomBytes(3).toString('hex')}`;
 
 interface Result {
   code: number | null;
@@ -20,10 +18,14 @@ interface Result {
   stderr: string;
 }
 
-function mc(args: string[], opts: { timeoutMs?: number; user?: string } = {}): Result {
+// Each driver gets its own cloud (home + netns); the helpers below close over the current one.
+let home = '';
+let netns = '';
+
+function mc(args: string[], opts: { timeoutMs?: number; user?: string; input?: string } = {}): Result {
   const argv = [CLI, ...args];
   const [cmd, ...rest] = opts.user ? ['setpriv', `--reuid=${opts.user}`, '--regid=65534', '--clear-groups', process.execPath, ...argv] : [process.execPath, ...argv];
-  const r = spawnSync(cmd ?? process.execPath, rest, { cwd: ROOT, encoding: 'utf8', timeout: opts.timeoutMs ?? 60_000, env: { ...process.env, MINICLOUD_HOME: home } });
+  const r = spawnSync(cmd ?? process.execPath, rest, { cwd: ROOT, encoding: 'utf8', timeout: opts.timeoutMs ?? 60_000, env: { ...process.env, MINICLOUD_HOME: home }, ...(opts.input !== undefined ? { input: opts.input } : {}) });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -49,10 +51,17 @@ function leftoverProcesses(cloudId: string): string[] {
   return out.split('\n').filter((l) => l.includes(home) || l.includes(`mc-${cloudId}-`)).filter((l) => !l.includes('ps -eo') && !l.includes('<defunct>'));
 }
 
-describeWhen({ root: true, commands: ['qemu-system-x86_64', 'qemu-img', 'dnsmasq', 'iptables', 'nft', 'ssh', 'ssh-keygen', 'setpriv'] }, 'minicloud controller end to end (netns, minicirros)', () => {
+const DRIVERS = [
+  { driver: 'libvirt', commands: ['libvirtd', 'virtlogd'] },
+  { driver: 'qemu', commands: [] },
+] as const;
+
+for (const { driver, commands } of DRIVERS) describeWhen({ root: true, commands: ['qemu-system-x86_64', 'qemu-img', 'dnsmasq', 'iptables', 'nft', 'ssh', 'ssh-keygen', 'setpriv', ...commands] }, `minicloud controller end to end (netns, minicirros, ${driver} driver)`, () => {
   let cloudId = '';
 
   beforeAll(() => {
+    home = mkdtempSync(join(tmpdir(), 'mc-e2e-'));
+    netns = `mcctl-${randomBytes(3).toString('hex')}`;
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`make build\` first`);
     if (!existsSync(MINICIRROS)) throw new Error(`${MINICIRROS} is missing: run \`make images\` first`);
     // The test owns the namespace (so `down` keeps it and what is left inside can be inspected).
@@ -72,8 +81,9 @@ describeWhen({ root: true, commands: ['qemu-system-x86_64', 'qemu-img', 'dnsmasq
   });
 
   it('up -d; run --count 3 with a user-data each; all reach userdata; ls/info/metadata-log are right', () => {
-    const up = ok(mc(['up', '-d', '--netns', netns], { timeoutMs: 120_000 }));
+    const up = ok(mc(['up', '-d', '--netns', netns, '--driver', driver], { timeoutMs: 120_000 }));
     expect(up.stderr).toMatch(/minicloud is up: cloud (\S+),/);
+    expect(up.stderr).toContain(`${driver} driver`);
     cloudId = /cloud (\S+),/.exec(up.stderr)?.[1] ?? '';
     const uds = [1, 2, 3].map((n) => {
       const f = join(home, `ud${n}.sh`);
@@ -105,6 +115,12 @@ describeWhen({ root: true, commands: ['qemu-system-x86_64', 'qemu-img', 'dnsmasq
     }
   });
 
+  it('console attaches to the serial line through the driver: keystrokes in, the guest\'s answer out', () => {
+    const r = ok(mc(['console', 'e2e-1'], { input: '\r', timeoutMs: 30_000 }));
+    expect(r.stdout).toMatch(/login:/);
+    expect(r.stderr).toMatch(/connected to the serial console of e2e-1[\s\S]*detached from e2e-1/);
+  });
+
   it('exec passes the guest exit code through, and each guest got its own user-data', () => {
     expect(mc(['exec', 'e2e-1', '--', 'sh', '-c', 'exit 3'], { timeoutMs: 120_000 }).code).toBe(3);
     for (const n of [1, 2, 3]) {
@@ -113,12 +129,32 @@ describeWhen({ root: true, commands: ['qemu-system-x86_64', 'qemu-img', 'dnsmasq
     }
   });
 
-  it('kill -9 the controller, start it again: instances re-adopted, still answered, nothing lost', () => {
-    const before = JSON.parse(ok(mc(['ls', '--json'])).stdout) as { id: string; ip: string; stage: string; createdAt: number }[];
+  it('kill -9 the controller, start it again: instances re-adopted, still answered, nothing lost; instances: in the config are launched when missing', async () => {
+    const before = JSON.parse(ok(mc(['ls', '--json'])).stdout) as { id: string; name: string; ip: string; stage: string; createdAt: number }[];
     process.kill(controllerPid(), 'SIGKILL');
-    ok(mc(['up', '-d', '--netns', netns], { timeoutMs: 120_000 }));
-    const after = JSON.parse(ok(mc(['ls', '--json'])).stdout) as typeof before;
+    // The config declares the three that exist (left alone) and one that does not (launched by up).
+    const config = join(home, 'minicloud.test.yaml');
+    writeFileSync(config, `hypervisor:\n  driver: ${driver}\ninstances:\n  - { name: e2e, image: minicirros, count: 3 }\n  - { name: declared, image: minicirros, datasource: configdrive }\n`);
+    ok(mc(['up', '-d', '--netns', netns, '--config', config], { timeoutMs: 120_000 }));
+    const after = (JSON.parse(ok(mc(['ls', '--json'])).stdout) as typeof before).filter((i) => i.name !== 'declared');
     expect(after.map((i) => [i.id, i.ip, i.stage, i.createdAt])).toEqual(before.map((i) => [i.id, i.ip, i.stage, i.createdAt]));
+    // The declared configdrive instance boots from the config-2 ISO the controller wrote (minicirros reads it first).
+    const deadline = Date.now() + 180_000;
+    let consoleText = '';
+    while (Date.now() < deadline && !consoleText.includes('hostname set to declared')) {
+      await new Promise((r) => setTimeout(r, 1000));
+      consoleText = ok(mc(['console-log', 'declared'])).stdout;
+    }
+    expect(consoleText).toContain('found datasource (configdrive, local)');
+    expect(consoleText).toContain('hostname set to declared');
+    // Deleting releases the instance's DHCP lease at once (dhcp_release), so its address is reusable.
+    const declaredMac = (JSON.parse(ok(mc(['info', 'declared', '--json'])).stdout) as { mac: string }).mac.toLowerCase();
+    const leases = (): string => readFileSync(join(home, 'network', 'dnsmasq.leases'), 'utf8').toLowerCase();
+    expect(leases()).toContain(declaredMac);
+    ok(mc(['delete', 'declared']));
+    const released = Date.now() + 30_000;
+    while (leases().includes(declaredMac) && Date.now() < released) await new Promise((r) => setTimeout(r, 500));
+    expect(leases()).not.toContain(declaredMac);
     for (const i of after) {
       const r = mc(['exec', i.id, '--', 'wget', '-q', '-O', '-', 'http://169.254.169.254/latest/meta-data/instance-id'], { timeoutMs: 60_000 });
       expect(r.stdout.trim()).toBe(i.id);
@@ -133,6 +169,7 @@ describeWhen({ root: true, commands: ['qemu-system-x86_64', 'qemu-img', 'dnsmasq
       [['run', 'minicirros', '--name', 'e2e-1'], 1, /name e2e-1 already exists.*\[MC_ERR_INSTANCE_EXISTS\]/],
       [['run', 'minicirros', '--memory', 'lots'], 1, /--memory: "lots" is not a size/],
       [['up', '-d', '--netns', netns], 2, /already running.*\[MC_ERR_CONTROLLER_ALREADY_RUNNING\]/],
+      [['up', '-d', '--driver', 'xen'], 1, /--driver xen: use auto or libvirt or qemu.*\[MC_ERR_USAGE\]/],
       [['up', '--plain'], 2, /needs root.*\[MC_ERR_NEEDS_ROOT\]/, '65534'],
     ];
     for (const [args, code, message, user] of cases) {
@@ -140,6 +177,29 @@ describeWhen({ root: true, commands: ['qemu-system-x86_64', 'qemu-img', 'dnsmasq
       expect({ args, code: r.code }).toEqual({ args, code });
       expect(r.stderr).toMatch(message);
     }
+  });
+
+  it('prune after a crash (no controller): ends guests and daemons, removes bridge, rules and overlays; the next up boots the instances afresh', async () => {
+    const before = JSON.parse(ok(mc(['ls', '--json'])).stdout) as { id: string; ip: string }[];
+    process.kill(controllerPid(), 'SIGKILL');
+    const pruned = ok(mc(['prune', '--netns', netns], { timeoutMs: 120_000 }));
+    expect(pruned.stdout).toMatch(/crashed run of cloud/);
+    expect(pruned.stdout).toMatch(/3 recorded instance\(s\) reset/);
+    const inNs = (cmd: string[]) => execFileSync('ip', ['netns', 'exec', netns, ...cmd], { encoding: 'utf8' });
+    expect(inNs(['ip', '-o', 'link', 'show']).trim().split('\n').map((l) => l.split(':')[1]?.trim())).toEqual(['lo']);
+    expect(inNs(['iptables-save'])).not.toMatch(/minicloud|MC-|169\.254\.169\.254/);
+    expect(leftoverProcesses(cloudId)).toEqual([]);
+    expect(readdirSync(join(home, 'instances'))).toEqual([]);
+    ok(mc(['up', '-d', '--netns', netns, '--driver', driver], { timeoutMs: 120_000 }));
+    const deadline = Date.now() + 180_000;
+    let after: { id: string; ip: string; stage: string }[] = [];
+    while (Date.now() < deadline) {
+      after = JSON.parse(ok(mc(['ls', '--json'])).stdout) as typeof after;
+      if (after.every((i) => ['metadata', 'userdata', 'ssh', 'ready'].includes(i.stage))) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    expect(after.map((i) => [i.id, i.ip])).toEqual(before.map((i) => [i.id, i.ip]));
+    for (const i of after) expect(['metadata', 'userdata', 'ssh', 'ready']).toContain(i.stage);
   });
 
   it('down leaves nothing behind: links, rules, processes, overlays', () => {

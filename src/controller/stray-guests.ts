@@ -1,0 +1,61 @@
+import { readFile, readlink } from 'node:fs/promises';
+import { findTaggedQemuProcesses } from '../hypervisor/orphans.js';
+import { signalProcess, waitUntilGone } from '../hypervisor/guest-process.js';
+import { GUEST_NAME_PREFIX } from '../hypervisor/guest-name.js';
+
+/** A QEMU of this cloud found by its `-name mc-<cloud>-<instance>` tag, whoever started it. */
+export interface StrayGuest {
+  pid: number;
+  name: string;
+  instanceId: string;
+}
+
+/**
+ * Finds and ends QEMU processes of one cloud that no driver answers for any more (a crashed run's
+ * guests, a private libvirtd that died under its QEMUs). The controller decides which are strays.
+ */
+export interface StrayGuestFinder {
+  find(cloudId: string): Promise<StrayGuest[]>;
+  /** SIGTERM, then SIGKILL after a grace period. MUST succeed if the process is already gone. */
+  end(guest: StrayGuest): Promise<void>;
+}
+
+/** The real finder: /proc scan through the hypervisor's findTaggedQemuProcesses. */
+export const procStrayGuestFinder: StrayGuestFinder = {
+  async find(cloudId) {
+    const prefix = `${GUEST_NAME_PREFIX}${cloudId}-`;
+    // Only this network namespace's: a guest elsewhere cannot be on this cloud's bridge, and another
+    // home may run a cloud with the same id in its own namespace.
+    const own = await netnsOf('self');
+    const tagged = await findTaggedQemuProcesses(cloudId);
+    const here = await Promise.all(tagged.map(async (p) => ((await netnsOf(String(p.pid))) === own ? p : null)));
+    return here.filter((p) => p !== null).map((p) => ({ pid: p.pid, name: p.name, instanceId: p.name.slice(prefix.length) }));
+  },
+  async end({ pid, name }) {
+    const alive = (): Promise<boolean> => isTaggedQemu(pid, name);
+    if (!(await alive())) return;
+    signalProcess(pid, 'SIGTERM');
+    if (await waitUntilGone(alive, 5000)) return;
+    signalProcess(pid, 'SIGKILL');
+    await waitUntilGone(alive, 5000);
+  },
+};
+
+/** The network namespace of a process (`self` or a pid), as the kernel names it; null when it is gone. */
+function netnsOf(pid: string): Promise<string | null> {
+  return readlink(`/proc/${pid}/ns/net`).catch(() => null);
+}
+
+/**
+ * Whether `pid` still is that live QEMU: not a zombie, and its `-name` names the guest (the qemu driver's
+ * `mc-…,process=…` and libvirt's `guest=mc-…,debug-threads=on` both). Guards against a reused pid.
+ */
+async function isTaggedQemu(pid: number, name: string): Promise<boolean> {
+  const [stat, cmdline] = await Promise.all([readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null), readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => null)]);
+  if (stat === null || cmdline === null) return false;
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  if (state === 'Z' || state === 'X') return false;
+  const args = cmdline.split('\0');
+  const nameArg = args[args.indexOf('-name') + 1] ?? '';
+  return args.includes('-name') && nameArg.replace(/^guest=/, '').split(',')[0] === name;
+}
