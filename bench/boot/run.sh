@@ -4,4 +4,6 @@
 # dist/ (`make build`) and the images (`make images`). BOOT_BENCH_RUNS=<n> changes the run count.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-exec npx tsx bench/boot/boot-bench.ts "$@"
+npx tsx bench/boot/boot-bench.ts "$@"
+# The hypervisor drivers' overhead over a bare QEMU command line (driver-overhead.sh; also needs libvirtd).
+bash bench/boot/driver-overhead.sh
