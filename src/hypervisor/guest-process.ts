@@ -15,6 +15,19 @@ export async function isGuestProcess(pid: number, name: string): Promise<boolean
   return cmdline.split('\0').some((arg) => arg === name || arg.startsWith(`${name},`));
 }
 
+/**
+ * Whether a process we already identified as ours is still running: /proc/<pid> exists and it is not
+ * a zombie. Use this, not isGuestProcess, to wait for an exit: an exiting process releases its memory
+ * (so /proc/<pid>/cmdline reads empty) before it closes its files, and QEMU's disk-image locks and tap
+ * go only with those files. Waiting on the command line let a restart race the old QEMU's image lock.
+ */
+export async function isProcessRunning(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  if (stat === null) return false;
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state !== 'Z' && state !== 'X';
+}
+
 /** Reads a pid file; null when it is missing or empty. */
 export async function readPidFile(path: string): Promise<number | null> {
   const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {

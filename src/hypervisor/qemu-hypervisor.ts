@@ -8,7 +8,7 @@ import { checkGuestSpec } from './check-guest-spec.js';
 import { guestFiles } from './guest-files.js';
 import { removeGuestFiles } from './guest-files-cleanup.js';
 import { attachConsoleSocket } from './guest-console.js';
-import { isGuestProcess, readPidFile, signalProcess, waitUntilGone } from './guest-process.js';
+import { isGuestProcess, isProcessRunning, readPidFile, signalProcess, waitUntilGone } from './guest-process.js';
 import { GuestRegistry } from './guest-registry.js';
 import { ensureOverlay } from './overlay-disk.js';
 import { QmpClient } from './qmp-client.js';
@@ -112,7 +112,7 @@ export class QemuHypervisor implements Hypervisor {
       })
       // A QMP socket that does not answer leaves only the forced path; that is what stop promises.
       .catch(() => false);
-    if (powerdown && (await waitUntilGone(() => isGuestProcess(pid, spec.name), opts.timeoutMs))) {
+    if (powerdown && (await waitUntilGone(() => isProcessRunning(pid), opts.timeoutMs))) {
       await this.cleanRuntimeFiles(spec);
       return;
     }
@@ -173,7 +173,7 @@ export class QemuHypervisor implements Hypervisor {
 
   private async kill(spec: GuestSpec, pid: number): Promise<void> {
     signalProcess(pid, 'SIGKILL');
-    if (!(await waitUntilGone(() => isGuestProcess(pid, spec.name), 10_000))) {
+    if (!(await waitUntilGone(() => isProcessRunning(pid), 10_000))) {
       throw errors.hypervisorUnavailable(`QEMU pid ${pid} of ${spec.name} did not exit after SIGKILL`);
     }
     await this.cleanRuntimeFiles(spec);

@@ -40,9 +40,10 @@ describe('renderDashboard', () => {
       stdout: term.stdout as unknown as NodeJS.WriteStream,
       frameMs: 5,
     });
-    await delay(100);
+    // Wait for the first frame rather than a fixed time: on a loaded CI host the first render can
+    // take far longer than the frame interval.
+    await vi.waitFor(() => expect(term.written.join('')).toContain('Instances (1)'), { timeout: 10_000, interval: 20 });
     expect(term.written[0]).toContain('\u001B[?1049h');
-    expect(term.written.join('')).toContain('Instances (1)');
     expect(term.stdin.setRawMode).toHaveBeenCalledWith(true);
     term.stdin.type('q');
     await delay(50);
