@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './production-env.js';
 import { buildProgram } from './program.js';
 import { reportError } from './report-error.js';
 
