@@ -28,11 +28,6 @@ export interface DashboardHandle {
 const ENTER_ALT = '\u001B[?1049h\u001B[2J\u001B[H';
 const LEAVE_ALT = '\u001B[?1049l';
 
-/** True when a TUI can run: both ends are terminals (else print plain event lines instead). */
-export function canRenderDashboard(stdin: NodeJS.ReadStream = process.stdin, stdout: NodeJS.WriteStream = process.stdout): boolean {
-  return stdin.isTTY === true && stdout.isTTY === true;
-}
-
 /**
  * Shows the dashboard until the user quits. The only place that calls Ink's `render`.
  * Frames are throttled by the store (about 10 a second); each is written in one piece.

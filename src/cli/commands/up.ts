@@ -131,8 +131,9 @@ export async function runUp(opts: UpOptions): Promise<void> {
   const netns = opts.netns ?? null;
   if (netns && !inNetns(netns)) return reexecInNetns(netns);
   if (opts.detach) return daemonize();
-  const { canRenderDashboard } = await import('../../tui/render-dashboard.js');
+  const { canRenderDashboard, claimInteractiveTerminal } = await import('../../tui/terminal-check.js');
   if (!opts.json && !opts.plain && canRenderDashboard()) {
+    claimInteractiveTerminal();
     // On a terminal: the cloud runs as a daemon and the TUI is its client, so rendering never
     // shares an event loop with the metadata server; quitting may leave the cloud running.
     await daemonize();

@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { EventBus } from '../../../src/events/event-bus.js';
-import { canRenderDashboard, renderDashboard } from '../../../src/tui/render-dashboard.js';
+import { canRenderDashboard, claimInteractiveTerminal } from '../../../src/tui/terminal-check.js';
 import { eventBusSource } from '../../../src/tui/event-source.js';
 import { bootEvents } from './event-factory.js';
-import { delay } from './render-app.js';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** A terminal pair good enough for Ink: a TTY stdout of 80×24 and a raw-mode-capable stdin. */
 function fakeTerminal() {
@@ -23,6 +23,10 @@ function fakeTerminal() {
 
 describe('renderDashboard', () => {
   it('runs in the alternate screen, and on q s unmounts, leaves it, then calls actions.quit("stop")', async () => {
+    // As `up` does: claim the terminal before Ink is loaded, so CI=true (set in CI runs) cannot put
+    // Ink into its draw-only-at-exit mode. This file loads Ink only here (vitest isolates files).
+    claimInteractiveTerminal();
+    const { renderDashboard } = await import('../../../src/tui/render-dashboard.js');
     const term = fakeTerminal();
     const bus = new EventBus();
     for (const event of bootEvents()) bus.publish(event);
@@ -50,6 +54,15 @@ describe('renderDashboard', () => {
     term.stdin.type('s');
     await expect(handle.done).resolves.toBe('stop');
     expect(order).toEqual(['quit stop after leaving the alternate screen']);
+  });
+
+  it('claims a terminal from CI mode by setting CI and CONTINUOUS_INTEGRATION to false, leaving others alone', () => {
+    const env: NodeJS.ProcessEnv = { CI: 'true', CONTINUOUS_INTEGRATION: '1', HOME: '/root' };
+    claimInteractiveTerminal(env);
+    expect(env).toEqual({ CI: 'false', CONTINUOUS_INTEGRATION: 'false', HOME: '/root' });
+    const without: NodeJS.ProcessEnv = { HOME: '/root' };
+    claimInteractiveTerminal(without);
+    expect(without).toEqual({ HOME: '/root' });
   });
 
   it('says whether a TUI can run on the given streams', () => {
