@@ -65,8 +65,13 @@ export class TmuxTerminal {
 
   /** null while the pane's command runs; its exit status once it has exited. */
   async exitStatus(): Promise<number | null> {
-    const [dead, status] = (await this.tmux(['display-message', '-p', '#{pane_dead} #{pane_dead_status}'])).trim().split(' ');
-    return dead === '1' ? Number(status) : null;
+    // tmux can mark the pane dead a moment before it has the status; a signal death has no status
+    // but a signal number, reported as 128 + signal like a shell does.
+    const [dead, status, signal] = (await this.tmux(['display-message', '-p', '#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}'])).trim().split('|');
+    if (dead !== '1') return null;
+    if (status) return Number(status);
+    if (signal) return 128 + Number(signal);
+    return null;
   }
 
   /**

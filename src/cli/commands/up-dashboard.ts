@@ -63,4 +63,9 @@ export async function runDashboardClient(): Promise<void> {
     },
   });
   await handle.done;
+  // The dashboard is the whole job of this process. Once it has closed, end the process rather than
+  // wait for every handle to let go: the terminal's stdin (raw mode, Ink's listener) and the event
+  // stream's socket can keep Node alive until the daemon finishes shutting down its guests, and a
+  // user who pressed q expects their shell back (seen as `up` lingering after q, s in the tmux test).
+  process.exit(process.exitCode ?? 0);
 }
