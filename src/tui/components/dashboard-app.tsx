@@ -48,16 +48,23 @@ export function DashboardApp(props: DashboardAppProps) {
   // The spinner and ages redraw too: at most 4 times a second, and no faster than event frames.
   const clock = useNow(now, Math.max(isBooting ? 250 : 1000, store.frameInterval()));
 
+  // The reducer's context is computed from the LATEST store snapshot and UI state, never from this
+  // render's closure: keys can arrive before React re-renders (one pasted chunk, or a key right after
+  // a frame was drawn but before the effects re-subscribed the input handler), and each must see
+  // what the keys before it left (e.g. a filter just cleared), not the list of the last frame.
+  const bodyHeightRef = useRef(layout.bodyHeight);
+  bodyHeightRef.current = layout.bodyHeight;
   const dispatch = useCallback((action: UiAction): UiEffect | null => {
+    const listed = visibleInstances(store.getSnapshot(), uiRef.current.filter);
     const context = {
-      instances: instances.map((v) => ({ id: v.summary.id, name: v.summary.name })),
-      pageSize: Math.max(1, layout.bodyHeight - 3),
+      instances: listed.map((v) => ({ id: v.summary.id, name: v.summary.name })),
+      pageSize: Math.max(1, bodyHeightRef.current - 3),
     };
     const result = reduceUi(uiRef.current, action, context);
     uiRef.current = result.ui;
     setUi(result.ui);
     return result.effect;
-  }, [instances, layout.bodyHeight]);
+  }, [store]);
 
   const perform = useCallback((effect: UiEffect): void => {
     const report = (what: string) => (err: unknown) => dispatch({ type: 'flash', level: 'error', message: `${what} failed: ${describe(err)}` });

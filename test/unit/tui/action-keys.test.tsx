@@ -25,6 +25,17 @@ describe('keys that act', () => {
     expect(app.actions.runInstance).toHaveBeenCalledWith('minicirros', ['--name', 'ac']);
   });
 
+  it('a key sees the state the previous key left, even before React re-rendered', async () => {
+    app = await renderApp({ events: bootEvents() });
+    await app.press('/', `zzz${KEY.enter}`);
+    expect(app.frame()).toContain('Instances (0)');
+    // One chunk: reopen the filter, erase it, close it, open the detail view. The Enter at the end must
+    // see the filter cleared by the keys before it, not the empty list of the last frame.
+    await app.press(`/${KEY.backspace.repeat(3)}${KEY.enter}${KEY.enter}`);
+    expect(app.frame()).not.toContain('no instance selected');
+    expect(app.frame()).toMatch(/^Stages/m);
+  });
+
   it('shows a failed action in the footer instead of stopping', async () => {
     app = await renderApp({ events: bootEvents() });
     app.actions.runInstance.mockRejectedValueOnce(new Error('image not found: nope'));
