@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InstanceRecord } from '../../src/domain/instance.js';
 import { isMinicloudError } from '../../src/errors/catalogue.js';
 import type { InstanceStore } from '../../src/ports/store.js';
-import { sampleInstance } from './sample-instance.js';
+import { sampleInstance } from '../helpers/instance-record.js';
 
 /** A fresh, empty store and how to dispose of it. */
 export interface InstanceStoreSubject {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RequestLogStore } from '../../src/ports/store.js';
-import { sampleRequest } from './sample-instance.js';
+import { sampleRequest } from '../helpers/request-record.js';
 
 /** A fresh, empty log and how to dispose of it. */
 export interface RequestLogSubject {

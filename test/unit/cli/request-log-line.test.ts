@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatRequestLine } from '../../../src/cli/request-log-line.js';
-import { sampleRequest } from '../../contract/sample-instance.js';
+import { sampleRequest } from '../../helpers/request-record.js';
 
 describe('request log line', () => {
   it('shows time, source, instance, method, path, status, bytes, latency and user agent', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryInstanceStore } from '../../../src/adapters/store/memory-instance-store.js';
 import { syncInstances } from '../../../src/cli/sync-instances.js';
-import { sampleInstance } from '../../contract/sample-instance.js';
+import { sampleInstance } from '../../helpers/instance-record.js';
 
 describe('syncInstances (loading the instances file into a reused state directory)', () => {
   it('removes what the file dropped, updates what it kept (password too), inserts what is new', () => {

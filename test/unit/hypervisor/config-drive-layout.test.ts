@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { configDriveFiles } from '../../../src/hypervisor/config-drive-layout.js';
-import { sampleInstance } from '../../contract/sample-instance.js';
+import { sampleInstance } from '../../helpers/instance-record.js';
 import { expectGolden } from './golden.js';
 
 const record = sampleInstance(7, { datasource: 'configdrive' });

@@ -7,7 +7,7 @@ import { afterAll, expect, it } from 'vitest';
 import { writeConfigDrive } from '../../../src/hypervisor/config-drive-iso.js';
 import { ensureOverlay, overlayInfo, removeOverlay } from '../../../src/hypervisor/overlay-disk.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
-import { sampleInstance } from '../../contract/sample-instance.js';
+import { sampleInstance } from '../../helpers/instance-record.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mc-hv-disk-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ import { migrate } from '../../../src/adapters/store/sqlite/migrate.js';
 import { migrations } from '../../../src/adapters/store/sqlite/migrations/index.js';
 import { openSqliteStore } from '../../../src/adapters/store/sqlite/open-sqlite-store.js';
 import { isMinicloudError } from '../../../src/errors/catalogue.js';
-import { sampleInstance } from '../../contract/sample-instance.js';
+import { sampleInstance } from '../../helpers/instance-record.js';
 
 const noFlushErrors = { onFlushError: (err: unknown) => { throw err; } };
 

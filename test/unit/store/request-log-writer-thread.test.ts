@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../src/adapters/store/sqlite/open-sqlite-store.js';
-import { sampleRequest } from '../../contract/sample-instance.js';
+import { sampleRequest } from '../../helpers/request-record.js';
 
 function rowsOnDisk(path: string): { n: number; distinct: number } {
   const db = new Database(path, { readonly: true });

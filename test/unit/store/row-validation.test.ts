@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../src/adapters/store/sqlite/open-sqlite-store.js';
 import { isMinicloudError, type MinicloudError } from '../../../src/errors/catalogue.js';
-import { sampleInstance, sampleRequest } from '../../contract/sample-instance.js';
+import { sampleInstance } from '../../helpers/instance-record.js';
+import { sampleRequest } from '../../helpers/request-record.js';
 
 const requestLog = { onFlushError: (err: unknown) => { throw err; } };
 

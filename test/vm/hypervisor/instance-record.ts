@@ -1,5 +1,5 @@
 import type { InstanceRecord } from '../../../src/domain/instance.js';
-import { sampleInstance } from '../../contract/sample-instance.js';
+import { sampleInstance } from '../../helpers/instance-record.js';
 import type { TestInstance } from '../images/guest-world.js';
 
 /** The InstanceRecord the metadata server would hold for a test instance (what a config drive is built from). */
