@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createGuestWorld, requireImage, type GuestWorld, type TestInstance } from '../../test/vm/images/guest-world.js';
+import type { TestInstance } from '../../test/helpers/instance-record.js';
+import { createGuestWorld, requireImage, type GuestWorld } from '../../test/vm/images/guest-world.js';
 import type { GuestBootSource } from '../../test/vm/images/qemu-guest.js';
 
 // Prints, per image and boot path, the median (and all runs) of:

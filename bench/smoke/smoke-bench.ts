@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { SmokeReport } from '../../src/smoke/smoke-report.js';
-import { createGuestWorld, requireImage, type GuestWorld, type TestInstance } from '../../test/vm/images/guest-world.js';
+import type { TestInstance } from '../../test/helpers/instance-record.js';
+import { createGuestWorld, requireImage, type GuestWorld } from '../../test/vm/images/guest-world.js';
 import type { RunningGuest } from '../../test/vm/images/qemu-guest.js';
 
 // Issue 8's speed target: `minicloud smoke --image minicirros` under 15 s wall time under TCG.

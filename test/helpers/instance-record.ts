@@ -1,4 +1,4 @@
-import type { InstanceRecord } from '../../src/domain/instance.js';
+import type { Datasource, InstanceRecord } from '../../src/domain/instance.js';
 
 /** A valid, fully populated instance; `n` (0–255) makes id, name, MAC and IP unique. */
 export function sampleInstance(n: number, overrides: Partial<InstanceRecord> = {}): InstanceRecord {
@@ -27,4 +27,30 @@ export function sampleInstance(n: number, overrides: Partial<InstanceRecord> = {
     createdAt: 1_700_000_000_000 + n,
     ...overrides,
   };
+}
+
+/** The fields that tie a booted guest to its record: its names, and the MAC and lease IP the metadata server knows it by. */
+export type InstanceIdentity = Pick<InstanceRecord, 'id' | 'uuid' | 'name' | 'hostname' | 'mac' | 'ip'>;
+
+/** One guest of a vm test or bench: its identity, the cloud it believes in, and its user-data as text. */
+export interface TestInstance extends InstanceIdentity {
+  datasource: Extract<Datasource, 'ec2' | 'openstack'>;
+  userData: string;
+}
+
+/** Just the identity fields of `i`, in InstanceRecord order (the order instancesYaml writes them in). */
+export function identityOf(i: InstanceIdentity): InstanceIdentity {
+  return { id: i.id, uuid: i.uuid, name: i.name, hostname: i.hostname, mac: i.mac, ip: i.ip };
+}
+
+/**
+ * The InstanceRecord the metadata server would hold for a test instance (what a config drive is built
+ * from): sampleInstance(1) with `i`'s identity and user-data (empty text: none) and `datasource`.
+ */
+export function recordOf(i: TestInstance, datasource: Datasource): InstanceRecord {
+  return sampleInstance(1, {
+    ...identityOf(i),
+    userData: i.userData ? new TextEncoder().encode(i.userData) : null,
+    datasource,
+  });
 }

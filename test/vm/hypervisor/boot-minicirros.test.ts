@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { findTaggedQemuProcesses } from '../../../src/hypervisor/orphans.js';
-import type { TestInstance } from '../images/guest-world.js';
+import type { TestInstance } from '../../helpers/instance-record.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
 import { minicirrosSpec, openDriver, type DriverKind, type OpenedDriver } from './drivers.js';
 import { createGuestWorld, requireMinicirros, type GuestWorld } from './guest-world.js';

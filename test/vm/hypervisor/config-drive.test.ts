@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { writeConfigDrive } from '../../../src/hypervisor/config-drive-iso.js';
-import type { TestInstance } from '../images/guest-world.js';
+import { recordOf, type TestInstance } from '../../helpers/instance-record.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
 import { minicirrosSpec, openDriver, type DriverKind, type OpenedDriver } from './drivers.js';
 import { createGuestWorld, requireMinicirros, type GuestWorld } from './guest-world.js';
-import { recordOf } from './instance-record.js';
 import { waitForConsole } from './wait-for-console.js';
 
 // datasource `configdrive`: the driver attaches the config-2 ISO built from the metadata model; minicirros

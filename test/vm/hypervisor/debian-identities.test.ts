@@ -2,11 +2,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { writeConfigDrive } from '../../../src/hypervisor/config-drive-iso.js';
 import type { Datasource } from '../../../src/domain/instance.js';
-import type { TestInstance } from '../images/guest-world.js';
+import { recordOf, type TestInstance } from '../../helpers/instance-record.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
 import { minicirrosSpec, openDriver, type DriverKind, type OpenedDriver } from './drivers.js';
 import { createGuestWorld, requireDebianCloud, type GuestWorld } from './guest-world.js';
-import { recordOf } from './instance-record.js';
 import { waitForConsole } from './wait-for-console.js';
 
 // Slow tier: Debian 12's own cloud-init 22.4.2 (no datasource pinned) picks the datasource the driver's

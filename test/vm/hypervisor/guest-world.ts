@@ -2,9 +2,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createGuestNetwork, type GuestNetwork } from '../../helpers/guest-network.js';
+import type { TestInstance } from '../../helpers/instance-record.js';
 import { startMetadataServe, type MetadataServeProcess } from '../../helpers/metadata-serve-process.js';
 import { TestNetns } from '../../helpers/netns.js';
-import { instancesYaml, type TestInstance } from '../images/guest-world.js';
+import { instancesYaml } from '../images/guest-world.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 

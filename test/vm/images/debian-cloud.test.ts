@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { TestInstance } from '../../helpers/instance-record.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
-import { createGuestWorld, requireImage, type GuestWorld, type TestInstance } from './guest-world.js';
+import { createGuestWorld, requireImage, type GuestWorld } from './guest-world.js';
 
 // debian-cloud (Debian 12 + Debian's cloud-init 22.4.2, no datasource pinned) booted from its qcow2
 // through SeaBIOS + GRUB. The SMBIOS identity alone must make ds-identify pick the datasource, as on a

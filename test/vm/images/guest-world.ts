@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { createGuestNetwork, type GuestNetwork } from '../../helpers/guest-network.js';
+import { identityOf, type TestInstance } from '../../helpers/instance-record.js';
 import { startMetadataServe, type MetadataServeProcess } from '../../helpers/metadata-serve-process.js';
 import { TestNetns } from '../../helpers/netns.js';
 import { startGuest, type GuestBootSource, type RunningGuest } from './qemu-guest.js';
@@ -11,18 +12,6 @@ import { startGuest, type GuestBootSource, type RunningGuest } from './qemu-gues
 const ROOT = resolve(import.meta.dirname, '../../..');
 /** Where `make images` links the current builds (vm-images/README.md). */
 export const IMAGES_OUT = join(ROOT, 'vm-images/out');
-
-/** One guest's identity: the instances-file record and the NIC/lease that ties it to the source IP. */
-export interface TestInstance {
-  id: string;
-  uuid: string;
-  name: string;
-  hostname: string;
-  mac: string;
-  ip: string;
-  datasource: 'ec2' | 'openstack';
-  userData: string;
-}
 
 /**
  * Everything an image boot test needs, inside one private network namespace: the guest network
@@ -147,12 +136,7 @@ export async function createGuestWorld(prefix: string, instances: TestInstance[]
 export function instancesYaml(instances: TestInstance[], publicKey: string): string {
   return stringify({
     instances: instances.map((i) => ({
-      id: i.id,
-      uuid: i.uuid,
-      name: i.name,
-      hostname: i.hostname,
-      mac: i.mac,
-      ip: i.ip,
+      ...identityOf(i),
       datasource: i.datasource,
       publicKeys: [{ name: 'minicloud-test', key: publicKey }],
       userData: i.userData,

@@ -2,8 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { TestInstance } from '../../helpers/instance-record.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
-import { createGuestWorld, requireImage, type GuestWorld, type TestInstance } from './guest-world.js';
+import { createGuestWorld, requireImage, type GuestWorld } from './guest-world.js';
 import type { GuestBootSource } from './qemu-guest.js';
 
 // minicirros (vm-images/minicirros) against `minicloud metadata serve`, on a bridge with dnsmasq and the
