@@ -1,23 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InstanceRecord } from '../../src/domain/instance.js';
-import { isMinicloudError } from '../../src/errors/catalogue.js';
 import type { InstanceStore } from '../../src/ports/store.js';
 import { sampleInstance } from '../helpers/instance-record.js';
+import { thrownMinicloudError } from '../helpers/minicloud-error.js';
 
 /** A fresh, empty store and how to dispose of it. */
 export interface InstanceStoreSubject {
   store: InstanceStore;
   dispose(): void;
-}
-
-function codeOf(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn();
-  } catch (err) {
-    if (isMinicloudError(err)) return { code: err.code, message: err.message };
-    throw err;
-  }
-  throw new Error('expected a MinicloudError, nothing was thrown');
 }
 
 /**
@@ -98,7 +88,7 @@ export function instanceStoreContract(adapter: string, create: () => InstanceSto
       it(`refuses a second instance with the same ${label} (MC_ERR_INSTANCE_EXISTS naming it)`, () => {
         const first = sampleInstance(1);
         store.insertInstance(first);
-        const err = codeOf(() => store.insertInstance(sampleInstance(2, clash(first))));
+        const err = thrownMinicloudError(() => store.insertInstance(sampleInstance(2, clash(first))));
         expect(err.code).toBe('MC_ERR_INSTANCE_EXISTS');
         expect(err.message).toContain(what);
         expect(err.message).toContain(String(Object.values(clash(first))[0]));
@@ -118,7 +108,7 @@ export function instanceStoreContract(adapter: string, create: () => InstanceSto
     });
 
     it('refuses to update a missing instance (MC_ERR_INSTANCE_NOT_FOUND)', () => {
-      expect(codeOf(() => store.updateInstance(sampleInstance(1))).code).toBe('MC_ERR_INSTANCE_NOT_FOUND');
+      expect(thrownMinicloudError(() => store.updateInstance(sampleInstance(1))).code).toBe('MC_ERR_INSTANCE_NOT_FOUND');
       expect(store.listInstances()).toEqual([]);
     });
 
@@ -127,7 +117,7 @@ export function instanceStoreContract(adapter: string, create: () => InstanceSto
       const b = sampleInstance(2);
       store.insertInstance(a);
       store.insertInstance(b);
-      const err = codeOf(() => store.updateInstance({ ...sampleInstance(2), ip: a.ip }));
+      const err = thrownMinicloudError(() => store.updateInstance({ ...sampleInstance(2), ip: a.ip }));
       expect(err.code).toBe('MC_ERR_INSTANCE_EXISTS');
       expect(err.message).toContain(a.ip);
       expect(store.getInstanceByIp(a.ip)).toEqual(a);
@@ -178,7 +168,7 @@ export function instanceStoreContract(adapter: string, create: () => InstanceSto
     });
 
     it('refuses a password for an instance that does not exist (MC_ERR_INSTANCE_NOT_FOUND)', () => {
-      expect(codeOf(() => store.setPasswordOnce('i-0000000000000ffff', 'x')).code).toBe('MC_ERR_INSTANCE_NOT_FOUND');
+      expect(thrownMinicloudError(() => store.setPasswordOnce('i-0000000000000ffff', 'x')).code).toBe('MC_ERR_INSTANCE_NOT_FOUND');
     });
   });
 }

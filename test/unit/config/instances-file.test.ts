@@ -4,20 +4,10 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hostnameFromName } from '../../../src/config/instance-from-entry.js';
 import { loadInstancesFile } from '../../../src/config/load-instances-file.js';
-import { isMinicloudError, type MinicloudError } from '../../../src/errors/catalogue.js';
+import { thrownMinicloudError } from '../../helpers/minicloud-error.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const NOW = 1_700_000_000_000;
-
-function failure(fn: () => unknown): MinicloudError {
-  try {
-    fn();
-  } catch (err) {
-    if (isMinicloudError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a MinicloudError');
-}
 
 describe('instances file: the shipped examples', () => {
   it('loads fixtures/instances.example.yaml with 127.0.0.1 first', () => {
@@ -135,11 +125,11 @@ describe('instances file: errors name the field and the reason', () => {
   const load = (text: string) => {
     const path = join(dir, 'bad.yaml');
     writeFileSync(path, text);
-    return failure(() => loadInstancesFile(path, NOW));
+    return thrownMinicloudError(() => loadInstancesFile(path, NOW));
   };
 
   it('a missing file is MC_ERR_FILE_UNREADABLE', () => {
-    const err = failure(() => loadInstancesFile(join(dir, 'nope.yaml'), NOW));
+    const err = thrownMinicloudError(() => loadInstancesFile(join(dir, 'nope.yaml'), NOW));
     expect(err.code).toBe('MC_ERR_FILE_UNREADABLE');
     expect(err.message).toContain('nope.yaml: no such file');
   });

@@ -4,21 +4,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../src/adapters/store/sqlite/open-sqlite-store.js';
-import { isMinicloudError, type MinicloudError } from '../../../src/errors/catalogue.js';
 import { sampleInstance } from '../../helpers/instance-record.js';
+import { thrownMinicloudError } from '../../helpers/minicloud-error.js';
 import { sampleRequest } from '../../helpers/request-record.js';
 
 const requestLog = { onFlushError: (err: unknown) => { throw err; } };
-
-function thrown(fn: () => unknown): MinicloudError {
-  try {
-    fn();
-  } catch (err) {
-    if (isMinicloudError(err)) return err;
-    throw err;
-  }
-  throw new Error('nothing thrown');
-}
 
 describe('rows are validated when read', () => {
   let dir: string;
@@ -41,7 +31,7 @@ describe('rows are validated when read', () => {
 
   it('names table, key and field for a bad instance column', () => {
     tamper("UPDATE instances SET mac = 'not-a-mac'");
-    const err = thrown(() => openSqliteStore({ path, requestLog }));
+    const err = thrownMinicloudError(() => openSqliteStore({ path, requestLog }));
     expect(err.code).toBe('MC_ERR_STORE_ROW_INVALID');
     expect(err.message).toContain('table instances');
     expect(err.message).toContain(sampleInstance(1).id);
@@ -50,20 +40,20 @@ describe('rows are validated when read', () => {
 
   it('names the column that is not JSON', () => {
     tamper("UPDATE instances SET meta = '{broken'");
-    const err = thrown(() => openSqliteStore({ path, requestLog }));
+    const err = thrownMinicloudError(() => openSqliteStore({ path, requestLog }));
     expect(err.code).toBe('MC_ERR_STORE_ROW_INVALID');
     expect(err.message).toContain('column meta is not JSON');
   });
 
   it('checks JSON columns against their shape', () => {
     tamper(`UPDATE instances SET public_keys = '[{"name":"k"}]'`);
-    expect(thrown(() => openSqliteStore({ path, requestLog })).message).toContain('/publicKeys/0/key');
+    expect(thrownMinicloudError(() => openSqliteStore({ path, requestLog })).message).toContain('/publicKeys/0/key');
   });
 
   it('validates request-log rows on query', () => {
     tamper("UPDATE metadata_requests SET status = 42");
     const store = openSqliteStore({ path, requestLog });
-    const err = thrown(() => store.requestLog.query({}));
+    const err = thrownMinicloudError(() => store.requestLog.query({}));
     expect(err.code).toBe('MC_ERR_STORE_ROW_INVALID');
     expect(err.message).toContain('metadata_requests');
     expect(err.message).toContain('seq 1');
