@@ -3,23 +3,18 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
+import type { MetadataRequestRecord } from '../../src/domain/metadata-request.js';
 import type { TestNetns } from './netns.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** The built CLI (`make build`); the real-client tests run exactly what users run. */
 export const MINICLOUD_CLI = join(ROOT, 'dist/cli/main.js');
 
-/** One row of the request log, as the SQLite state database holds it. */
-export interface LoggedRequest {
-  seq: number;
-  instanceId: string | null;
-  sourceIp: string;
-  method: string;
-  path: string;
-  status: number;
-  userAgent: string | null;
-  tokenUsed: boolean;
-}
+/** One row of the request log, as the SQLite state database holds it: its seq and the recorded fields the tests check. */
+export type LoggedRequest = { seq: number } & Pick<
+  MetadataRequestRecord,
+  'instanceId' | 'sourceIp' | 'method' | 'path' | 'status' | 'userAgent' | 'tokenUsed'
+>;
 
 export interface MetadataServeProcess {
   /** Everything the process printed so far (stdout and stderr), for failure messages. */
