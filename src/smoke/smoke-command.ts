@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseDuration, parseSize } from '../core/units.js';
 import { DATASOURCES } from '../domain/instance.js';
 import { errors } from '../errors/catalogue.js';
+import { untilSignal } from '../cli/commands/cli-context.js';
 import { readInputFile } from '../cli/commands/read-input.js';
 import { parseCheck } from './check-spec.js';
 import { chooseProfile } from './profiles.js';
@@ -45,10 +46,7 @@ export async function runSmokeCommand(opts: SmokeCommandOptions): Promise<void> 
   const userData = opts.userData ? Buffer.from(readInputFile(opts.userData)) : null;
   const looksLikePath = opts.image.includes('/') || /\.(qcow2|raw|img)$/.test(opts.image);
 
-  const ac = new AbortController();
-  const onSignal = () => ac.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stop = untilSignal();
   try {
     const report = await runSmoke({
       image: looksLikePath ? resolve(opts.image) : opts.image,
@@ -69,16 +67,15 @@ export async function runSmokeCommand(opts: SmokeCommandOptions): Promise<void> 
       stateRoot: process.env['MINICLOUD_SMOKE_STATE'] ?? tmpdir(),
       artifactsFor: (runId: string) => resolve(opts.artifacts.replace('<run-id>', runId)),
       print: (line) => process.stderr.write(`${line}\n`),
-      signal: ac.signal,
+      signal: stop.signal,
     });
     if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     if (report.error) {
       process.stderr.write(`minicloud: error: ${report.error.message} [${report.error.code}]\n`);
       if (report.error.hint) process.stderr.write(`  hint: ${report.error.hint}\n`);
     }
-    process.exitCode = ac.signal.aborted ? 130 : report.exitCode;
+    process.exitCode = stop.signal.aborted ? 130 : report.exitCode;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.cleanup();
   }
 }
