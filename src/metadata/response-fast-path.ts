@@ -61,7 +61,10 @@ export function createResponseFastPath(deps: ResponseFastPathDeps): ResponseFast
   function serveFromMemo(req: IncomingMessage, res: ServerResponse): boolean {
     const method = req.method;
     const url = req.url;
-    if (closing || (method !== 'GET' && method !== 'HEAD') || url === undefined || !isCandidate(req.headers)) return false;
+    if (closing || (method !== 'GET' && method !== 'HEAD') || url === undefined) return false;
+    // The raw header list, not req.headers: Node builds that object on first access, per request.
+    const userAgent = candidateUserAgent(req.rawHeaders);
+    if (userAgent === NOT_A_CANDIDATE) return false;
     memo.sync(instances.revision());
     const source = sourceAddress(req.socket.remoteAddress);
     const entry = memo.get(source, method, url);
@@ -70,7 +73,6 @@ export function createResponseFastPath(deps: ResponseFastPathDeps): ResponseFast
     const start = performance.now();
     res.writeHead(entry.status, entry.headers);
     res.end(entry.body);
-    const ua = req.headers['user-agent'];
     sink({
       time,
       instanceId: entry.record.instanceId,
@@ -80,7 +82,7 @@ export function createResponseFastPath(deps: ResponseFastPathDeps): ResponseFast
       status: entry.record.status,
       bytes: entry.record.bytes,
       latencyMs: performance.now() - start,
-      userAgent: ua === undefined ? null : ua,
+      userAgent,
       tokenUsed: false,
       flavour: entry.record.flavour,
     });
@@ -136,6 +138,30 @@ function headerSnapshot(reply: FastifyReply): OutgoingHttpHeaders {
   for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) headers[name] = value;
   return headers;
 }
+
+const NOT_A_CANDIDATE = Symbol('not a memo candidate');
+
+/**
+ * For a request whose raw header list (name, value, name, value, …) holds none of the headers that
+ * disqualify it (see isCandidate), its User-Agent as Node would report it (the first one; null when
+ * absent); NOT_A_CANDIDATE otherwise. One pass, no allocation: header names compare case-insensitively
+ * only when their length matches.
+ */
+export function candidateUserAgent(raw: readonly string[]): string | null | typeof NOT_A_CANDIDATE {
+  let userAgent: string | null = null;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const disqualifying = DISQUALIFYING_BY_LENGTH.get(name.length);
+    if (disqualifying !== undefined && name.toLowerCase() === disqualifying) return NOT_A_CANDIDATE;
+    if (userAgent === null && name.length === 10 && name.toLowerCase() === 'user-agent') userAgent = raw[i + 1] as string;
+  }
+  return userAgent;
+}
+
+/** The headers isCandidate refuses, by name length (all four differ), lower case. */
+const DISQUALIFYING_BY_LENGTH: ReadonlyMap<number, string> = new Map(
+  ['x-aws-ec2-metadata-token', 'x-forwarded-for', 'content-length', 'transfer-encoding'].map((name) => [name.length, name]),
+);
 
 /** Headers that make an answer depend on more than (source, method, URL), or that bring a body. */
 function isCandidate(headers: IncomingHttpHeaders): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRequestLine } from '../../../src/cli/request-log-line.js';
+import { formatRequestLine, formatRequestLinePlain } from '../../../src/cli/request-log-line.js';
 import { sampleRequest } from '../../helpers/request-record.js';
 
 describe('request log line', () => {
@@ -19,5 +19,25 @@ describe('request log line', () => {
     expect(line).not.toMatch(/[\r\n]/);
     expect(line).toContain('/a%0AFAKE%20200');
     expect(line).toContain('"x\\r\\ny"');
+  });
+
+  it('remembers repeating fields without ever changing a line: equal to the plain formatting for a mixed stream', () => {
+    const paths = ['/latest/meta-data/instance-id', '/latest/meta-data/hostname', '/a b\tc', '/latest/meta-data/instance-id'];
+    const agents = ['curl/7.88.1', null, 'Cloud-Init/22.4.2', 'x\ny', null];
+    const seen = new Set<string>();
+    for (let n = 0; n < 400; n++) {
+      const record = sampleRequest(0, {
+        time: Date.UTC(2025, 0, 2) + Math.floor(n / 3), // the same millisecond three times in a row
+        path: paths[n % paths.length] ?? '/',
+        userAgent: agents[Math.floor(n / 2) % agents.length] ?? null,
+        method: n % 7 === 0 ? 'HEAD' : 'GET',
+        instanceId: n % 5 === 0 ? null : 'i-00000000000000001',
+        latencyMs: n / 17,
+      });
+      const line = formatRequestLine(record);
+      expect(line).toBe(formatRequestLinePlain(record));
+      seen.add(line);
+    }
+    expect(seen.size).toBe(400);
   });
 });
