@@ -10,8 +10,9 @@
  * TUI process's CPU time per request (it competes for the same cores).
  * wrk: GET /latest/meta-data/instance-id, keep-alive, loopback only.
  *
+ * The TUI follows the stream as `minicloud up` does: request summaries (DASHBOARD_STREAM).
  * Environment: BENCH_DURATION (per phase, default 4s), BENCH_ROUNDS (default 3), BENCH_STRICT=1
- * (exit 1 on a miss). run.sh sets NODE_ENV=production, as the CLI must for React (see docs/tui.md).
+ * (exit 1 on a miss), BENCH_TUI_STREAM=full (the TUI follows every event, as before summaries). run.sh sets NODE_ENV=production, as the CLI must for React (see docs/tui.md).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -48,10 +49,15 @@ function processCpuUs(pid: number): number {
 /** Starts the TUI process on the API socket; resolves once it has drawn its first frames. */
 async function startTui(socketPath: string): Promise<{ child: ChildProcess; stop: () => Promise<number> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'tui-client.ts'), socketPath], {
-    stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' },
   });
   let out = '';
   child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+  // Ink shows the cursor again on exit (ESC[?25h on stderr); anything else the TUI says is passed on.
+  child.stderr?.on('data', (c: Buffer) => {
+    const text = c.toString().replaceAll('\x1b[?25h', '');
+    if (text !== '') process.stderr.write(text);
+  });
   const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
   // Loading tsx, React and Ink and the first draw are a one-off (once per `up`): measure after them.
   await new Promise((ok) => setTimeout(ok, 2500));
@@ -129,7 +135,7 @@ async function main(): Promise<void> {
   const ratio = totals.B.rps / totals.A.rps;
   const cpuA = totals.A.cpuUs / totals.A.requests;
   const cpuB = totals.B.cpuUs / totals.B.requests;
-  console.log(`bench/tui: ${ROUNDS} rounds of ${DURATION} per mode, wrk -t1 -c32, loopback; TUI in its own process on the API socket; NODE_ENV=${process.env['NODE_ENV'] ?? '(unset)'}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`bench/tui: ${ROUNDS} rounds of ${DURATION} per mode, wrk -t1 -c32, loopback; TUI in its own process on the API socket (${process.env['BENCH_TUI_STREAM'] === 'full' ? 'every event' : 'request summaries'}); NODE_ENV=${process.env['NODE_ENV'] ?? '(unset)'}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`server CPU per request: ${cpuA.toFixed(1)} µs without the TUI, ${cpuB.toFixed(1)} µs with it (${(cpuA / cpuB).toFixed(3)}); the TUI process used ${(totals.B.tuiUs / totals.B.requests).toFixed(1)} µs per request and drew ${(frameBytes / 1024).toFixed(0)} KiB of frames`);
   console.log(`throughput ratio B/A = ${ratio.toFixed(3)} (target >= ${TARGET}) ${ratio >= TARGET ? 'OK' : 'MISSED'}`);
   if (process.env['BENCH_STRICT'] === '1' && ratio < TARGET) process.exitCode = 1;

@@ -1,17 +1,20 @@
 /**
  * The TUI as `minicloud up` runs it on a terminal: its own process, a client of the controller's
- * API socket (GET /v1/events?follow&replay, NDJSON), drawing the dashboard. Here the terminal is a
- * 120×40 sink that counts and drops the frames. Started by run-bench.ts; argv: SOCKET_PATH.
+ * API socket (GET /v1/events?follow&replay&requests=summary&keep=100, NDJSON, DASHBOARD_STREAM),
+ * drawing the dashboard. Here the terminal is a 120×40 sink that counts and drops the frames.
+ * Started by run-bench.ts; argv: SOCKET_PATH. BENCH_TUI_STREAM=full follows every event instead
+ * (how the TUI did before request summaries, for comparison).
  * Prints `frames BYTES` on SIGTERM, then exits.
  */
 import { EventEmitter } from 'node:events';
 import { ApiClient } from '../../src/api/api-client.js';
 import type { MinicloudEvent } from '../../src/domain/events.js';
-import { asyncIterableSource } from '../../src/tui/event-source.js';
+import { asyncIterableSource, DASHBOARD_STREAM } from '../../src/tui/event-source.js';
 import { renderDashboard } from '../../src/tui/render-dashboard.js';
 
 const socketPath = process.argv[2];
 if (socketPath === undefined) throw new Error('usage: tui-client.ts SOCKET_PATH');
+const stream = process.env['BENCH_TUI_STREAM'] === 'full' ? {} : DASHBOARD_STREAM;
 
 let bytes = 0;
 const stdout = Object.assign(new EventEmitter(), {
@@ -28,7 +31,7 @@ async function* apiEvents(client: ApiClient, signal: AbortSignal): AsyncGenerato
   const queue: MinicloudEvent[] = [];
   let wake: (() => void) | null = null;
   let isOver = false;
-  void client.events({ follow: true, replay: true, signal }, (e) => {
+  void client.events({ follow: true, replay: true, signal, ...stream }, (e) => {
     queue.push(e);
     wake?.();
   }).finally(() => {

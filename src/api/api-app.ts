@@ -11,6 +11,7 @@ import type { MinicloudEvent } from '../domain/events.js';
 import {
   CONSOLE_UPGRADE,
   ConsoleQuerySchema,
+  DEFAULT_SUMMARY_KEEP,
   EventsQuerySchema,
   LaunchBodySchema,
   MetadataLogQuerySchema,
@@ -18,6 +19,7 @@ import {
   RefParamsSchema,
   type ApiErrorBody,
   type CloudStatus,
+  type EventsQuery,
   type LaunchBody,
 } from './api-schemas.js';
 
@@ -106,7 +108,9 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
   });
 
   // NDJSON event stream: one MinicloudEvent per line; with follow, stays open until the client goes.
-  app.get<{ Querystring: Static<typeof EventsQuerySchema> }>('/v1/events', { schema: { querystring: EventsQuerySchema } }, (req, reply) => {
+  // `requests=summary` applies to followed streams (the replayed history included); without
+  // follow the retained history (bounded by the bus) is sent as it is.
+  app.get<{ Querystring: EventsQuery }>('/v1/events', { schema: { querystring: EventsQuerySchema } }, (req, reply) => {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
@@ -117,7 +121,7 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
       return;
     }
     // Batched and bounded (event-stream-writer.ts): a follower costs the publisher a push per event.
-    const stream = createEventStreamWriter(res);
+    const stream = createEventStreamWriter(res, req.query.requests === 'summary' ? { keepRequests: req.query.keep ?? DEFAULT_SUMMARY_KEEP } : {});
     const unsubscribe = deps.bus.subscribe((e) => stream.push(e), { replay: req.query.replay ?? false });
     res.once('close', () => {
       unsubscribe();

@@ -1,5 +1,6 @@
 import { request, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { PruneResult } from '../controller/controller.js';
 import type { InstanceInfo } from '../core/instance-view.js';
 import type { Diagnosis } from '../core/readiness-hints.js';
@@ -7,7 +8,9 @@ import type { InstanceSummary, MinicloudEvent } from '../domain/events.js';
 import type { MetadataRequestRecord } from '../domain/metadata-request.js';
 import { errors, MinicloudError } from '../errors/catalogue.js';
 import type { ExitCode } from '../errors/exit-codes.js';
-import { CONSOLE_UPGRADE, type ApiErrorBody, type CloudStatus, type LaunchBody, type MetadataPatch } from './api-schemas.js';
+import { CONSOLE_UPGRADE, SkippedRequestsEventSchema, type ApiErrorBody, type CloudStatus, type LaunchBody, type MetadataPatch } from './api-schemas.js';
+
+const skippedRequestsCheck = TypeCompiler.Compile(SkippedRequestsEventSchema);
 
 interface RawResponse {
   status: number;
@@ -101,11 +104,26 @@ export class ApiClient {
 
   /**
    * Streams events (NDJSON) to `onEvent` until `signal` aborts or the controller closes the stream.
-   * Resolves when the stream ends.
+   * Resolves when the stream ends. `requests: 'summary'` (with follow) asks for the last `keep`
+   * metadata requests per source and flush window plus `metadata.requests.skipped` counts (see
+   * EventsQuerySchema); those counts are schema-checked, and a malformed one fails the stream.
    */
-  events(opts: { follow: boolean; replay: boolean; signal?: AbortSignal }, onEvent: (e: MinicloudEvent) => void): Promise<void> {
+  events(opts: { follow: boolean; replay: boolean; signal?: AbortSignal; requests?: 'full' | 'summary'; keep?: number }, onEvent: (e: MinicloudEvent) => void): Promise<void> {
+    const query = `follow=${opts.follow}&replay=${opts.replay}${opts.requests ? `&requests=${opts.requests}` : ''}${opts.keep !== undefined ? `&keep=${opts.keep}` : ''}`;
     return new Promise((resolve, reject) => {
-      const req = request({ socketPath: this.socketPath, path: `/v1/events?follow=${opts.follow}&replay=${opts.replay}`, method: 'GET', ...(opts.signal ? { signal: opts.signal } : {}) }, (res) => {
+      const req = request({ socketPath: this.socketPath, path: `/v1/events?${query}`, method: 'GET', ...(opts.signal ? { signal: opts.signal } : {}) }, (res) => {
+        if ((res.statusCode ?? 0) >= 400) {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            try {
+              this.throwIfError({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
+            } catch (err) {
+              reject(err);
+            }
+          });
+          return;
+        }
         let buffered = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
@@ -114,7 +132,15 @@ export class ApiClient {
           while ((nl = buffered.indexOf('\n')) >= 0) {
             const line = buffered.slice(0, nl);
             buffered = buffered.slice(nl + 1);
-            if (line.trim()) onEvent(JSON.parse(line) as MinicloudEvent);
+            if (!line.trim()) continue;
+            const event = JSON.parse(line) as MinicloudEvent;
+            if (event.type === 'metadata.requests.skipped' && !skippedRequestsCheck.Check(event)) {
+              const first = skippedRequestsCheck.Errors(event).First();
+              reject(errors.apiRequestFailed(res.statusCode ?? 0, `malformed metadata.requests.skipped event (${first ? `${first.path}: ${first.message}` : 'schema'}): ${line.slice(0, 200)}`));
+              req.destroy();
+              return;
+            }
+            onEvent(event);
           }
         });
         res.on('end', () => resolve());

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { SKIPPED_PATHS_MAX, type SkippedRequestsEvent } from '../domain/events.js';
 
 /**
  * The controller API's edge: request bodies and queries are validated here (fastify + TypeBox), so
@@ -53,10 +54,35 @@ export const CONSOLE_UPGRADE = 'minicloud-console';
 
 export const ConsoleQuerySchema = Type.Object({ offset: Type.Optional(Type.Integer({ minimum: 0 })) });
 
+/** Requests of each source a summary follower gets in full per flush window, unless it asks for another `keep`. */
+export const DEFAULT_SUMMARY_KEEP = 100;
+
 export const EventsQuerySchema = Type.Object({
   follow: Type.Optional(Type.Boolean()),
   /** Send the retained history first. */
   replay: Type.Optional(Type.Boolean()),
+  /**
+   * With follow: `full` (default) sends every event; `summary` sends, per flush window (50 ms) and
+   * source, the last `keep` metadata requests and one `metadata.requests.skipped` counting the
+   * others (the TUI: its counts stay exact, its cost no longer grows with the request rate).
+   */
+  requests: Type.Optional(Type.Union([Type.Literal('full'), Type.Literal('summary')])),
+  keep: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+});
+export type EventsQuery = Static<typeof EventsQuerySchema>;
+
+/** `metadata.requests.skipped` on the wire (SkippedRequestsEvent); clients check it before counting it. */
+export const SkippedRequestsEventSchema = Type.Object({
+  type: Type.Literal('metadata.requests.skipped'),
+  at: Type.Number(),
+  instanceId: Type.Union([Type.Null(), Type.String()]),
+  sourceIp: Type.String(),
+  count: Type.Integer({ minimum: 1 }),
+  errorCount: Type.Integer({ minimum: 0 }),
+  bytes: Type.Integer({ minimum: 0 }),
+  firstAt: Type.Number(),
+  lastAt: Type.Number(),
+  paths: Type.Array(Type.Object({ path: Type.String(), status: Type.Integer() }), { maxItems: SKIPPED_PATHS_MAX }),
 });
 
 /** What `GET /v1/status` answers: enough for every CLI command to find and reach the cloud. */
@@ -87,3 +113,8 @@ export interface ApiErrorBody {
   hint: string | null;
   exit: number;
 }
+
+// The schema and the domain type describe the same event: this fails to compile if they drift apart.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const skippedSchemaMatchesType: Same<Static<typeof SkippedRequestsEventSchema>, SkippedRequestsEvent> = true;
+void skippedSchemaMatchesType;

@@ -38,7 +38,42 @@ export type MinicloudEvent =
   | { type: 'instance.removed'; at: number; instanceId: string }
   | { type: 'instance.console'; at: number; instanceId: string; line: string }
   | { type: 'metadata.request'; at: number; request: MetadataRequestRecord }
+  | SkippedRequestsEvent
   | { type: 'dhcp.lease'; at: number; mac: string; ip: string; hostname: string | null }
   | { type: 'service.restarted'; at: number; service: string; reason: string };
 
 export type MinicloudEventType = MinicloudEvent['type'];
+
+/** Most distinct paths a SkippedRequestsEvent lists (the TUI shows 40 per instance). */
+export const SKIPPED_PATHS_MAX = 64;
+
+/**
+ * Stands for `metadata.request` events a summary follower of the event stream
+ * (`GET /v1/events?requests=summary&keep=K`, see docs/tui.md) was not sent one by one. Per flush
+ * window such a follower gets the last K requests of each source in full and, for a source that
+ * made more, one of these counting all the others, so every count derived from requests stays
+ * exact. All the requests it stands for came before the source's requests sent in full. Never
+ * published on the EventBus; only the API's stream writer makes it. Schema: api-schemas.ts.
+ */
+export interface SkippedRequestsEvent {
+  type: 'metadata.requests.skipped';
+  /** = lastAt. */
+  at: number;
+  /** The source's instance; null for an unknown source (then one event per source IP). */
+  instanceId: string | null;
+  sourceIp: string;
+  /** Requests this event stands for (>= 1). */
+  count: number;
+  /** How many of them were answered 4xx/5xx. */
+  errorCount: number;
+  /** Their response body bytes, summed. */
+  bytes: number;
+  /** Epoch ms of the first and the last of them (MetadataRequestRecord.time). */
+  firstAt: number;
+  lastAt: number;
+  /**
+   * Their distinct paths with the status of the last request to each, in the order of that last
+   * request, oldest first; only the SKIPPED_PATHS_MAX most recent.
+   */
+  paths: { path: string; status: number }[];
+}

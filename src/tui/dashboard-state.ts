@@ -1,4 +1,4 @@
-import type { InstanceSummary, MinicloudEvent } from '../domain/events.js';
+import type { InstanceSummary, MinicloudEvent, SkippedRequestsEvent } from '../domain/events.js';
 import type { MetadataRequestRecord } from '../domain/metadata-request.js';
 import type { Stage } from '../domain/stages.js';
 
@@ -119,6 +119,16 @@ interface Draft {
   served: { requests: number; bytes: number; failures: number; paths: { path: string; status: number }[] };
 }
 
+/** Notes that `path` was last answered `status`: moves it to the end of the (bounded) served paths. */
+function servePath(served: Draft['served'], path: string, status: number): void {
+  const last = served.paths[served.paths.length - 1];
+  if (last?.path === path && last.status === status) return;
+  const index = served.paths.findIndex((p) => p.path === path);
+  if (index >= 0) served.paths.splice(index, 1);
+  served.paths.push({ path, status });
+  trim(served.paths, LIMITS.servedPaths, true);
+}
+
 /** Trims a buffer this batch owns to its limit; lets it grow to twice the limit first so trimming is amortised. */
 function trim<T>(buffer: T[], limit: number, isFinal: boolean): void {
   if (buffer.length > (isFinal ? limit : 2 * limit)) buffer.splice(0, buffer.length - limit);
@@ -183,12 +193,24 @@ class Batch {
     served.requests++;
     served.bytes += request.bytes;
     if (request.status >= 400) served.failures++;
-    const last = served.paths[served.paths.length - 1];
-    if (last?.path === request.path && last.status === request.status) return;
-    const index = served.paths.findIndex((p) => p.path === request.path);
-    if (index >= 0) served.paths.splice(index, 1);
-    served.paths.push({ path: request.path, status: request.status });
-    trim(served.paths, LIMITS.servedPaths, true);
+    servePath(served, request.path, request.status);
+  }
+
+  /**
+   * Requests a summary stream counted instead of sending (they all came before the source's next
+   * `metadata.request`): every counter moves exactly as if each had been applied; only the request
+   * lists miss them.
+   */
+  private skipped(input: SkippedRequestsEvent): void {
+    this.requestCount += input.count;
+    const draft = this.own(input.instanceId);
+    if (draft === undefined) return;
+    draft.summary.lastMetadataAt = maxOrNull(draft.summary.lastMetadataAt, input.lastAt);
+    const served = draft.served;
+    served.requests += input.count;
+    served.bytes += input.bytes;
+    served.failures += input.errorCount;
+    for (const p of input.paths) servePath(served, p.path, p.status);
   }
 
   apply(input: DashboardInput): void {
@@ -239,6 +261,9 @@ class Batch {
       }
       case 'metadata.request':
         this.request(input.request);
+        return;
+      case 'metadata.requests.skipped':
+        this.skipped(input);
         return;
       case 'tui.console.follow':
         this.followed = { instanceId: input.instanceId, lines: [] };

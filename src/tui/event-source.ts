@@ -1,5 +1,14 @@
 import type { MinicloudEvent } from '../domain/events.js';
 import type { EventBus } from '../events/event-bus.js';
+import { LIMITS } from './dashboard-state.js';
+
+/**
+ * What the TUI asks of the controller's event stream (`GET /v1/events`, ApiClient.events): request
+ * summaries, keeping per source and flush window as many requests as an instance's detail view
+ * lists. Then every counter, each instance's request list and the newest 100 rows of the requests
+ * pane are what full events would give, while the TUI's cost stops growing with the request rate.
+ */
+export const DASHBOARD_STREAM = { requests: 'summary', keep: LIMITS.instanceRequests } as const;
 
 /**
  * The TUI's only input: subscribe to the controller's event stream (the same events as

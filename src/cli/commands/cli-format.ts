@@ -61,6 +61,8 @@ export function eventLine(e: MinicloudEvent): string {
       return `${t}  ${e.instanceId} | ${e.line}`;
     case 'metadata.request':
       return `${t}  ${e.request.instanceId ?? e.request.sourceIp} ${e.request.method} ${e.request.path} ${e.request.status}`;
+    case 'metadata.requests.skipped':
+      return `${t}  ${e.instanceId ?? e.sourceIp} ${e.count} more requests (${e.errorCount} 4xx/5xx) not listed`;
     case 'dhcp.lease':
       return `${t}  lease ${e.ip} → ${e.mac}${e.hostname ? ` (${e.hostname})` : ''}`;
     case 'service.restarted':

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { MinicloudEvent } from '../../domain/events.js';
 import { sshArgv } from '../../core/ssh-argv.js';
-import { asyncIterableSource } from '../../tui/event-source.js';
+import { asyncIterableSource, DASHBOARD_STREAM } from '../../tui/event-source.js';
 import { renderDashboard } from '../../tui/render-dashboard.js';
 import { cliCloud, err } from './cli-context.js';
 import { launchBodyFrom } from './run.js';
@@ -15,7 +15,7 @@ function eventStream(client: ReturnType<typeof cliCloud>['client']): AsyncIterab
       let wake: (() => void) | null = null;
       let ended = false;
       const ac = new AbortController();
-      void client.events({ follow: true, replay: true, signal: ac.signal }, (e) => {
+      void client.events({ follow: true, replay: true, signal: ac.signal, ...DASHBOARD_STREAM }, (e) => {
         queue.push(e);
         wake?.();
       }).finally(() => {

@@ -15,6 +15,10 @@ import { EventBus } from '../../../src/events/event-bus.js';
 import { ManualClock } from '../../../src/ports/clock.js';
 import { TestHypervisor, TestInstanceStore, TestNetwork, TestRequestLog } from '../controller/fakes.js';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import { Value } from '@sinclair/typebox/value';
+import { SkippedRequestsEventSchema } from '../../../src/api/api-schemas.js';
+import type { MetadataRequestRecord } from '../../../src/domain/metadata-request.js';
 
 let dir: string;
 let app: FastifyInstance;
@@ -96,6 +100,60 @@ describe('controller API over its unix socket', () => {
     bus.publish({ type: 'notice', at: 2, level: 'warn', message: 'after' });
     await done;
     expect(seen.map((e) => (e.type === 'notice' ? e.message : e.type))).toEqual(['before', 'after']);
+  });
+
+  it('streams request summaries to a follower that asks for them, and every event to one that does not', async () => {
+    const record = (n: number, over: Partial<MetadataRequestRecord> = {}): MinicloudEvent => {
+      const r: MetadataRequestRecord = { time: 1000 + n, instanceId: 'i-1', sourceIp: '10.77.0.10', method: 'GET', path: `/p/${n % 3}`, status: n === 4 ? 404 : 200, bytes: 10, latencyMs: 1, userAgent: null, tokenUsed: false, flavour: 'ec2', ...over };
+      return { type: 'metadata.request', at: r.time, request: r };
+    };
+    const follow = (opts: { requests?: 'summary'; keep?: number }, until: (seen: MinicloudEvent[]) => boolean) => {
+      const seen: MinicloudEvent[] = [];
+      const ac = new AbortController();
+      const done = client.events({ follow: true, replay: false, signal: ac.signal, ...opts }, (e) => {
+        seen.push(e);
+        if (until(seen)) ac.abort();
+      });
+      return { seen, done };
+    };
+    const summarised = follow({ requests: 'summary', keep: 2 }, (seen) => seen.some((e) => e.type === 'notice'));
+    const full = follow({}, (seen) => seen.some((e) => e.type === 'notice'));
+    await new Promise((r) => setTimeout(r, 50));
+    for (let n = 0; n < 10; n++) bus.publish(record(n));
+    bus.publish(record(10, { instanceId: null, sourceIp: '10.77.0.99' }));
+    bus.publish({ type: 'notice', at: 2000, level: 'info', message: 'end' });
+    await Promise.all([summarised.done, full.done]);
+    expect(full.seen).toHaveLength(12);
+    expect(summarised.seen.map((e) => (e.type === 'metadata.request' ? e.at - 1000 : e.type))).toEqual(['metadata.requests.skipped', 8, 9, 10, 'notice']);
+    const skipped = summarised.seen[0];
+    expect(Value.Check(SkippedRequestsEventSchema, skipped)).toBe(true);
+    expect(skipped).toEqual({
+      type: 'metadata.requests.skipped', at: 1007, instanceId: 'i-1', sourceIp: '10.77.0.10', count: 8, errorCount: 1, bytes: 80, firstAt: 1000, lastAt: 1007,
+      paths: [{ path: '/p/2', status: 200 }, { path: '/p/0', status: 200 }, { path: '/p/1', status: 200 }],
+    });
+  });
+
+  it('refuses an unknown request mode or keep with a usage error', async () => {
+    const ac = new AbortController();
+    await expect(client.events({ follow: true, replay: false, signal: ac.signal, requests: 'some' as 'summary' }, () => undefined)).rejects.toMatchObject({ code: 'MC_ERR_USAGE' });
+    await expect(client.events({ follow: true, replay: false, signal: ac.signal, requests: 'summary', keep: 0 }, () => undefined)).rejects.toMatchObject({ code: 'MC_ERR_USAGE' });
+  });
+
+  it('fails a stream that carries a malformed request summary instead of counting it', async () => {
+    const socketPath = join(dir, 'bad.sock');
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+      res.write(`${JSON.stringify({ type: 'notice', at: 1, level: 'info', message: 'ok' })}\n${JSON.stringify({ type: 'metadata.requests.skipped', at: 1, instanceId: 'i-1', sourceIp: '10.0.0.1', count: '5' })}\n`);
+    });
+    await new Promise<void>((r) => server.listen(socketPath, r));
+    const seen: MinicloudEvent[] = [];
+    try {
+      await expect(new ApiClient(socketPath).events({ follow: true, replay: false, requests: 'summary' }, (e) => seen.push(e))).rejects.toMatchObject({ code: 'MC_ERR_API_REQUEST', message: expect.stringContaining('malformed metadata.requests.skipped') });
+      expect(seen.map((e) => e.type)).toEqual(['notice']);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('serves the console log from an offset, and metadata changes', async () => {
