@@ -170,10 +170,12 @@ async function quitAndStop(cloud: CloudInTmux, term: TmuxTerminal): Promise<void
 }
 
 describeWhen(NEEDS, 'minicloud up in tmux at 80×24 (guest from `minicloud run`)', () => {
-  const cloud = new CloudInTmux(80, 24);
+  // Made in beforeAll, not here: a suite left out by a filter (-t) runs no hooks and would leak its home.
+  let cloud: CloudInTmux;
   let term: TmuxTerminal;
 
   beforeAll(async () => {
+    cloud = new CloudInTmux(80, 24);
     term = await cloud.start();
   });
   afterAll(() => cloud.destroy());
@@ -216,10 +218,12 @@ describeWhen(NEEDS, 'minicloud up in tmux at 80×24 (guest from `minicloud run`)
 });
 
 describeWhen(NEEDS, 'minicloud up in tmux at 160×48 (guest from the `r` key)', () => {
-  const cloud = new CloudInTmux(160, 48);
+  // Made in beforeAll, not here: a suite left out by a filter (-t) runs no hooks and would leak its home.
+  let cloud: CloudInTmux;
   let term: TmuxTerminal;
 
   beforeAll(async () => {
+    cloud = new CloudInTmux(160, 48);
     term = await cloud.start();
     await term.waitFor('the dashboard', /no instances: press r to run one/, 120_000);
   });
