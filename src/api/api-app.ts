@@ -17,6 +17,7 @@ import {
   MetadataLogQuerySchema,
   MetadataPatchSchema,
   RefParamsSchema,
+  SUMMARY_FLUSH_MS,
   type ApiErrorBody,
   type CloudStatus,
   type EventsQuery,
@@ -121,7 +122,7 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
       return;
     }
     // Batched and bounded (event-stream-writer.ts): a follower costs the publisher a push per event.
-    const stream = createEventStreamWriter(res, req.query.requests === 'summary' ? { keepRequests: req.query.keep ?? DEFAULT_SUMMARY_KEEP } : {});
+    const stream = createEventStreamWriter(res, req.query.requests === 'summary' ? { keepRequests: req.query.keep ?? DEFAULT_SUMMARY_KEEP, flushMs: SUMMARY_FLUSH_MS } : {});
     const unsubscribe = deps.bus.subscribe((e) => stream.push(e), { replay: req.query.replay ?? false });
     res.once('close', () => {
       unsubscribe();

@@ -57,6 +57,12 @@ export const ConsoleQuerySchema = Type.Object({ offset: Type.Optional(Type.Integ
 /** Requests of each source a summary follower gets in full per flush window, unless it asks for another `keep`. */
 export const DEFAULT_SUMMARY_KEEP = 100;
 
+/**
+ * A summary follower's flush window: 100 ms, the TUI's frame interval, so it loses nothing it could draw,
+ * and it wakes (and parses) half as often as with the 50 ms of full followers (bench/tui, docs/tui.md).
+ */
+export const SUMMARY_FLUSH_MS = 100;
+
 export const EventsQuerySchema = Type.Object({
   follow: Type.Optional(Type.Boolean()),
   /** Send the retained history first. */

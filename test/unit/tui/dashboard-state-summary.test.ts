@@ -113,9 +113,10 @@ describe('summary stream vs every event (property, generated bursts)', () => {
 
   const seeds = Array.from({ length: 12 }, (_, i) => 1000 + i);
 
-  it.each(seeds)('with the TUI\'s keep (%i): every instance view, counter and the newest rows are identical', (seed) => {
+  it.each(seeds)('with keep as large as an instance list (%i): every instance view, counter and the newest rows are identical', (seed) => {
+    const keep = LIMITS.instanceRequests;
     const { events, flushAfter } = burst(seed, 8000);
-    const stream = summaryStream(events, flushAfter, DASHBOARD_STREAM.keep);
+    const stream = summaryStream(events, flushAfter, keep);
     expect(stream.some((e) => e.type === 'metadata.requests.skipped')).toBe(true); // the burst did get summarised
     expect(stream.length).toBeLessThan(events.length);
     const full = reduceInFrames(events, prng(seed + 1));
@@ -124,24 +125,21 @@ describe('summary stream vs every event (property, generated bursts)', () => {
     expect(summarised.requestCount).toBe(full.requestCount);
     expect(summarised.notices).toEqual(full.notices);
     expect(summarised.cloud).toEqual(full.cloud);
-    expect(summarised.requests.slice(-DASHBOARD_STREAM.keep)).toEqual(full.requests.slice(-DASHBOARD_STREAM.keep));
+    expect(summarised.requests.slice(-keep)).toEqual(full.requests.slice(-keep));
   });
 
-  it.each(seeds)('with keep 3 (%i): every counter is identical, the request lists end the same', (seed) => {
+  const smallKeeps = seeds.flatMap((seed) => [[3, seed], [DASHBOARD_STREAM.keep, seed]] as const);
+  it.each(smallKeeps)('with keep %i (the TUI\'s is 20; seed %i): every counter is identical, the request lists end the same', (keep, seed) => {
     const { events, flushAfter } = burst(seed, 8000);
-    const stream = summaryStream(events, flushAfter, 3);
+    const stream = summaryStream(events, flushAfter, keep);
     const full = reduceInFrames(events, prng(seed + 1));
     const summarised = reduceInFrames(stream, prng(seed + 2));
-    expect(stream.filter((e) => e.type === 'metadata.request').length).toBeLessThan(events.length / 4);
+    expect(stream.filter((e) => e.type === 'metadata.request').length).toBeLessThan(events.length / (keep === 3 ? 4 : 1));
     expect(counters(summarised)).toEqual(counters(full));
     for (const [id, view] of Object.entries(full.instances)) {
       expect(summarised.instances[id]?.summary).toEqual(view.summary);
-      expect(summarised.instances[id]?.requests.slice(-3)).toEqual(view.requests.slice(-3));
+      expect(summarised.instances[id]?.requests.slice(-keep)).toEqual(view.requests.slice(-keep));
     }
-    expect(summarised.requests.slice(-3)).toEqual(full.requests.slice(-3));
-  });
-
-  it('the TUI keeps as many requests per source as an instance view lists', () => {
-    expect(DASHBOARD_STREAM).toEqual({ requests: 'summary', keep: LIMITS.instanceRequests });
+    expect(summarised.requests.slice(-keep)).toEqual(full.requests.slice(-keep));
   });
 });
