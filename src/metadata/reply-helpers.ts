@@ -1,5 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errors, type MinicloudError } from '../errors/catalogue.js';
+import type { InstanceView } from './instance-views.js';
+import type { MetadataFlavour } from './request-context.js';
 import { displayPath } from './request-path.js';
 
 /** Sends a prepared body with its type; fastify adds Content-Length (also for HEAD, whose body Node drops). */
@@ -20,6 +22,18 @@ export function sendError(reply: FastifyReply, err: MinicloudError): FastifyRepl
 
 export function sendNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   return sendError(reply, errors.metadataNotFound(displayPath(request.url)));
+}
+
+/**
+ * The guard every metadata handler starts with: records the request as `flavour`'s (request log) and
+ * returns the view of the instance that owns the source address. For an unknown source it sends the
+ * (never memoised) 404 and returns null: the handler then returns `reply`.
+ */
+export function viewOrNotFound(request: FastifyRequest, reply: FastifyReply, flavour: MetadataFlavour): InstanceView | null {
+  request.metadataFlavour = flavour;
+  const view = request.metadataView;
+  if (view === null) sendNotFound(request, reply);
+  return view;
 }
 
 /**

@@ -3,7 +3,7 @@ import { errors } from '../../errors/catalogue.js';
 import type { Clock } from '../../ports/clock.js';
 import { rememberAnswer, type InstanceView } from '../instance-views.js';
 import { nodeBody, resolveNode, TEXT_PLAIN } from '../metadata-tree.js';
-import { ALLOW_READ, isReadMethod, ROUTE_METHODS, sendBody, sendError, sendMethodNotAllowed, sendNotFound, sendStableNotFound } from '../reply-helpers.js';
+import { ALLOW_READ, isReadMethod, ROUTE_METHODS, sendBody, sendError, sendMethodNotAllowed, sendNotFound, sendStableNotFound, viewOrNotFound } from '../reply-helpers.js';
 import { splitMetadataPath } from '../request-path.js';
 import { EC2_VERSIONS, isEc2Version } from './ec2-versions.js';
 import { issueImdsToken, parseTokenTtl, verifyImdsToken } from './imds-token.js';
@@ -53,40 +53,29 @@ export async function ec2Plugin(app: FastifyInstance, opts: Ec2PluginOptions): P
     return sendBody(reply, token, TEXT_PLAIN);
   }
 
-  app.route({
-    method: ROUTE_METHODS,
-    url: '/',
-    config,
-    handler: (request, reply) => {
-      answerRoot(request, reply);
-    },
-  });
+  // One handler for `/` and `/*`; returns nothing: a returned reply is a thenable, which sends fastify
+  // down its slower promise path.
+  const handler = (request: FastifyRequest, reply: FastifyReply): void => {
+    answer(request, reply);
+  };
+  app.route({ method: ROUTE_METHODS, url: '/', config, handler });
+  app.route({ method: ROUTE_METHODS, url: '/*', config, handler });
 
-  function answerRoot(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-    request.metadataFlavour = 'ec2';
-    const view = request.metadataView;
-    if (view === null) return sendNotFound(request, reply);
+  function answer(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    const view = viewOrNotFound(request, reply, 'ec2');
+    if (view === null) return reply;
+    const rest = (request.params as { '*'?: string })['*'];
+    return rest === undefined ? answerRoot(request, reply, view) : answerPath(request, reply, view, rest);
+  }
+
+  function answerRoot(request: FastifyRequest, reply: FastifyReply, view: InstanceView): FastifyReply {
     if (!isReadMethod(request.method)) return sendMethodNotAllowed(request, reply, ALLOW_READ);
     if (!checkToken(request, reply, view)) return reply;
     request.metadataStable = true;
     return sendBody(reply, ROOT_LISTING, TEXT_PLAIN);
   }
 
-  app.route({
-    method: ROUTE_METHODS,
-    url: '/*',
-    config,
-    // Returns nothing: a returned reply is a thenable, which sends fastify down its slower promise path.
-    handler: (request, reply) => {
-      answerPath(request, reply);
-    },
-  });
-
-  function answerPath(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-    request.metadataFlavour = 'ec2';
-    const view = request.metadataView;
-    if (view === null) return sendNotFound(request, reply);
-    const rest = (request.params as { '*': string })['*'];
+  function answerPath(request: FastifyRequest, reply: FastifyReply, view: InstanceView, rest: string): FastifyReply {
     const isRead = isReadMethod(request.method);
 
     // Hot path: an answer this instance already resolved for exactly this path.

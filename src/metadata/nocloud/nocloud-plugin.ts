@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { InstanceRecord } from '../../domain/instance.js';
 import { APPLICATION_JSON, OCTET_STREAM, TEXT_PLAIN } from '../metadata-tree.js';
-import { ALLOW_READ, isReadMethod, ROUTE_METHODS, sendBody, sendMethodNotAllowed, sendNotFound, sendStableNotFound } from '../reply-helpers.js';
+import { ALLOW_READ, isReadMethod, ROUTE_METHODS, sendBody, sendMethodNotAllowed, sendNotFound, sendStableNotFound, viewOrNotFound } from '../reply-helpers.js';
 import { splitMetadataPath } from '../request-path.js';
 
 const FILES = ['meta-data', 'network-config', 'user-data', 'vendor-data'] as const;
@@ -37,9 +37,8 @@ export async function nocloudPlugin(app: FastifyInstance): Promise<void> {
 }
 
 function answerNocloud(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  request.metadataFlavour = 'nocloud';
-  const view = request.metadataView;
-  if (view === null) return sendNotFound(request, reply);
+  const view = viewOrNotFound(request, reply, 'nocloud');
+  if (view === null) return reply;
   const segments = splitMetadataPath((request.params as { '*': string })['*']);
   // The path names the instance; it must be the one the source address belongs to.
   if (segments === null || segments[0] !== view.instance.id || segments.length > 2) return sendStableNotFound(request, reply);

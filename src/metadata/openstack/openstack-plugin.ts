@@ -5,7 +5,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { InstanceStore } from '../../ports/store.js';
 import type { InstanceView } from '../instance-views.js';
 import { APPLICATION_JSON, OCTET_STREAM, TEXT_PLAIN } from '../metadata-tree.js';
-import { ALLOW_READ, isReadMethod, ROUTE_METHODS, sendBody, sendError, sendMethodNotAllowed, sendNotFound, sendStableNotFound } from '../reply-helpers.js';
+import { ALLOW_READ, isReadMethod, ROUTE_METHODS, sendBody, sendError, sendMethodNotAllowed, sendNotFound, sendStableNotFound, viewOrNotFound } from '../reply-helpers.js';
 import { splitMetadataPath } from '../request-path.js';
 import { buildMetaDataJson, type OpenstackContext } from './meta-data-json.js';
 import { buildNetworkDataJson } from './network-data-json.js';
@@ -71,9 +71,8 @@ export async function openstackPlugin(app: FastifyInstance, opts: OpenstackPlugi
   }
 
   const answer = (request: FastifyRequest, reply: FastifyReply): FastifyReply => {
-    request.metadataFlavour = 'openstack';
-    const view = request.metadataView;
-    if (view === null) return sendNotFound(request, reply);
+    const view = viewOrNotFound(request, reply, 'openstack');
+    if (view === null) return reply;
     const params = request.params as { '*'?: string; version?: string };
     const segments = splitMetadataPath(params['*'] ?? (params.version === undefined ? '' : `${params.version}/password`));
     if (segments === null || segments.length > 2) return sendStableNotFound(request, reply);
