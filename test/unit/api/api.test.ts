@@ -59,6 +59,8 @@ beforeEach(async () => {
 
 afterEach(async () => {
   controller.stop();
+  // Waits out a pass a launch kicked (it runs behind the mutex and would mkdir into `dir` after the rm).
+  await controller.reconcile({ unlessStopped: true });
   await app.close();
   await rm(dir, { recursive: true, force: true });
 });

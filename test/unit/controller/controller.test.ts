@@ -23,6 +23,8 @@ function request(over: Partial<LaunchRequest> = {}): LaunchRequest {
   return { image: 'minicirros', name: null, count: 1, cpus: 1, memoryMiB: 256, diskBytes: null, datasource: 'ec2', userData: [], meta: {}, sshKeys: [], ip: null, imdsv2: 'optional', removeOnExit: false, ...over };
 }
 
+const controllers: Controller[] = [];
+
 function world() {
   const clock = new ManualClock();
   const bus = new EventBus();
@@ -54,13 +56,21 @@ function world() {
   };
   const hv = deps.hypervisor as TestHypervisor;
   const net = deps.network as TestNetwork;
-  return { deps, clock, bus, events, hv, net, sshOk, controller: new Controller(deps) };
+  const controller = new Controller(deps);
+  controllers.push(controller);
+  return { deps, clock, bus, events, hv, net, sshOk, controller };
 }
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mc-ctl-'));
 });
 afterEach(async () => {
+  // A launch kicks a reconcile pass that may still be running behind the mutex when the test ends; it
+  // would mkdir instance directories into `dir` after the rm. Stop each controller and wait it out.
+  for (const controller of controllers.splice(0)) {
+    controller.stop();
+    await controller.reconcile({ unlessStopped: true });
+  }
   await rm(dir, { recursive: true, force: true });
 });
 
