@@ -8,7 +8,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { ApiClient } from '../../src/api/api-client.js';
-import type { MinicloudEvent } from '../../src/domain/events.js';
+import { apiEventIterable } from '../../src/api/api-event-iterable.js';
 import { asyncIterableSource, DASHBOARD_STREAM } from '../../src/tui/event-source.js';
 import { renderDashboard } from '../../src/tui/render-dashboard.js';
 
@@ -26,34 +26,12 @@ const stdin = Object.assign(new EventEmitter(), {
   pause: () => undefined, ref: () => undefined, unref: () => undefined, read: () => null,
 }) as unknown as NodeJS.ReadStream;
 
-/** The API's event stream as an async iterable (what up-dashboard.ts hands the TUI). */
-async function* apiEvents(client: ApiClient, signal: AbortSignal): AsyncGenerator<MinicloudEvent> {
-  const queue: MinicloudEvent[] = [];
-  let wake: (() => void) | null = null;
-  let isOver = false;
-  void client.events({ follow: true, replay: true, signal, ...stream }, (e) => {
-    queue.push(e);
-    wake?.();
-  }).finally(() => {
-    isOver = true;
-    wake?.();
-  });
-  for (;;) {
-    const next = queue.shift();
-    if (next !== undefined) yield next;
-    else if (isOver) return;
-    else await new Promise<void>((r) => (wake = r));
-  }
-}
-
-const ac = new AbortController();
 const handle = renderDashboard({
-  events: asyncIterableSource(() => apiEvents(new ApiClient(socketPath), ac.signal)),
+  events: asyncIterableSource(() => apiEventIterable(new ApiClient(socketPath), stream)),
   actions: { runInstance: async () => undefined, deleteInstance: async () => undefined, ssh: async () => undefined, quit: () => undefined },
   stdin, stdout,
 });
 process.once('SIGTERM', () => {
-  ac.abort();
   handle.close();
   void handle.done.then(() => {
     process.stdout.write(`frames ${bytes}\n`);

@@ -80,16 +80,10 @@ export class ApiClient {
         resolve(socket);
       });
       req.once('response', (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          try {
-            this.throwIfError({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
-            reject(errors.apiRequestFailed(res.statusCode ?? 0, 'the controller did not switch to the console'));
-          } catch (err) {
-            reject(err);
-          }
-        });
+        readResponse(res).then((raw) => {
+          this.throwIfError(raw);
+          throw errors.apiRequestFailed(raw.status, 'the controller did not switch to the console');
+        }).catch(reject);
       });
       req.once('error', (err) => reject(this.connectError(err)));
       req.end();
@@ -113,15 +107,7 @@ export class ApiClient {
     return new Promise((resolve, reject) => {
       const req = request({ socketPath: this.socketPath, path: `/v1/events?${query}`, method: 'GET', ...(opts.signal ? { signal: opts.signal } : {}) }, (res) => {
         if ((res.statusCode ?? 0) >= 400) {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            try {
-              this.throwIfError({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
-            } catch (err) {
-              reject(err);
-            }
-          });
+          readResponse(res).then((raw) => this.throwIfError(raw)).catch(reject);
           return;
         }
         let buffered = '';
@@ -182,14 +168,21 @@ export class ApiClient {
       const req = request(
         { socketPath: this.socketPath, path, method, headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {} },
         (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-          res.on('error', reject);
+          readResponse(res).then(resolve, reject);
         },
       );
       req.on('error', (err) => reject(this.connectError(err)));
       req.end(payload);
     });
   }
+}
+
+/** A whole response: status, headers and the body collected. */
+function readResponse(res: IncomingMessage): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    res.on('error', reject);
+  });
 }

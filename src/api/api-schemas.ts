@@ -68,9 +68,10 @@ export const EventsQuerySchema = Type.Object({
   /** Send the retained history first. */
   replay: Type.Optional(Type.Boolean()),
   /**
-   * With follow: `full` (default) sends every event; `summary` sends, per flush window (50 ms) and
-   * source, the last `keep` metadata requests and one `metadata.requests.skipped` counting the
-   * others (the TUI: its counts stay exact, its cost no longer grows with the request rate).
+   * With follow: `full` (default) sends every event; `summary` sends, per flush window
+   * (SUMMARY_FLUSH_MS) and source, the last `keep` metadata requests and one
+   * `metadata.requests.skipped` counting the others (the TUI: its counts stay exact, its cost no
+   * longer grows with the request rate).
    */
   requests: Type.Optional(Type.Union([Type.Literal('full'), Type.Literal('summary')])),
   keep: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),

@@ -8,26 +8,11 @@ import type { MetadataRequestRecord } from '../domain/metadata-request.js';
  * Runs once per metadata request on the server's main thread, so it remembers the last value of the
  * fields that repeat from one request to the next (the millisecond's timestamp, the path, the user
  * agent): a guest crawling the tree, or a load test, costs a string comparison instead of a Date, a
- * regex replace and a JSON.stringify. The output is exactly that of the plain formatting (unit-tested
+ * regex replace and a JSON.stringify. The output is exactly that of a field-by-field formatting (unit-tested
  * against it); the caches hold one value each and never grow.
  */
 export function formatRequestLine(r: MetadataRequestRecord): string {
   return `${isoTime(r.time)} ${r.sourceIp} ${r.instanceId ?? '-'} ${escapedMethod(r.method)} ${escapedPath(r.path)} ${r.status} ${r.bytes}b ${r.latencyMs.toFixed(1)}ms ${quotedUserAgent(r.userAgent)}`;
-}
-
-/** The reference formatting, without caches: what formatRequestLine must equal for every record. */
-export function formatRequestLinePlain(r: MetadataRequestRecord): string {
-  return [
-    new Date(r.time).toISOString(),
-    r.sourceIp,
-    r.instanceId ?? '-',
-    safe(r.method),
-    safe(r.path),
-    String(r.status),
-    `${r.bytes}b`,
-    `${r.latencyMs.toFixed(1)}ms`,
-    r.userAgent === null ? '-' : JSON.stringify(r.userAgent),
-  ].join(' ');
 }
 
 /** Remembers f's result for the last argument (compared with ===, so NaN is simply recomputed). */

@@ -7,7 +7,7 @@ import { Value } from '@sinclair/typebox/value';
 import { parse as parseYaml } from 'yaml';
 import { fnv1a } from '../core/ipam.js';
 import { BUILTIN_LAUNCH_DEFAULTS, type LaunchDefaults } from '../core/launch-defaults.js';
-import { parseDuration, parseSize } from '../core/units.js';
+import { parseDuration, parseMemoryMiB, parseSize } from '../core/units.js';
 import type { DriverChoice } from '../hypervisor/open-hypervisor.js';
 import type { Accelerator } from '../ports/hypervisor.js';
 import { errors } from '../errors/catalogue.js';
@@ -34,6 +34,9 @@ export const ImageConfigSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** A cloud id (config `cloud:`, flag `up --cloud`): it names the bridge, firewall chains, taps and guests. */
+export const CLOUD_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,15}$/;
+
 const ImdsV2Mode = Type.Union([Type.Literal('optional'), Type.Literal('required')], { description: 'IMDSv2 tokens: optional (v1 allowed) or required' });
 const DriverName = Type.Union([Type.Literal('auto'), Type.Literal('libvirt'), Type.Literal('qemu')], {
   description: 'hypervisor driver; auto = libvirt where a libvirt daemon can be used, qemu otherwise (flag --driver)',
@@ -59,7 +62,7 @@ export const InstanceConfigSchema = Type.Object(
 
 export const MinicloudConfigSchema = Type.Object(
   {
-    cloud: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,15}$', description: 'cloud id: names the bridge alias, firewall chains and guests; flag up --cloud' })),
+    cloud: Type.Optional(Type.String({ pattern: CLOUD_ID_PATTERN.source, description: 'cloud id: names the bridge alias, firewall chains and guests; flag up --cloud' })),
     hypervisor: Type.Optional(
       Type.Object(
         {
@@ -217,7 +220,7 @@ export function cloudSettings(config: MinicloudConfig, flags: UpFlags, env: Env,
     accelerator: flags.accelerator ?? config.hypervisor?.accelerator,
     defaults: {
       cpus: d.cpus ?? BUILTIN_LAUNCH_DEFAULTS.cpus,
-      memoryMiB: d.memory === undefined ? BUILTIN_LAUNCH_DEFAULTS.memoryMiB : Math.round(parseSize(d.memory, 'defaults.memory') / 2 ** 20),
+      memoryMiB: d.memory === undefined ? BUILTIN_LAUNCH_DEFAULTS.memoryMiB : parseMemoryMiB(d.memory, 'defaults.memory'),
       diskBytes: d.disk === undefined ? BUILTIN_LAUNCH_DEFAULTS.diskBytes : parseSize(d.disk, 'defaults.disk'),
       datasource: d.datasource ?? BUILTIN_LAUNCH_DEFAULTS.datasource,
       imdsv2: d.imdsv2 ?? BUILTIN_LAUNCH_DEFAULTS.imdsv2,

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { LaunchInput } from '../core/launch.js';
-import { parseSize } from '../core/units.js';
+import { parseMemoryMiB, parseSize } from '../core/units.js';
 import type { InstanceConfigSchema } from '../config/minicloud-config.js';
 import type { Static } from '@sinclair/typebox';
 import { readInputFile, readPublicKey } from './read-user-files.js';
@@ -42,7 +42,7 @@ export function declaredLaunches(entries: readonly InstanceConfig[], existingNam
       ip: entry.ip ?? null,
       removeOnExit: false,
       ...(entry.cpus !== undefined ? { cpus: entry.cpus } : {}),
-      ...(entry.memory !== undefined ? { memoryMiB: Math.round(parseSize(entry.memory, `instances ${entry.name}: memory`) / 2 ** 20) } : {}),
+      ...(entry.memory !== undefined ? { memoryMiB: parseMemoryMiB(entry.memory, `instances ${entry.name}: memory`) } : {}),
       ...(entry.disk !== undefined ? { diskBytes: parseSize(entry.disk, `instances ${entry.name}: disk`) } : {}),
       ...(entry.datasource !== undefined ? { datasource: entry.datasource } : {}),
       ...(entry.imdsv2 !== undefined ? { imdsv2: entry.imdsv2 } : {}),

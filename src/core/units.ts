@@ -29,6 +29,11 @@ export function parseSize(value: string, flag = '--memory'): number {
   return bytes;
 }
 
+/** A memory size (parseSize's forms) in whole MiB, as guests are given memory. Throws MC_ERR_BAD_SIZE. */
+export function parseMemoryMiB(value: string, flag = '--memory'): number {
+  return Math.round(parseSize(value, flag) / 2 ** 20);
+}
+
 /** `1.2 s`, `850 ms`, `2 m 05 s`: how durations are printed everywhere. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;

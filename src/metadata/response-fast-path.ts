@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerOptions, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerFactory } from 'fastify';
 import type { MetadataRequestRecord } from '../domain/metadata-request.js';
@@ -120,7 +120,7 @@ export function createResponseFastPath(deps: ResponseFastPathDeps): ResponseFast
       const { method, url } = request.raw;
       if (payload === null || view === null || closing || view.instance.imdsv2 !== 'optional') return;
       if ((record.status !== 200 && record.status !== 404) || record.flavour === null) return;
-      if ((method !== 'GET' && method !== 'HEAD') || url === undefined || !isCandidate(request.raw.headers)) return;
+      if ((method !== 'GET' && method !== 'HEAD') || url === undefined || candidateUserAgent(request.raw.rawHeaders) === NOT_A_CANDIDATE) return;
       memo.sync(instances.revision());
       memo.remember(view.revision, record.sourceIp, method satisfies MemoMethod, url, {
         status: record.status,
@@ -143,7 +143,7 @@ const NOT_A_CANDIDATE = Symbol('not a memo candidate');
 
 /**
  * For a request whose raw header list (name, value, name, value, …) holds none of the headers that
- * disqualify it (see isCandidate), its User-Agent as Node would report it (the first one; null when
+ * disqualify it (DISQUALIFYING_BY_LENGTH), its User-Agent as Node would report it (the first one; null when
  * absent); NOT_A_CANDIDATE otherwise. One pass, no allocation: header names compare case-insensitively
  * only when their length matches.
  */
@@ -158,17 +158,11 @@ export function candidateUserAgent(raw: readonly string[]): string | null | type
   return userAgent;
 }
 
-/** The headers isCandidate refuses, by name length (all four differ), lower case. */
+/**
+ * Headers that make an answer depend on more than (source, method, URL), or that bring a body: the
+ * IMDSv2 token, X-Forwarded-For, Content-Length, Transfer-Encoding. By name length (all four differ),
+ * lower case.
+ */
 const DISQUALIFYING_BY_LENGTH: ReadonlyMap<number, string> = new Map(
   ['x-aws-ec2-metadata-token', 'x-forwarded-for', 'content-length', 'transfer-encoding'].map((name) => [name.length, name]),
 );
-
-/** Headers that make an answer depend on more than (source, method, URL), or that bring a body. */
-function isCandidate(headers: IncomingHttpHeaders): boolean {
-  return (
-    headers['x-aws-ec2-metadata-token'] === undefined &&
-    headers['x-forwarded-for'] === undefined &&
-    headers['content-length'] === undefined &&
-    headers['transfer-encoding'] === undefined
-  );
-}

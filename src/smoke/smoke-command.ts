@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import { parseDuration, parseSize } from '../core/units.js';
+import { parseDuration, parseMemoryMiB } from '../core/units.js';
 import { DATASOURCES } from '../domain/instance.js';
 import { errors } from '../errors/catalogue.js';
 import { untilSignal } from '../cli/commands/cli-context.js';
@@ -42,7 +42,7 @@ export async function runSmokeCommand(opts: SmokeCommandOptions): Promise<void> 
   const checks = opts.check.map(parseCheck);
   chooseProfile(opts.image, opts.profile); // a bad --profile is a usage error before anything starts
   const timeoutMs = parseDuration(opts.timeout, '--timeout');
-  const memoryMiB = Math.round(parseSize(opts.memory, '--memory') / 2 ** 20);
+  const memoryMiB = parseMemoryMiB(opts.memory, '--memory');
   const userData = opts.userData ? Buffer.from(readInputFile(opts.userData)) : null;
   const looksLikePath = opts.image.includes('/') || /\.(qcow2|raw|img)$/.test(opts.image);
 

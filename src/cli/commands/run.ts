@@ -1,9 +1,8 @@
 import type { LaunchBody } from '../../api/api-schemas.js';
 import { DATASOURCES, type Datasource } from '../../domain/instance.js';
 import { effectiveTimeout } from '../../core/readiness-budget.js';
-import { parseDuration, parseSize } from '../../core/units.js';
+import { formatDuration, parseDuration, parseMemoryMiB, parseSize } from '../../core/units.js';
 import { parseWaitFor } from '../../core/wait-for.js';
-import { formatDuration } from '../../core/units.js';
 import { errors } from '../../errors/catalogue.js';
 import { cliCloud, err, out, untilSignal } from './cli-context.js';
 import { instanceTable } from './cli-format.js';
@@ -47,7 +46,7 @@ export function launchBodyFrom(image: string, opts: RunOptions, cwd = process.cw
     name: opts.name ?? null,
     count: positiveInt('--count', opts.count),
     ...(opts.cpus !== undefined ? { cpus: positiveInt('--cpus', opts.cpus) } : {}),
-    ...(opts.memory !== undefined ? { memoryMiB: Math.round(parseSize(opts.memory, '--memory') / 2 ** 20) } : {}),
+    ...(opts.memory !== undefined ? { memoryMiB: parseMemoryMiB(opts.memory, '--memory') } : {}),
     ...(opts.disk !== undefined ? { diskBytes: parseSize(opts.disk, '--disk') } : {}),
     ...(datasource !== undefined ? { datasource: datasource satisfies Datasource } : {}),
     userData: opts.userData.map((f) => Buffer.from(readInputFile(f)).toString('base64')),

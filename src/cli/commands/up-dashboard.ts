@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { MinicloudEvent } from '../../domain/events.js';
+import { apiEventIterable } from '../../api/api-event-iterable.js';
 import { sshArgv } from '../../core/ssh-argv.js';
 import { asyncIterableSource, DASHBOARD_STREAM } from '../../tui/event-source.js';
 import { renderDashboard } from '../../tui/render-dashboard.js';
@@ -7,41 +7,11 @@ import { cliCloud, err } from './cli-context.js';
 import { launchBodyFrom } from './run.js';
 import { inNetns } from './ssh.js';
 
-/** Adapts the API's NDJSON event stream to an async iterable for the TUI. */
-function eventStream(client: ReturnType<typeof cliCloud>['client']): AsyncIterable<MinicloudEvent> {
-  return {
-    [Symbol.asyncIterator]() {
-      const queue: MinicloudEvent[] = [];
-      let wake: (() => void) | null = null;
-      let ended = false;
-      const ac = new AbortController();
-      void client.events({ follow: true, replay: true, signal: ac.signal, ...DASHBOARD_STREAM }, (e) => {
-        queue.push(e);
-        wake?.();
-      }).finally(() => {
-        ended = true;
-        wake?.();
-      });
-      return {
-        async next(): Promise<IteratorResult<MinicloudEvent>> {
-          while (queue.length === 0 && !ended) await new Promise<void>((r) => (wake = r));
-          const value = queue.shift();
-          return value ? { value, done: false } : { value: undefined, done: true };
-        },
-        async return(): Promise<IteratorResult<MinicloudEvent>> {
-          ac.abort();
-          return { value: undefined, done: true };
-        },
-      };
-    },
-  };
-}
-
 /** The TUI as a client of the running controller; `q` then stop → `down`, detach → leave it running. */
 export async function runDashboardClient(): Promise<void> {
   const { client } = cliCloud();
   const handle = renderDashboard({
-    events: asyncIterableSource(() => eventStream(client)),
+    events: asyncIterableSource(() => apiEventIterable(client, DASHBOARD_STREAM)),
     actions: {
       runInstance: async (image, flags) => {
         const opts: Record<string, unknown> = { count: '1', userData: [], meta: [] };

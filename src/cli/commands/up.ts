@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { ApiClient } from '../../api/api-client.js';
-import { cloudLayout, minicloudHome, type UpFlags } from '../../config/minicloud-config.js';
+import { CLOUD_ID_PATTERN, cloudLayout, minicloudHome, type UpFlags } from '../../config/minicloud-config.js';
 import type { MinicloudEvent } from '../../domain/events.js';
 import { errors } from '../../errors/catalogue.js';
 import { out, err } from './cli-context.js';
@@ -35,7 +35,7 @@ export function upFlagsFrom(opts: UpOptions): UpFlags {
   };
   const port = opts.metadataPort === undefined ? undefined : Number(opts.metadataPort);
   if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw errors.usage(`--metadata-port ${opts.metadataPort}: use a port number 1..65535`);
-  if (opts.cloud !== undefined && !/^[a-z0-9][a-z0-9-]{0,15}$/.test(opts.cloud)) throw errors.usage(`--cloud ${opts.cloud}: use up to 16 lowercase letters, digits and dashes`);
+  if (opts.cloud !== undefined && !CLOUD_ID_PATTERN.test(opts.cloud)) throw errors.usage(`--cloud ${opts.cloud}: use up to 16 lowercase letters, digits and dashes`);
   const driver = oneOf('--driver', opts.driver, ['auto', 'libvirt', 'qemu'] as const);
   const accelerator = oneOf('--accelerator', opts.accelerator, ['kvm', 'tcg'] as const);
   return {

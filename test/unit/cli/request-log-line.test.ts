@@ -1,6 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { formatRequestLine, formatRequestLinePlain } from '../../../src/cli/request-log-line.js';
+import type { MetadataRequestRecord } from '../../../src/domain/metadata-request.js';
+import { formatRequestLine } from '../../../src/cli/request-log-line.js';
 import { sampleRequest } from '../../helpers/request-record.js';
+
+/** The line formatted field by field, without remembering anything: what formatRequestLine must equal. */
+function formatRequestLinePlain(r: MetadataRequestRecord): string {
+  const safe = (text: string): string => text.replace(/[\u0000-\u001f\u007f\s]/g, (c) => encodeURIComponent(c));
+  return [
+    new Date(r.time).toISOString(),
+    r.sourceIp,
+    r.instanceId ?? '-',
+    safe(r.method),
+    safe(r.path),
+    String(r.status),
+    `${r.bytes}b`,
+    `${r.latencyMs.toFixed(1)}ms`,
+    r.userAgent === null ? '-' : JSON.stringify(r.userAgent),
+  ].join(' ');
+}
 
 describe('request log line', () => {
   it('shows time, source, instance, method, path, status, bytes, latency and user agent', () => {
