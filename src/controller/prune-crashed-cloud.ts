@@ -9,10 +9,10 @@ import { initialStageState } from '../core/stage-tracker.js';
 import { NetlinkLinks } from '../adapters/network/linux/netlink-links.js';
 import { stopPrivateLibvirtd } from '../hypervisor/private-libvirtd.js';
 import { SqliteControllerStore } from './sqlite-controller-store.js';
-import { procStrayGuestFinder, type StrayGuestFinder } from './stray-guests.js';
+import { endCloudSshClients, procStrayGuestFinder, type StrayGuestFinder } from './stray-guests.js';
 
 export interface CrashedCloudPruneReport {
-  /** QEMU processes of the cloud ended (name and pid). */
+  /** QEMU processes of the cloud, and the crashed controller's ssh clients, ended (name and pid). */
   processes: string[];
   /** The cloud's taps that were still there (gone with their QEMU, or deleted). */
   taps: string[];
@@ -36,6 +36,7 @@ export async function pruneCrashedCloud(opts: { layout: CloudLayout; cloudId: st
   const finder = opts.strays ?? procStrayGuestFinder;
   const strays = await finder.find(cloudId);
   for (const stray of strays) await finder.end(stray);
+  const sshClients = await endCloudSshClients(layout.sshKeyPath);
 
   const taps = await removeTaps(tapPrefix(cloudId));
 
@@ -63,7 +64,7 @@ export async function pruneCrashedCloud(opts: { layout: CloudLayout; cloudId: st
       rows.close();
     }
   }
-  return { processes: strays.map((p) => `${p.name} (pid ${p.pid})`), taps, network, files, instancesReset };
+  return { processes: [...strays.map((p) => `${p.name} (pid ${p.pid})`), ...sshClients], taps, network, files, instancesReset };
 }
 
 /**

@@ -1,4 +1,5 @@
-import { readFile, readlink } from 'node:fs/promises';
+import { readdir, readFile, readlink } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { findTaggedQemuProcesses } from '../hypervisor/orphans.js';
 import { signalProcess, waitUntilGone } from '../hypervisor/guest-process.js';
 import { GUEST_NAME_PREFIX } from '../hypervisor/guest-name.js';
@@ -58,4 +59,29 @@ async function isTaggedQemu(pid: number, name: string): Promise<boolean> {
   const args = cmdline.split('\0');
   const nameArg = args[args.indexOf('-name') + 1] ?? '';
   return args.includes('-name') && nameArg.replace(/^guest=/, '').split(',')[0] === name;
+}
+
+/**
+ * ssh clients in this network namespace that use the cloud's key (`ssh -i <keyPath> …`): the readiness
+ * probes and sessions of a controller that crashed. They outlive it (a SIGKILL does not reach its
+ * children) and their guests are gone with it, so `prune` after a crash ends them, by pid.
+ */
+export async function endCloudSshClients(keyPath: string): Promise<string[]> {
+  const own = await netnsOf('self');
+  const pids = (await readdir('/proc')).filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid);
+  const found: { pid: number; cmdline: string }[] = [];
+  for (const pid of pids) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => null); // gone meanwhile
+    if (cmdline === null) continue;
+    const args = cmdline.split('\0');
+    const keyAt = args.indexOf('-i');
+    if (basename(args[0] ?? '') !== 'ssh' || keyAt < 0 || args[keyAt + 1] !== keyPath) continue;
+    if ((await netnsOf(pid)) === own) found.push({ pid: Number(pid), cmdline });
+  }
+  for (const { pid, cmdline } of found) {
+    const alive = async (): Promise<boolean> => (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => null)) === cmdline;
+    signalProcess(pid, 'SIGTERM');
+    if (!(await waitUntilGone(alive, 5000))) signalProcess(pid, 'SIGKILL');
+  }
+  return found.map(({ pid, cmdline }) => `${cmdline.split('\0').slice(0, 1).join(' ')} (pid ${pid})`);
 }
