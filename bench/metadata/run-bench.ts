@@ -3,10 +3,12 @@
  * concurrent keep-alive connections (wrk -t2 -c64 --latency), side by side in ONE run against
  *   (a) minicloud: `node dist/cli/main.js metadata serve` with its request log on (SQLite state dir),
  *   (b) a bare node:http server answering the same status, headers and body (the runtime's ceiling).
+ * In BENCH_ROUNDS rounds, each server fresh in each; the figures compared are the medians.
  * Loopback only; each measurement is bounded by BENCH_DURATION.
  *
  * Environment:
- *   BENCH_DURATION  wrk duration per server (default 10s); a 2 s warm-up precedes each.
+ *   BENCH_DURATION  wrk duration per server and round (default 10s); a 2 s warm-up precedes each.
+ *   BENCH_ROUNDS    rounds (default 3): bare then minicloud, each started fresh and stopped after.
  *   BENCH_CPU_PROF  a directory: run minicloud under `node --cpu-prof` and summarise where time goes.
  *   BENCH_STRICT=1  exit 1 when a target is missed (default: report only).
  * Targets (issue 2): minicloud throughput >= 0.8 x bare, minicloud p99 < 5 ms.
@@ -27,6 +29,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const PATH = '/latest/meta-data/instance-id';
 const INSTANCES = join(ROOT, 'bench/metadata/instances.yaml');
 const DURATION = process.env['BENCH_DURATION'] ?? '10s';
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? '3');
 const CPU_PROF_DIR = process.env['BENCH_CPU_PROF'];
 const TARGET_RATIO = 0.8;
 const TARGET_P99_MS = 5;
@@ -142,63 +145,90 @@ function row(name: string, { wrk: r, cpu }: Measurement): string {
   ].join('\n');
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+interface Server {
+  port: number;
+  child: ChildProcess;
+}
+
+async function startMinicloud(cli: string, stateDir: string, nodeFlags: string[]): Promise<Server & { captured: Captured }> {
+  const port = await freePort();
+  const child = start(process.execPath, [...nodeFlags, cli, 'metadata', 'serve', '--listen', `127.0.0.1:${port}`, '--instances', INSTANCES, '--state-dir', stateDir]);
+  const captured = await waitUntilServing(port, child, 'minicloud metadata serve');
+  if (captured.status !== 200) throw new Error(`minicloud answered ${PATH} with ${captured.status}, not 200`);
+  return { port, child, captured };
+}
+
+async function startBare(responseFile: string): Promise<Server> {
+  const port = await freePort();
+  const child = start(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/metadata/bare-server.ts'), String(port), responseFile]);
+  await waitUntilServing(port, child, 'bare node:http server');
+  return { port, child };
+}
+
 async function main(): Promise<number> {
   const cli = join(ROOT, 'dist/cli/main.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing; run \`make build\` first`);
   const work = mkdtempSync(join(tmpdir(), 'minicloud-bench-'));
   try {
     const stateDir = join(work, 'state');
-    const mcPort = await freePort();
     const nodeFlags = CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${resolve(CPU_PROF_DIR)}`] : [];
-    const minicloud = start(process.execPath, [
-      ...nodeFlags,
-      cli,
-      'metadata',
-      'serve',
-      '--listen',
-      `127.0.0.1:${mcPort}`,
-      '--instances',
-      INSTANCES,
-      '--state-dir',
-      stateDir,
-    ]);
-    const captured = await waitUntilServing(mcPort, minicloud, 'minicloud metadata serve');
-    if (captured.status !== 200) throw new Error(`minicloud answered ${PATH} with ${captured.status}, not 200`);
+    // What minicloud answers is what the bare server will answer, byte for byte (but Date).
+    const first = await startMinicloud(cli, stateDir, nodeFlags);
+    await stop(first.child);
+    const captured = first.captured;
     const responseFile = join(work, 'response.json');
     writeFileSync(responseFile, JSON.stringify(captured));
 
-    const barePort = await freePort();
-    const bare = start(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/metadata/bare-server.ts'), String(barePort), responseFile]);
-    await waitUntilServing(barePort, bare, 'bare node:http server');
-
-    console.log(`metadata bench: GET ${PATH}, wrk -t2 -c64 -d${DURATION} --latency, loopback, node ${process.version}`);
+    console.log(`metadata bench: GET ${PATH}, wrk -t2 -c64 -d${DURATION} --latency, loopback, node ${process.version}, ${ROUNDS} rounds`);
     // Both servers and wrk share the CPUs: a busy machine skews the ratio, so say how busy it was.
     console.log(`cpus: ${cpus().length}, load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     console.log(`response: ${captured.status}, ${Buffer.from(captured.bodyBase64, 'base64').length} body bytes, headers ${captured.headers.map(([n]) => n).join(', ')}`);
-    // Bare first, then minicloud, each alone on the CPU (the other server is idle).
-    const bareResult = await measure(barePort, pidOf(bare));
-    await stop(bare);
-    const mcResult = await measure(mcPort, pidOf(minicloud));
-    const bareReport = bareResult.wrk;
-    const mcReport = mcResult.wrk;
-    await stop(minicloud); // SIGTERM: the server flushes its batched request log before exiting
+    // Each round starts each server fresh, warms it up, measures it and stops it, alone on the machine:
+    // a server left idle while the other one is loaded measured up to 10 % slower afterwards (and with a
+    // worse p99), whichever server it was, so neither waits for its turn while the other runs.
+    const bare: Measurement[] = [];
+    const mc: Measurement[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const b = await startBare(responseFile);
+      bare.push(await measure(b.port, pidOf(b.child)));
+      await stop(b.child);
+      const m = await startMinicloud(cli, stateDir, nodeFlags);
+      mc.push(await measure(m.port, pidOf(m.child)));
+      await stop(m.child); // SIGTERM: the server flushes its batched request log before exiting
+      console.log(`round ${round}:`);
+      console.log(row('  bare node:http', bare.at(-1) as Measurement));
+      console.log(row('  minicloud (log on)', mc.at(-1) as Measurement));
+    }
     const logged = countRequestLogRows(stateDir);
 
     console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-    const ratio = mcReport.requestsPerSec / bareReport.requestsPerSec;
-    console.log(row('bare node:http', bareResult));
-    console.log(row('minicloud (log on)', mcResult));
+    const bareRps = median(bare.map((x) => x.wrk.requestsPerSec));
+    const mcRps = median(mc.map((x) => x.wrk.requestsPerSec));
+    const mcP99 = median(mc.map((x) => x.wrk.p99Ms));
+    const perRequest = (ms: Measurement[], main: boolean) => median(ms.map((x) => (main ? x.cpu.mainThreadUs : x.cpu.processUs) / x.wrk.requests));
+    const ratio = mcRps / bareRps;
+    console.log(`medians over ${ROUNDS} rounds:`);
+    console.log(`  bare node:http        ${bareRps.toFixed(0).padStart(10)} req/s   p99 ${median(bare.map((x) => x.wrk.p99Ms)).toFixed(2)} ms   CPU ${perRequest(bare, false).toFixed(1)} µs/request`);
+    console.log(`  minicloud (log on)    ${mcRps.toFixed(0).padStart(10)} req/s   p99 ${mcP99.toFixed(2)} ms   CPU ${perRequest(mc, true).toFixed(1)} µs/request main thread, ${perRequest(mc, false).toFixed(1)} all threads`);
     console.log(`throughput ratio minicloud/bare: ${ratio.toFixed(3)} (target >= ${TARGET_RATIO})`);
-    const cpuRatio = bareResult.cpu.processUs / bareReport.requests / (mcResult.cpu.mainThreadUs / mcReport.requests);
-    console.log(`CPU-bound ratio (bare µs/request ÷ minicloud main-thread µs/request): ${cpuRatio.toFixed(3)}`);
-    console.log(`minicloud p99: ${mcReport.p99Ms.toFixed(2)} ms (target < ${TARGET_P99_MS} ms)`);
-    console.log(`request log rows in SQLite after the run: ${logged.rows} (${logged.table}); requests sent incl. warm-up and probe: >= ${mcReport.requests + 1}`);
+    console.log(`CPU-bound ratio (bare µs/request ÷ minicloud main-thread µs/request): ${(perRequest(bare, false) / perRequest(mc, true)).toFixed(3)}`);
+    console.log(`minicloud p99: ${mcP99.toFixed(2)} ms (target < ${TARGET_P99_MS} ms)`);
+    const sent = mc.reduce((n, x) => n + x.wrk.requests, 0);
+    console.log(`request log rows in SQLite after the run: ${logged.rows} (${logged.table}); measured requests sent to minicloud: ${sent} (plus warm-ups and probes)`);
     if (CPU_PROF_DIR) console.log(`\ncpu profile of minicloud (self time):\n${summariseCpuProfiles(resolve(CPU_PROF_DIR))}`);
 
+    const errorsSeen = mc.some((x) => x.wrk.non2xx + x.wrk.socketErrors > 0);
     const missed = [
       ratio < TARGET_RATIO ? `throughput ratio ${ratio.toFixed(3)} < ${TARGET_RATIO}` : null,
-      mcReport.p99Ms >= TARGET_P99_MS ? `p99 ${mcReport.p99Ms} ms >= ${TARGET_P99_MS} ms` : null,
-      mcReport.non2xx + mcReport.socketErrors > 0 ? 'minicloud had non-2xx responses or socket errors' : null,
+      mcP99 >= TARGET_P99_MS ? `p99 ${mcP99} ms >= ${TARGET_P99_MS} ms` : null,
+      errorsSeen ? 'minicloud had non-2xx responses or socket errors' : null,
+      logged.rows < sent ? `the request log holds ${logged.rows} rows, fewer than the ${sent} requests measured` : null,
     ].filter((m): m is string => m !== null);
     console.log(missed.length === 0 ? 'RESULT: targets met' : `RESULT: target missed: ${missed.join('; ')}`);
     return missed.length > 0 && process.env['BENCH_STRICT'] === '1' ? 1 : 0;
