@@ -7,6 +7,7 @@ import type { InstanceStore } from '../ports/store.js';
 import { loggedPath } from './record-requests.js';
 import type { MemoMethod, ResponseMemo } from './response-memo.js';
 import { sourceAddress } from './request-context.js';
+import { installSocketFastPath } from './socket-fast-path.js';
 
 /** What the node:http server the factory creates needs (fastify would otherwise apply these itself). */
 export interface FastPathServerOptions {
@@ -89,7 +90,9 @@ export function createResponseFastPath(deps: ResponseFastPathDeps): ResponseFast
     return true;
   }
 
-  // Mirrors fastify's own server creation (lib/server.js) for HTTP/1, with the memo in front.
+  // Mirrors fastify's own server creation (lib/server.js) for HTTP/1, with the memo in front twice: at
+  // the socket for connections whose requests are all simple (socket-fast-path.ts), and in node:http's
+  // request handler for connections handed over to node:http.
   const serverFactory: FastifyServerFactory = (handler) => {
     const server: Server = createServer(deps.server.http, (req, res) => {
       if (!serveFromMemo(req, res)) handler(req, res);
@@ -97,6 +100,15 @@ export function createResponseFastPath(deps: ResponseFastPathDeps): ResponseFast
     server.keepAliveTimeout = deps.server.keepAliveTimeoutMs;
     server.requestTimeout = deps.server.requestTimeoutMs;
     server.setTimeout(deps.server.idleTimeoutMs);
+    installSocketFastPath(server, {
+      instances,
+      clock,
+      sink,
+      memo,
+      keepAliveTimeoutMs: deps.server.keepAliveTimeoutMs,
+      idleTimeoutMs: deps.server.idleTimeoutMs,
+      maxHeadBytes: deps.server.http.maxHeaderSize ?? 16 * 1024,
+    });
     return server;
   };
 

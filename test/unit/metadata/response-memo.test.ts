@@ -1,80 +1,15 @@
-import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MetadataRequestRecord } from '../../../src/domain/metadata-request.js';
 import { ResponseMemo } from '../../../src/metadata/response-memo.js';
 import { bareInstance, fixtureInstance, harness, type Harness } from './metadata-test-kit.js';
+import { bodyOf, RawConnection, statusOf, withoutDate } from './raw-connection.js';
 
 // Loopback addresses the client binds to, so the server sees distinct guests (Linux routes all of 127/8 to lo).
 const V1_IP = '127.0.0.10';
 const V2_ONLY_IP = '127.0.0.11';
 const UNKNOWN_IP = '127.0.0.12';
 const INSTANCE_ID = 'i-0123456789abcdef0';
-
-/** One keep-alive HTTP/1.1 connection from a chosen source address, returning each raw response. */
-class RawConnection {
-  private readonly socket: Socket;
-  private buffered = Buffer.alloc(0);
-  private waiting: (() => void) | null = null;
-
-  private constructor(socket: Socket) {
-    this.socket = socket;
-    socket.on('data', (chunk: Buffer) => {
-      this.buffered = Buffer.concat([this.buffered, chunk]);
-      this.waiting?.();
-    });
-  }
-
-  static open(port: number, localAddress: string): Promise<RawConnection> {
-    return new Promise((ok, fail) => {
-      const socket = connect({ host: '127.0.0.1', port, localAddress }, () => ok(new RawConnection(socket)));
-      socket.once('error', fail);
-    });
-  }
-
-  /** Sends one request and resolves with the exact bytes of its response (status line, headers, body). */
-  async exchange(method: string, path: string, headers: Record<string, string> = {}): Promise<Buffer> {
-    const lines = [`${method} ${path} HTTP/1.1`, 'Host: 169.254.169.254', 'User-Agent: memo-test/1', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
-    this.socket.write(`${lines.join('\r\n')}\r\n\r\n`);
-    for (;;) {
-      const end = this.buffered.indexOf('\r\n\r\n');
-      if (end !== -1) {
-        const head = this.buffered.subarray(0, end).toString('latin1');
-        const length = /\r\ncontent-length: *(\d+)/i.exec(head);
-        const bodyLength = method === 'HEAD' || length === null ? 0 : Number(length[1]);
-        const total = end + 4 + bodyLength;
-        if (this.buffered.length >= total) {
-          const response = this.buffered.subarray(0, total);
-          this.buffered = this.buffered.subarray(total);
-          return response;
-        }
-      }
-      await new Promise<void>((ok) => (this.waiting = ok));
-    }
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-}
-
-/** The response without its Date header line, the only part allowed to differ between two answers. */
-function withoutDate(response: Buffer): string {
-  return response
-    .toString('latin1')
-    .split('\r\n')
-    .filter((line) => !/^date:/i.test(line))
-    .join('\r\n');
-}
-
-function statusOf(response: Buffer): number {
-  return Number(response.toString('latin1').slice(9, 12));
-}
-
-function bodyOf(response: Buffer): string {
-  const text = response.toString('utf8');
-  return text.slice(text.indexOf('\r\n\r\n') + 4);
-}
 
 /** Paths that are never memoised (their answers are not a function of instance + URL) — the contract. */
 function isVolatile(path: string): boolean {
@@ -86,6 +21,8 @@ interface Served {
   memo: ResponseMemo;
   port: number;
   records(): MetadataRequestRecord[];
+  /** Requests that reached node:http (its 'request' event): the socket fast path answers below it. */
+  httpRequests(): number;
 }
 
 async function serve(): Promise<Served> {
@@ -93,7 +30,9 @@ async function serve(): Promise<Served> {
   const h = await harness([fixtureInstance({ ip: V1_IP }), bareInstance({ ip: V2_ONLY_IP, imdsv2: 'required' })], { responseMemo: memo });
   await h.app.listen({ host: '127.0.0.1', port: 0 });
   const port = (h.app.server.address() as AddressInfo).port;
-  return { app: h, memo, port, records: () => h.requestLog.query({}) };
+  let httpRequests = 0;
+  h.app.server.on('request', () => httpRequests++);
+  return { app: h, memo, port, records: () => h.requestLog.query({}), httpRequests: () => httpRequests };
 }
 
 describe('response memo (fast path)', () => {
@@ -113,13 +52,17 @@ describe('response memo (fast path)', () => {
   /**
    * Asks `path` twice with `method` and checks the contract: a memoisable answer comes back from the memo
    * (hits + 1) byte-identical but for Date, and the log gets two records identical but for latency.
+   * On these connections every request is simple (simple-request.ts), so a replay is written by the
+   * socket fast path, below node:http: what it writes must be what node:http wrote the first time.
    * Returns the first response.
    */
   async function twice(c: RawConnection, method: 'GET' | 'HEAD', path: string, memoised: boolean): Promise<Buffer> {
     const first = await c.exchange(method, path);
     const hits = s.memo.hits;
+    const viaHttp = s.httpRequests();
     const second = await c.exchange(method, path);
     expect(s.memo.hits - hits, `${method} ${path} from the memo`).toBe(memoised ? 1 : 0);
+    expect(s.httpRequests() - viaHttp, `${method} ${path} through node:http`).toBe(memoised ? 0 : 1);
     const [a, b] = s.records().slice(-2);
     expect(b, `${method} ${path} recorded twice`).toBeDefined();
     if (memoised) {
