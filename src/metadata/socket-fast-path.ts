@@ -123,6 +123,8 @@ export function installSocketFastPath(server: Server, deps: SocketFastPathDeps):
 
     /** Answers or passes on what is pending, as far as order allows (one request with node:http at a time). */
     private pump(): void {
+      // node:http ended the connection (it answered `Connection: close`): what else was sent goes unanswered, as there.
+      if (!this.socket.writable) return;
       let offset = 0;
       let corked = false;
       const pending = this.pending;
