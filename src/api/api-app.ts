@@ -111,6 +111,7 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
   // NDJSON event stream: one MinicloudEvent per line; with follow, stays open until the client goes.
   // `requests=summary` applies to followed streams (the replayed history included); without
   // follow the retained history (bounded by the bus) is sent as it is.
+  const followers = new Set<() => void>();
   app.get<{ Querystring: EventsQuery }>('/v1/events', { schema: { querystring: EventsQuerySchema } }, (req, reply) => {
     reply.hijack();
     const res = reply.raw;
@@ -124,10 +125,24 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
     // Batched and bounded (event-stream-writer.ts): a follower costs the publisher a push per event.
     const stream = createEventStreamWriter(res, req.query.requests === 'summary' ? { keepRequests: req.query.keep ?? DEFAULT_SUMMARY_KEEP, flushMs: SUMMARY_FLUSH_MS } : {});
     const unsubscribe = deps.bus.subscribe((e) => stream.push(e), { replay: req.query.replay ?? false });
+    const follower = (): void => {
+      unsubscribe();
+      stream.end();
+      // The client's agent would keep the connection for its next request, and the server's close wait for it.
+      res.once('finish', () => res.socket?.end());
+    };
+    followers.add(follower);
     res.once('close', () => {
+      followers.delete(follower);
       unsubscribe();
       stream.close();
     });
+  });
+  // Followed streams never end by themselves: closing the app ends them (what was queued is sent), so
+  // the controller's shutdown does not wait for attached dashboards, and they see the stream end.
+  app.addHook('preClose', (done) => {
+    for (const end of [...followers]) end();
+    done();
   });
 
   serveConsoleAttach(app, controller);

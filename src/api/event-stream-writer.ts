@@ -4,6 +4,7 @@ import { SKIPPED_PATHS_MAX, type MinicloudEvent, type SkippedRequestsEvent } fro
 export interface NdjsonSink {
   write(chunk: string): boolean;
   once(event: 'drain', listener: () => void): unknown;
+  end(): unknown;
 }
 
 export interface EventStreamWriter {
@@ -11,6 +12,11 @@ export interface EventStreamWriter {
   push(event: MinicloudEvent): void;
   /** The client went away: drops what is queued, stops the timer; later pushes are ignored. */
   close(): void;
+  /**
+   * The server is closing: writes what is queued now (unless the client stopped reading: then it is
+   * dropped, as for close), ends the stream, and ignores later pushes. The client sees a clean end.
+   */
+  end(): void;
 }
 
 export interface EventStreamWriterOptions {
@@ -173,6 +179,15 @@ export function createEventStreamWriter(sink: NdjsonSink, opts: EventStreamWrite
     timer = setTimeout(flush, flushMs);
   };
 
+  const close = (): void => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    pending = [];
+    pendingSeqs = [];
+    sources = new Map();
+    isClosed = true;
+  };
+
   return {
     push(event) {
       if (isClosed) return;
@@ -198,13 +213,15 @@ export function createEventStreamWriter(sink: NdjsonSink, opts: EventStreamWrite
       if (keep !== undefined) pendingSeqs.push(seq);
       if (!isBlocked) schedule();
     },
-    close() {
-      if (timer !== null) clearTimeout(timer);
-      timer = null;
-      pending = [];
-      pendingSeqs = [];
-      sources = new Map();
-      isClosed = true;
+    close,
+    end() {
+      if (isClosed) return;
+      if (timer !== null) {
+        clearTimeout(timer);
+        flush();
+      }
+      close();
+      sink.end();
     },
   };
 }

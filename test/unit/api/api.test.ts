@@ -90,6 +90,18 @@ describe('controller API over its unix socket', () => {
     await expect(new ApiClient(join(dir, 'nothing.sock')).list()).rejects.toMatchObject({ code: 'MC_ERR_CONTROLLER_NOT_RUNNING', exitCode: 2 });
   });
 
+  it('closing the app ends followed streams after what was queued, without waiting for their clients', async () => {
+    const seen: MinicloudEvent[] = [];
+    const followed = client.events({ follow: true, replay: false, requests: 'summary', keep: 5 }, (e) => seen.push(e));
+    await new Promise((r) => setTimeout(r, 50));
+    bus.publish({ type: 'cloud.status', at: 1, status: 'down' });
+    const started = Date.now();
+    await app.close();
+    await followed;
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(seen).toEqual([{ type: 'cloud.status', at: 1, status: 'down' }]);
+  });
+
   it('streams events as NDJSON, with replay, until the client stops', async () => {
     bus.publish({ type: 'notice', at: 1, level: 'info', message: 'before' });
     const seen: MinicloudEvent[] = [];

@@ -10,6 +10,10 @@ function fakeSink() {
   const sink = {
     writes: [] as string[],
     isFull: false,
+    ended: false,
+    end(): void {
+      sink.ended = true;
+    },
     write(chunk: string): boolean {
       sink.writes.push(chunk);
       return !sink.isFull;
@@ -52,6 +56,31 @@ describe('event stream writer', () => {
     const events = sink.lines();
     expect(events.map((e) => e.at)).toEqual([0, 1, 2, 3, 4, 5, 999]);
     expect(events.at(-1)).toMatchObject({ type: 'notice', level: 'warn', message: 'event stream: 3 events dropped while this client was not reading fast enough' });
+  });
+
+  it('end writes what is queued at once, ends the stream and ignores later pushes', () => {
+    const sink = fakeSink();
+    const writer = createEventStreamWriter(sink, { flushMs: 10 });
+    writer.push(notice(1));
+    writer.push(notice(2));
+    writer.end();
+    expect(sink.lines()).toEqual([notice(1), notice(2)]);
+    expect(sink.ended).toBe(true);
+    writer.push(notice(3));
+    vi.advanceTimersByTime(100);
+    expect(sink.lines()).toHaveLength(2);
+  });
+
+  it('end drops what a client that stopped reading has not taken, and still ends', () => {
+    const sink = fakeSink();
+    const writer = createEventStreamWriter(sink, { flushMs: 10 });
+    sink.isFull = true;
+    writer.push(notice(1));
+    vi.advanceTimersByTime(10);
+    writer.push(notice(2));
+    writer.end();
+    expect(sink.lines()).toEqual([notice(1)]);
+    expect(sink.ended).toBe(true);
   });
 
   it('writes nothing after close', () => {

@@ -87,7 +87,7 @@ function reduceInFrames(inputs: readonly MinicloudEvent[], random: () => number)
 /** The events as a summary follower receives them: through the API's stream writer, then NDJSON. */
 function summaryStream(events: readonly MinicloudEvent[], flushAfter: readonly boolean[], keep: number): MinicloudEvent[] {
   let text = '';
-  const writer = createEventStreamWriter({ write: (chunk) => ((text += chunk), true), once: () => undefined }, { flushMs: 50, keepRequests: keep });
+  const writer = createEventStreamWriter({ write: (chunk) => ((text += chunk), true), once: () => undefined, end: () => undefined }, { flushMs: 50, keepRequests: keep });
   events.forEach((event, i) => {
     writer.push(event);
     if (flushAfter[i] === true) vi.advanceTimersByTime(50);
