@@ -263,3 +263,32 @@ describeWhen(NEEDS, 'minicloud up in tmux at 160×48 (guest from the `r` key)', 
 
   it('q, then s: the cloud goes down and nothing is left', () => quitAndStop(cloud, term));
 });
+
+describeWhen(NEEDS, 'minicloud up in tmux when the cloud is stopped from another shell', () => {
+  // Made in beforeAll, not here: a suite left out by a filter (-t) runs no hooks and would leak its home.
+  let cloud: CloudInTmux;
+  let term: TmuxTerminal;
+
+  beforeAll(async () => {
+    cloud = new CloudInTmux(80, 24);
+    term = await cloud.start();
+    await term.waitFor('the dashboard', /no instances: press r to run one/, 120_000);
+  });
+  afterAll(() => cloud.destroy());
+
+  it('`minicloud down` elsewhere closes the dashboard: up exits 0 and says why', async () => {
+    const down = await cloud.mc(['down'], 120_000);
+    expect(down.code, down.stderr).toBe(0);
+    // The controller did not wait for the attached dashboard's event stream to end by itself.
+    expect(down.stderr).toMatch(/cloud is down/);
+    const deadline = Date.now() + 60_000;
+    let status: number | null = null;
+    while ((status = await term.exitStatus()) === null) {
+      if (Date.now() > deadline) throw new Error(`up did not exit after \`minicloud down\`; the screen:\n${await term.screen()}`);
+      await sleep(250);
+    }
+    expect(status).toBe(0);
+    expect(await term.screen()).toMatch(/minicloud was stopped from elsewhere/);
+    expect(cloud.leftoverProcesses()).toEqual([]);
+  });
+});
