@@ -9,7 +9,14 @@ export interface DashboardStoreOptions {
   maxPending?: number;
   /** Share of one core that drawing may use; frames are spaced out further when a draw costs more. Default 0.02. */
   drawBudget?: number;
+  /** CPU time this process has used, in ms (default: process.cpuUsage(), all threads). Tests pass a fake. */
+  cpuMs?: () => number;
 }
+
+const processCpuMs = (): number => {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1000;
+};
 
 /** Frames are never further apart than this, however slow a draw is. */
 const MAX_FRAME_MS = 1000;
@@ -29,8 +36,11 @@ export class DashboardStore {
   private isPaused = false;
   private frames = 0;
   private frameCostMs = 0;
-  /** Moving average of the time one draw takes, from Ink's onRender. */
+  /** Moving average of what one frame costs (see noteFrameDrawn). */
   private drawMs = 0;
+  /** CPU time when the last flush began, until the frame it started is drawn. */
+  private frameStartCpuMs: number | null = null;
+  private readonly cpuMs: () => number;
   private readonly drawBudget: number;
   private unsubscribeEvents: (() => void) | null = null;
   private readonly listeners = new Set<() => void>();
@@ -43,11 +53,24 @@ export class DashboardStore {
     this.frameMs = opts.frameMs ?? 100;
     this.maxPending = opts.maxPending ?? 2000;
     this.drawBudget = opts.drawBudget ?? 0.02;
+    this.cpuMs = opts.cpuMs ?? processCpuMs;
   }
 
-  /** Reports how long a draw took (Ink's `onRender` metrics). */
+  /** Folds one frame's cost (ms) into the moving average the frame interval follows. */
   noteDrawTime(ms: number): void {
     this.drawMs = this.drawMs === 0 ? ms : this.drawMs * 0.8 + ms * 0.2;
+  }
+
+  /**
+   * Ink drew a frame (its onRender, with the time its own output step took). A frame this store
+   * started costs the CPU used since that flush: the reducer, React's render and commit, Yoga's
+   * layout and Ink's output together — Ink's figure alone was about half of it (bench/tui: frames
+   * came twice as often as the budget meant). Other redraws (a key, the clock) cost Ink's figure.
+   */
+  noteFrameDrawn(inkRenderMs: number): void {
+    const started = this.frameStartCpuMs;
+    this.frameStartCpuMs = null;
+    this.noteDrawTime(started === null ? inkRenderMs : Math.max(inkRenderMs, this.cpuMs() - started));
   }
 
   /** The time between frames now: `frameMs`, or longer while draws are expensive. */
@@ -85,6 +108,7 @@ export class DashboardStore {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     const started = performance.now();
+    this.frameStartCpuMs = this.cpuMs();
     this.fold();
     if (!this.isPaused) for (const listener of this.listeners) listener();
     this.frames++;

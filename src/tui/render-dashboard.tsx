@@ -69,7 +69,7 @@ export function renderDashboard(options: RenderDashboardOptions): DashboardHandl
       // one row lower and scrolls the screen (seen in tmux; test/vm/tui). The standard renderer
       // erases and rewrites the frame in one write, which the terminal shows at once.
       incrementalRendering: false,
-      onRender: (metrics) => store.noteDrawTime(metrics.renderTime),
+      onRender: (metrics) => store.noteFrameDrawn(metrics.renderTime),
     },
   );
   const done = instance.waitUntilExit().then(async () => {

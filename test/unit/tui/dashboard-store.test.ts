@@ -113,4 +113,17 @@ describe('frame pacing', () => {
     for (let i = 0; i < 40; i++) store.noteDrawTime(0.5);
     expect(store.frameInterval()).toBe(100);
   });
+
+  it('charges a frame it started with the CPU used until Ink drew it, not only Ink\'s own step', () => {
+    let cpu = 1_000;
+    const store = new DashboardStore({ subscribe: () => () => undefined, frameMs: 100, drawBudget: 0.02, cpuMs: () => cpu });
+    store.flush();
+    cpu += 10; // reducer, React, layout and output of that frame
+    store.noteFrameDrawn(4);
+    expect(store.frameInterval()).toBe(500);
+    // A redraw the store did not start (a key, the clock) costs what Ink measured.
+    const other = new DashboardStore({ subscribe: () => () => undefined, frameMs: 100, drawBudget: 0.02, cpuMs: () => cpu });
+    other.noteFrameDrawn(4);
+    expect(other.frameInterval()).toBe(200);
+  });
 });
