@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 
 /**
  * Whether `pid` is a live QEMU process of guest `name`: the pid exists, is not a zombie, and its
@@ -16,16 +16,25 @@ export async function isGuestProcess(pid: number, name: string): Promise<boolean
 }
 
 /**
- * Whether a process we already identified as ours is still running: /proc/<pid> exists and it is not
- * a zombie. Use this, not isGuestProcess, to wait for an exit: an exiting process releases its memory
- * (so /proc/<pid>/cmdline reads empty) before it closes its files, and QEMU's disk-image locks and tap
- * go only with those files. Waiting on the command line let a restart race the old QEMU's image lock.
+ * Whether a process we already identified as ours is still running: any of its threads exists and is
+ * not a zombie. Use this, not isGuestProcess, to wait for an exit: an exiting process releases its
+ * memory (so /proc/<pid>/cmdline reads empty) before it closes its files, and QEMU's disk-image locks
+ * and tap go only with those files. Waiting on the command line let a restart race the old QEMU's
+ * image lock. So did waiting on the main thread alone: after SIGKILL the main thread of a
+ * multi-threaded QEMU can be a zombie while its vCPU and I/O threads are still exiting, and the files
+ * (shared by the threads) close with the last of them ("Failed to get "write" lock" on a restart, seen
+ * once in CI). Threads other than the main one leave /proc/<pid>/task once they are fully gone.
  */
 export async function isProcessRunning(pid: number): Promise<boolean> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
-  if (stat === null) return false;
-  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  return state !== 'Z' && state !== 'X';
+  const threads = await readdir(`/proc/${pid}/task`).catch(() => null);
+  if (threads === null) return false;
+  for (const tid of threads) {
+    const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => null);
+    if (stat === null) continue; // that thread went while we looked
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    if (state !== 'Z' && state !== 'X') return true;
+  }
+  return false;
 }
 
 /** Reads a pid file; null when it is missing or empty. */

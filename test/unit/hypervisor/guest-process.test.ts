@@ -1,0 +1,37 @@
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { isProcessRunning, waitUntilGone } from '../../../src/hypervisor/guest-process.js';
+
+// A process whose main thread has exited (pthread_exit: the kernel shows it as a zombie) while another
+// thread still runs: what a SIGKILLed multi-threaded QEMU looks like for a moment, with its files (and
+// its disk-image lock) still open. python3 is installed for the cloud-init tests.
+const ZOMBIE_LEADER = [
+  'import ctypes, threading, time',
+  'threading.Thread(target=lambda: time.sleep(1.5)).start()',
+  'print("ready", flush=True)',
+  'ctypes.CDLL(None).pthread_exit(None)',
+].join('\n');
+
+const mainThreadState = async (pid: number): Promise<string | null> => {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  return stat === null ? null : stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+};
+
+describe('isProcessRunning', () => {
+  it('is true while any thread runs, even when the main thread is already a zombie; false once all are gone', async () => {
+    const child = spawn('python3', ['-c', ZOMBIE_LEADER], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = once(child, 'exit');
+    const pid = child.pid as number;
+    await once(child.stdout, 'data');
+    expect(await waitUntilGone(async () => (await mainThreadState(pid)) !== 'Z', 5_000)).toBe(true);
+    expect(await isProcessRunning(pid)).toBe(true);
+    await exited;
+    expect(await isProcessRunning(pid)).toBe(false);
+  });
+
+  it('is false for a pid that does not exist', async () => {
+    expect(await isProcessRunning(2 ** 22 + 12345)).toBe(false);
+  });
+});
