@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestInstance } from '../../test/helpers/instance-record.js';
 import { createGuestWorld, requireImage, type GuestWorld } from '../../test/vm/images/guest-world.js';
 import type { GuestBootSource } from '../../test/vm/images/qemu-guest.js';
+import { median } from '../median.js';
 
 // Prints, per image and boot path, the median (and all runs) of:
 //   first metadata request — the first connection DNATed to 169.254.169.254:80 (rule counter, polled every 50 ms);
@@ -49,11 +50,6 @@ async function measure(world: GuestWorld, c: Case): Promise<{ firstRequest: numb
   }
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2;
-};
 const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
 async function main(): Promise<void> {

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Hypervisor } from '../../src/ports/hypervisor.js';
 import { minicirrosSpec, openDriver, type OpenedDriver } from '../../test/vm/hypervisor/drivers.js';
 import { createGuestWorld, MINICIRROS, requireMinicirros, type GuestWorld } from '../../test/vm/hypervisor/guest-world.js';
+import { median } from '../median.js';
 
 // Driver overhead: wall-clock ms from "start" to the guest's first metadata request (the first SYN DNATed
 // to 169.254.169.254:80, read from the rule's packet counter, polled every 20 ms), for
@@ -66,12 +67,6 @@ async function runDriver(world: GuestWorld, hypervisor: Hypervisor, round: numbe
     await hypervisor.undefine(instanceId);
   }
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2;
-};
 
 async function main(): Promise<void> {
   requireMinicirros();

@@ -24,6 +24,7 @@ import { cpuBetween, sampleCpu, type CpuSample } from './proc-cpu.js';
 import { countRequestLogRows } from './request-log-count.js';
 import { summariseCpuProfiles } from './summarise-cpu-profile.js';
 import { parseWrkReport, type WrkReport } from './wrk-report.js';
+import { median } from '../median.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const PATH = '/latest/meta-data/instance-id';
@@ -143,12 +144,6 @@ function row(name: string, { wrk: r, cpu }: Measurement): string {
     `${name.padEnd(22)} ${r.requestsPerSec.toFixed(0).padStart(10)} req/s   p50 ${r.p50Ms.toFixed(2)} ms   p90 ${r.p90Ms.toFixed(2)} ms   p99 ${r.p99Ms.toFixed(2)} ms   (${r.requests} requests, ${r.non2xx} non-2xx, ${r.socketErrors} socket errors)`,
     `${''.padEnd(22)} CPU ${perRequest(cpu.mainThreadUs)} µs/request on the main thread, ${perRequest(cpu.processUs)} µs/request all threads`,
   ].join('\n');
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 interface Server {

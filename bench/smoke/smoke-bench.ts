@@ -7,6 +7,7 @@ import type { SmokeReport } from '../../src/smoke/smoke-report.js';
 import type { TestInstance } from '../../test/helpers/instance-record.js';
 import { createGuestWorld, requireImage, type GuestWorld } from '../../test/vm/images/guest-world.js';
 import type { RunningGuest } from '../../test/vm/images/qemu-guest.js';
+import { median } from '../median.js';
 
 // Issue 8's speed target: `minicloud smoke --image minicirros` under 15 s wall time under TCG.
 // Per round, interleaved so host load hits both alike:
@@ -101,11 +102,6 @@ async function bootBare(world: GuestWorld, kernelDir: string, cmdline: string): 
   }
 }
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2;
-};
 const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
 /** Median of every phase the smoke reports name, in the order of the first report. */

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { findTaggedQemuProcesses } from '../hypervisor/orphans.js';
 import { signalProcess, waitUntilGone } from '../hypervisor/guest-process.js';
 import { GUEST_NAME_PREFIX } from '../hypervisor/guest-name.js';
+import { procStatState } from '../core/proc-stat.js';
 
 /** A QEMU of this cloud found by its `-name mc-<cloud>-<instance>` tag, whoever started it. */
 export interface StrayGuest {
@@ -54,7 +55,7 @@ function netnsOf(pid: string): Promise<string | null> {
 async function isTaggedQemu(pid: number, name: string): Promise<boolean> {
   const [stat, cmdline] = await Promise.all([readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null), readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => null)]);
   if (stat === null || cmdline === null) return false;
-  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  const state = procStatState(stat);
   if (state === 'Z' || state === 'X') return false;
   const args = cmdline.split('\0');
   const nameArg = args[args.indexOf('-name') + 1] ?? '';

@@ -1,4 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
+import { procStatState } from '../core/proc-stat.js';
 
 /**
  * Whether `pid` is a live QEMU process of guest `name`: the pid exists, is not a zombie, and its
@@ -10,7 +11,7 @@ export async function isGuestProcess(pid: number, name: string): Promise<boolean
     readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => null),
   ]);
   if (stat === null || cmdline === null) return false;
-  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  const state = procStatState(stat);
   if (state === 'Z' || state === 'X') return false;
   return cmdline.split('\0').some((arg) => arg === name || arg.startsWith(`${name},`));
 }
@@ -31,7 +32,7 @@ export async function isProcessRunning(pid: number): Promise<boolean> {
   for (const tid of threads) {
     const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => null);
     if (stat === null) continue; // that thread went while we looked
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    const state = procStatState(stat);
     if (state !== 'Z' && state !== 'X') return true;
   }
   return false;

@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { errors } from '../errors/catalogue.js';
 import { readPidFile, signalProcess, waitUntilGone } from './guest-process.js';
+import { procStatState } from '../core/proc-stat.js';
 
 /**
  * A libvirtd owned by one cloud, running inside the cloud's network namespace (so its QEMUs' taps land
@@ -147,7 +148,7 @@ async function isDaemon(pid: number): Promise<boolean> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
   if (stat === null) return false;
   const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  const state = procStatState(stat);
   return (comm === 'libvirtd' || comm === 'virtlogd') && state !== 'Z';
 }
 

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MetadataRequestRecord } from '../domain/metadata-request.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { RequestLogStore } from '../ports/store.js';
+import type { MemoEntry } from './response-memo.js';
 
 const MAX_LOGGED_PATH = 1024;
 
@@ -29,6 +30,37 @@ export function buildRequestRecord(request: FastifyRequest, reply: FastifyReply)
     userAgent: ua === undefined ? null : ua,
     tokenUsed: request.headers['x-aws-ec2-metadata-token'] !== undefined,
     flavour: request.metadataFlavour,
+  };
+}
+
+/** What a replay from the memo knows of its request; the rest of the record comes from the memoised answer. */
+export interface ReplayedRequest {
+  time: number;
+  sourceIp: string;
+  method: 'GET' | 'HEAD';
+  url: string;
+  userAgent: string | null;
+  latencyMs: number;
+}
+
+/**
+ * The record of a request answered from the memo (either fast path): the answer's instanceId, status,
+ * bytes and flavour from fastify's own record of it, this request's time, source, method, path, user
+ * agent and latency; no token (a token-bearing request is never replayed).
+ */
+export function replayedRecord(answer: MemoEntry['record'], request: ReplayedRequest): MetadataRequestRecord {
+  return {
+    time: request.time,
+    instanceId: answer.instanceId,
+    sourceIp: request.sourceIp,
+    method: request.method,
+    path: loggedPath(request.url),
+    status: answer.status,
+    bytes: answer.bytes,
+    latencyMs: request.latencyMs,
+    userAgent: request.userAgent,
+    tokenUsed: false,
+    flavour: answer.flavour,
   };
 }
 

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerFactor
 import type { MetadataRequestRecord } from '../domain/metadata-request.js';
 import type { Clock } from '../ports/clock.js';
 import type { InstanceStore } from '../ports/store.js';
-import { loggedPath } from './record-requests.js';
+import { replayedRecord } from './record-requests.js';
 import type { MemoMethod, ResponseMemo } from './response-memo.js';
 import { sourceAddress } from './request-context.js';
 import { installSocketFastPath } from './socket-fast-path.js';
@@ -74,19 +74,7 @@ export function createResponseFastPath(deps: ResponseFastPathDeps): ResponseFast
     const start = performance.now();
     res.writeHead(entry.status, entry.headers);
     res.end(entry.body);
-    sink({
-      time,
-      instanceId: entry.record.instanceId,
-      sourceIp: source,
-      method,
-      path: loggedPath(url),
-      status: entry.record.status,
-      bytes: entry.record.bytes,
-      latencyMs: performance.now() - start,
-      userAgent,
-      tokenUsed: false,
-      flavour: entry.record.flavour,
-    });
+    sink(replayedRecord(entry.record, { time, sourceIp: source, method, url, userAgent, latencyMs: performance.now() - start }));
     return true;
   }
 

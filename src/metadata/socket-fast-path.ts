@@ -5,7 +5,7 @@ import type { MetadataRequestRecord } from '../domain/metadata-request.js';
 import type { Clock } from '../ports/clock.js';
 import type { InstanceStore } from '../ports/store.js';
 import { wireBytes, wireHead, type WireHead } from './memo-wire.js';
-import { loggedPath } from './record-requests.js';
+import { replayedRecord } from './record-requests.js';
 import { sourceAddress } from './request-context.js';
 import type { MemoEntry, ResponseMemo } from './response-memo.js';
 import { HttpSideSocket } from './http-side-socket.js';
@@ -160,19 +160,7 @@ export function installSocketFastPath(server: Server, deps: SocketFastPathDeps):
       const time = clock.now();
       const start = performance.now();
       this.socket.write(bytesFor(cache));
-      sink({
-        time,
-        instanceId: entry.record.instanceId,
-        sourceIp: this.source,
-        method: request.method,
-        path: loggedPath(request.url),
-        status: entry.record.status,
-        bytes: entry.record.bytes,
-        latencyMs: performance.now() - start,
-        userAgent: request.userAgent,
-        tokenUsed: false,
-        flavour: entry.record.flavour,
-      });
+      sink(replayedRecord(entry.record, { time, sourceIp: this.source, method: request.method, url: request.url, userAgent: request.userAgent, latencyMs: performance.now() - start }));
     }
 
     private afterPump(): void {

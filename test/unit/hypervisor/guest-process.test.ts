@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import { procStatState } from '../../../src/core/proc-stat.js';
 import { isProcessRunning, waitUntilGone } from '../../../src/hypervisor/guest-process.js';
 
 // A process whose main thread has exited (pthread_exit: the kernel shows it as a zombie) while another
@@ -16,7 +17,7 @@ const ZOMBIE_LEADER = [
 
 const mainThreadState = async (pid: number): Promise<string | null> => {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
-  return stat === null ? null : stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return stat === null ? null : procStatState(stat);
 };
 
 describe('isProcessRunning', () => {

@@ -1,4 +1,5 @@
 import { readFile, readlink } from 'node:fs/promises';
+import { procStatState } from '../../../core/proc-stat.js';
 
 /**
  * Processes minicloud did not start in this run (a dnsmasq orphaned by a crashed controller), found by
@@ -9,8 +10,7 @@ import { readFile, readlink } from 'node:fs/promises';
 export async function liveArgv(pid: number): Promise<string[] | null> {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // Field 3 follows the parenthesised command name, which may itself contain spaces or parentheses.
-    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return null;
+    if (procStatState(stat) === 'Z') return null;
     const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
     return cmdline.split('\0').filter((a) => a !== '');
   } catch (err) {
