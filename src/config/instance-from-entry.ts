@@ -1,5 +1,5 @@
 import type { InstanceRecord, PublicKey } from '../domain/instance.js';
-import { derivedHex, derivedUuid } from '../metadata/derived-ids.js';
+import { derivedHex, derivedUuid } from '../core/derived-ids.js';
 import type { InstanceEntry } from './instances-file-schema.js';
 
 /** Defaults for fields an entry leaves out; documented in docs/configuration.md ("Defaults"). */

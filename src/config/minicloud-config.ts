@@ -8,8 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { fnv1a } from '../core/ipam.js';
 import { BUILTIN_LAUNCH_DEFAULTS, type LaunchDefaults } from '../core/launch-defaults.js';
 import { parseDuration, parseMemoryMiB, parseSize } from '../core/units.js';
-import type { DriverChoice } from '../hypervisor/open-hypervisor.js';
-import type { Accelerator } from '../ports/hypervisor.js';
+import type { Accelerator } from '../domain/controller-instance.js';
 import { errors } from '../errors/catalogue.js';
 
 /**
@@ -22,6 +21,9 @@ import { errors } from '../errors/catalogue.js';
 const Size = Type.String({ pattern: '^\\d+(\\.\\d+)?\\s*([KMGTkmgt](i?B)?)?$', description: 'size like 256M or 2G' });
 const Duration = Type.String({ pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h)?)+$', description: 'duration like 90s or 5m' });
 const DatasourceName = Type.Union([Type.Literal('ec2'), Type.Literal('openstack'), Type.Literal('nocloud'), Type.Literal('configdrive')]);
+
+/** Which hypervisor driver `up` uses: libvirt, direct QEMU, or libvirt when a daemon can be used. */
+export type DriverChoice = 'libvirt' | 'qemu' | 'auto';
 
 export const ImageConfigSchema = Type.Object(
   {

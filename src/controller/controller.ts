@@ -1,6 +1,6 @@
 import { open, readdir, rm } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
-import type { ImageRef } from '../core/controller-instance.js';
+import type { ImageRef } from '../domain/controller-instance.js';
 import { instanceDir, tapName, type CloudPaths } from '../core/guest-spec.js';
 import type { RandomBytes } from '../core/instance-id.js';
 import type { InstanceInfo } from '../core/instance-view.js';
@@ -16,7 +16,8 @@ import { isMinicloudError } from '../errors/catalogue.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Clock } from '../ports/clock.js';
 import type { ControllerStore } from '../ports/controller-store.js';
-import type { Accelerator, Hypervisor } from '../ports/hypervisor.js';
+import type { Hypervisor } from '../ports/hypervisor.js';
+import type { Accelerator } from '../domain/controller-instance.js';
 import type { NetworkConfig, NetworkHost, NetworkObservation, NetworkPlane } from '../ports/network.js';
 import type { InstanceStore, RequestLogQuery, RequestLogStore } from '../ports/store.js';
 import { AsyncMutex } from './async-mutex.js';
@@ -24,7 +25,7 @@ import { executeAction, type ExecuteContext } from './execute-action.js';
 import { InstanceBook } from './instance-book.js';
 import { ReadinessWatcher } from './readiness-watcher.js';
 import type { SshProbe } from './ssh-probe.js';
-import { procStrayGuestFinder, type StrayGuestFinder } from './stray-guests.js';
+import type { StrayGuestFinder } from '../ports/stray-guests.js';
 
 /** What `prune` removed. */
 export interface PruneResult {
@@ -57,10 +58,10 @@ export interface ControllerDeps {
   resolveImage: (image: string) => ImageRef;
   /** The cloud's generated ssh key, given to every instance. */
   cloudKey: PublicKey | null;
-  /** Writes a `configdrive` instance's `config-2` ISO (src/hypervisor/config-drive-iso.ts in production). */
+  /** Writes a `configdrive` instance's `config-2` ISO (src/adapters/hypervisor/config-drive-iso.ts in production). */
   writeConfigDrive: (record: InstanceRecord, isoPath: string) => Promise<void>;
-  /** Finds and ends QEMU processes tagged with this cloud (prune); the /proc scan when absent. */
-  strayGuests?: StrayGuestFinder;
+  /** Finds and ends QEMU processes tagged with this cloud (prune): the /proc scan in production. */
+  strayGuests: StrayGuestFinder;
   /** minicloud.yaml `defaults:`; BUILTIN_LAUNCH_DEFAULTS when absent. */
   defaults?: LaunchDefaults;
   reconcileIntervalMs?: number;
@@ -267,7 +268,7 @@ export class Controller {
    * instances, QEMU processes tagged with this cloud that neither an instance nor the driver accounts for
    * (a crashed run's, or a dead libvirtd's), and per-instance directories no instance owns. The network
    * of the running cloud is its own and stays; crashed runs' network leftovers are pruned offline
-   * (src/controller/prune-crashed-cloud.ts). Returns what it removed.
+   * (src/composition/prune-crashed-cloud.ts). Returns what it removed.
    */
   async prune(): Promise<PruneResult> {
     const orphans = orphanGuests(this.book.all().map((a) => a.inst), await this.deps.hypervisor.list()).map((g) => g.name);
@@ -276,7 +277,7 @@ export class Controller {
     await this.reconcile({ removeOrphans: true });
     return this.mutex.run(async () => {
       const owned = new Set([...this.book.all().map((a) => a.inst.id), ...(await this.deps.hypervisor.list()).map((g) => g.instanceId)]);
-      const finder = this.deps.strayGuests ?? procStrayGuestFinder;
+      const finder = this.deps.strayGuests;
       const strays = (await finder.find(this.deps.cloudId)).filter((p) => !owned.has(p.instanceId));
       for (const stray of strays) await finder.end(stray);
       const dirs = await readdir(this.deps.paths.instancesDir).catch((err: NodeJS.ErrnoException) => {

@@ -1,13 +1,14 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { buildGuestSpec, instanceDir, type CloudPaths } from '../core/guest-spec.js';
 import type { Action } from '../core/plan.js';
-import type { InstanceFailure } from '../core/controller-instance.js';
+import type { InstanceFailure } from '../domain/controller-instance.js';
 import { advanceStage } from '../core/stage-tracker.js';
 import { errors, isMinicloudError } from '../errors/catalogue.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Clock } from '../ports/clock.js';
 import type { InstanceRecord } from '../domain/instance.js';
-import type { Accelerator, Hypervisor } from '../ports/hypervisor.js';
+import type { Hypervisor } from '../ports/hypervisor.js';
+import type { Accelerator } from '../domain/controller-instance.js';
 import type { NetworkConfig, NetworkHost, NetworkPlane } from '../ports/network.js';
 import type { InstanceBook } from './instance-book.js';
 

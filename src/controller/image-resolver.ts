@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { ImageRef } from '../core/controller-instance.js';
+import type { ImageRef } from '../domain/controller-instance.js';
 import { defaultSshUser, diskFormat, parseImageManifest } from '../core/image-manifest.js';
 import { errors } from '../errors/catalogue.js';
 

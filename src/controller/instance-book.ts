@@ -1,4 +1,4 @@
-import type { ControllerInstance, InstanceFailure } from '../core/controller-instance.js';
+import type { ControllerInstance, InstanceFailure } from '../domain/controller-instance.js';
 import { findByRef, instanceInfo, instanceSummary, type InstanceInfo } from '../core/instance-view.js';
 import { advanceStage, type StageObservation } from '../core/stage-tracker.js';
 import type { InstanceSummary } from '../domain/events.js';

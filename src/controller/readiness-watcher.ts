@@ -10,7 +10,7 @@ import type { RequestLogStore } from '../ports/store.js';
 import { ConsoleTailer } from './console-tailer.js';
 import type { InstanceBook } from './instance-book.js';
 import type { SshProbe } from './ssh-probe.js';
-import type { ControllerInstance } from '../core/controller-instance.js';
+import type { ControllerInstance } from '../domain/controller-instance.js';
 import type { InstanceRecord } from '../domain/instance.js';
 
 const SSH_PROBE_EVERY_MS = 2000;

@@ -1,8 +1,9 @@
 import type { InstanceRecord } from '../domain/instance.js';
-import { guestName } from '../hypervisor/guest-name.js';
-import { guestUuid, smbiosIdentity } from '../hypervisor/smbios-identity.js';
-import type { Accelerator, GuestSpec } from '../ports/hypervisor.js';
-import type { ControllerInstance } from './controller-instance.js';
+import { guestName } from './guest-name.js';
+import { guestUuid, smbiosIdentity } from './smbios-identity.js';
+import type { GuestSpec } from '../ports/hypervisor.js';
+import type { Accelerator } from '../domain/controller-instance.js';
+import type { ControllerInstance } from '../domain/controller-instance.js';
 import { fnv1a } from './ipam.js';
 
 /** Where one cloud keeps its per-instance files; the controller's config decides. */

@@ -2,7 +2,7 @@ import type { InstanceSummary } from '../domain/events.js';
 import type { InstanceRecord } from '../domain/instance.js';
 import type { Stage } from '../domain/stages.js';
 import type { GuestState } from '../ports/hypervisor.js';
-import type { ControllerInstance, InstanceFailure } from './controller-instance.js';
+import type { ControllerInstance, InstanceFailure } from '../domain/controller-instance.js';
 import { stageDurations } from './stage-tracker.js';
 
 /** What `minicloud info` shows: the summary plus everything else known about the instance. */

@@ -1,6 +1,6 @@
 import type { Datasource, ImdsV2Mode, InstanceRecord, PublicKey } from '../domain/instance.js';
 import { errors } from '../errors/catalogue.js';
-import type { ControllerInstance, ImageRef } from './controller-instance.js';
+import type { ControllerInstance, ImageRef } from '../domain/controller-instance.js';
 import { defaultInstanceName, INSTANCE_NAME_PATTERN, newInstanceId, newUuid, type RandomBytes } from './instance-id.js';
 import { allocateIp, allocateMac } from './ipam.js';
 import type { DefaultedLaunchFields } from './launch-defaults.js';

@@ -1,7 +1,7 @@
 import type { InstanceRecord } from '../domain/instance.js';
 import type { GuestObservation } from '../ports/hypervisor.js';
 import type { NetworkHost, NetworkObservation } from '../ports/network.js';
-import type { ControllerInstance } from './controller-instance.js';
+import type { ControllerInstance } from '../domain/controller-instance.js';
 
 /**
  * plan(desired, observed) → actions. Level-based, as controller-runtime reconcilers are: the actions

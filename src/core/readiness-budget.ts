@@ -1,5 +1,5 @@
 import type { Stage } from '../domain/stages.js';
-import type { Accelerator } from '../ports/hypervisor.js';
+import type { Accelerator } from '../domain/controller-instance.js';
 import { nextStage } from './stage-tracker.js';
 
 /**

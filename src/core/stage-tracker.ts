@@ -1,4 +1,4 @@
-import { STAGES, stageIndex, type Stage } from '../domain/stages.js';
+import { STAGES, stageIndex, type Stage, type StageState } from '../domain/stages.js';
 
 /**
  * The readiness state machine of one instance, fed by observations. Pure: the controller turns
@@ -20,16 +20,6 @@ export type StageObservation =
   | { kind: 'metadata'; at: number; path: string; status: number }
   /** Port 22 open and the cloud's key accepted. */
   | { kind: 'ssh'; at: number };
-
-export interface StageState {
-  stage: Stage;
-  /** Epoch ms each stage was reached; `defined` is set at creation. */
-  reached: Partial<Record<Stage, number>>;
-  /** Stages recorded because a later one was observed first. */
-  implied: Stage[];
-  /** Epoch ms the guest was (last) started; null until then. */
-  startedAt: number | null;
-}
 
 export function initialStageState(definedAt: number): StageState {
   return { stage: 'defined', reached: { defined: definedAt }, implied: [], startedAt: null };

@@ -6,6 +6,16 @@
 export type Stage = 'defined' | 'booting' | 'dhcp' | 'metadata' | 'userdata' | 'ssh' | 'ready';
 export const STAGES: readonly Stage[] = ['defined', 'booting', 'dhcp', 'metadata', 'userdata', 'ssh', 'ready'];
 
+export interface StageState {
+  stage: Stage;
+  /** Epoch ms each stage was reached; `defined` is set at creation. */
+  reached: Partial<Record<Stage, number>>;
+  /** Stages recorded because a later one was observed first. */
+  implied: Stage[];
+  /** Epoch ms the guest was (last) started; null until then. */
+  startedAt: number | null;
+}
+
 export function stageIndex(stage: Stage): number {
   return STAGES.indexOf(stage);
 }

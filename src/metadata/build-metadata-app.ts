@@ -6,7 +6,7 @@ import type { EventBus } from '../events/event-bus.js';
 import { errors } from '../errors/catalogue.js';
 import type { Clock } from '../ports/clock.js';
 import type { InstanceStore, RequestLogStore } from '../ports/store.js';
-import { derivedHex } from './derived-ids.js';
+import { derivedHex } from '../core/derived-ids.js';
 import { ec2Plugin } from './ec2/ec2-plugin.js';
 import { InstanceViews } from './instance-views.js';
 import { createMetadataErrorHandler } from './metadata-error-handler.js';

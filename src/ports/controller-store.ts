@@ -1,10 +1,10 @@
-import type { ControllerInstance } from '../core/controller-instance.js';
+import type { ControllerInstance } from '../domain/controller-instance.js';
 
 /**
  * The controller's desired state and readiness record per instance, next to the metadata plane's
  * InstanceStore (same ids). Synchronous, like better-sqlite3. Every write is durable before it
  * returns, so a kill -9 of the controller loses nothing it had recorded.
- * Implementations: SQLite (src/controller/sqlite-controller-store.ts) and in-memory.
+ * Implementations: SQLite (src/adapters/store/sqlite/sqlite-controller-store.ts) and in-memory.
  */
 export interface ControllerStore {
   /** All instances, oldest first. */

@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
+import type { Accelerator } from '../domain/controller-instance.js';
 import type { Datasource } from '../domain/instance.js';
 
-export type Accelerator = 'kvm' | 'tcg';
 
 /** SMBIOS type-1 strings that give the guest its cloud identity (see reference/real-clients.md §1.1). */
 export interface SmbiosIdentity {

@@ -1,4 +1,4 @@
-import { metadataLine } from '../cli/commands/cli-format.js';
+import { metadataLine } from '../core/metadata-line.js';
 import type { SmokeReport } from './smoke-report.js';
 
 /**

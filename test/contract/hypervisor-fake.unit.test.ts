@@ -1,6 +1,6 @@
-import { FakeHypervisor } from '../../src/hypervisor/fake-hypervisor.js';
+import { FakeHypervisor } from '../../src/adapters/hypervisor/fake/fake-hypervisor.js';
 import { sampleGuestSpec } from '../unit/hypervisor/sample-guest-spec.js';
-import { guestName } from '../../src/hypervisor/guest-name.js';
+import { guestName } from '../../src/core/guest-name.js';
 import { hypervisorContract } from './hypervisor.contract.js';
 
 hypervisorContract('fake', async () => ({

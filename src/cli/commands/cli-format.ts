@@ -1,6 +1,5 @@
 import { formatDuration } from '../../core/units.js';
 import type { InstanceSummary, MinicloudEvent } from '../../domain/events.js';
-import type { MetadataRequestRecord } from '../../domain/metadata-request.js';
 
 /**
  * Plain-text renderings shared by the commands. Pure. Tables follow Multipass's conventions: upper-case
@@ -33,10 +32,6 @@ export function formatAge(ms: number): string {
 
 function time(at: number): string {
   return new Date(at).toISOString().slice(11, 23);
-}
-
-export function metadataLine(r: MetadataRequestRecord): string {
-  return `${time(r.time)}  ${(r.instanceId ?? '?').padEnd(19)}  ${r.sourceIp.padEnd(15)}  ${r.method.padEnd(4)} ${String(r.status)}  ${r.path}  ${r.latencyMs.toFixed(1)}ms  ${r.userAgent ?? '-'}`;
 }
 
 /** One line per event, for `up` and `events` without --json. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ApiClient } from '../../api/api-client.js';
 import { cloudLayout, cloudSettings, defaultCloudId, imagesDir, loadMinicloudConfig, minicloudHome } from '../../config/minicloud-config.js';
-import type { DriverChoice } from '../../hypervisor/open-hypervisor.js';
+import type { DriverChoice } from '../../config/minicloud-config.js';
 import { errors, isMinicloudError } from '../../errors/catalogue.js';
 import { cliCloud, out } from './cli-context.js';
 import { table } from './cli-format.js';
@@ -48,7 +48,7 @@ export async function hypervisorCheck(driver: DriverChoice, uri: string | null):
   if (driver === 'qemu') return { check: 'hypervisor', result: 'ok', detail: 'qemu driver (chosen with --driver qemu / hypervisor.driver)', fix: '' };
   let problem: string | null = null;
   if (uri !== null) {
-    const { openLibvirtHypervisor } = await import('../../hypervisor/libvirt-hypervisor.js');
+    const { openLibvirtHypervisor } = await import('../../adapters/hypervisor/libvirt/libvirt-hypervisor.js');
     try {
       await (await openLibvirtHypervisor({ cloudId: 'doctor', uri })).close();
     } catch (e) {
@@ -83,7 +83,7 @@ export async function runDoctorChecks(env: Record<string, string | undefined>, m
   results.push(await commandCheck('libvirtd', 'libvirtd', 'libvirt-daemon-system', false));
   results.push(await hypervisorCheck(hypervisor.driver, hypervisor.uri));
 
-  const { quickAcceleratorVerdict, readHostCpuFacts, detectAccelerator } = await import('../../hypervisor/accelerator.js');
+  const { quickAcceleratorVerdict, readHostCpuFacts, detectAccelerator } = await import('../../adapters/hypervisor/qemu/accelerator.js');
   const kernel = join(imagesDir(env), 'minicirros', 'vmlinuz');
   const quick = quickAcceleratorVerdict(await readHostCpuFacts());
   const verdict = quick ?? (existsSync(kernel) && (await hasCommand('qemu-system-x86_64')) ? await detectAccelerator({ kernelPath: kernel }) : null);

@@ -1,6 +1,6 @@
 import type { MetadataRequestRecord } from '../../domain/metadata-request.js';
 import { cliCloud, out, untilSignal } from './cli-context.js';
-import { metadataLine } from './cli-format.js';
+import { metadataLine } from '../../core/metadata-line.js';
 
 /** `minicloud metadata-log [ID] [-f] [--json]`: from the request log (SQLite), then live with -f. */
 export async function runMetadataLog(ref: string | undefined, opts: { follow?: boolean; json?: boolean; limit?: string }): Promise<void> {

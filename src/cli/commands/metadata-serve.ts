@@ -3,9 +3,9 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { MinicloudEvent } from '../../domain/events.js';
 import { errors } from '../../errors/catalogue.js';
 import { systemClock } from '../../ports/clock.js';
-import { parseListenAddress } from '../listen-address.js';
+import { parseListenAddress } from '../../config/listen-address.js';
 import { formatRequestLine } from '../request-log-line.js';
-import { startStandaloneServer } from '../standalone-metadata-server.js';
+import { startStandaloneServer } from '../../composition/start-metadata-server.js';
 
 /** The flags as commander hands them over; checked here, at the edge, before anything runs. */
 const MetadataServeFlags = Type.Object({

@@ -13,7 +13,7 @@ export interface PruneOptions {
 /**
  * `minicloud prune`: with a running controller, it removes orphan guests, failed instances, stray tagged
  * QEMUs and unowned instance directories. Without one (a crashed run), it removes everything the run
- * left (src/controller/prune-crashed-cloud.ts), inside `--netns NAME` when the cloud lived there.
+ * left (src/composition/prune-crashed-cloud.ts), inside `--netns NAME` when the cloud lived there.
  */
 export async function runPrune(opts: PruneOptions): Promise<void> {
   const { client, layout } = cliCloud();
@@ -33,7 +33,7 @@ export async function runPrune(opts: PruneOptions): Promise<void> {
   if (process.getuid?.() !== 0) throw errors.needsRoot('minicloud prune (no controller is running: cleaning up a crashed run)');
   const config = loadMinicloudConfig(opts.config ?? layout.configPath, { optional: opts.config === undefined });
   const { cloudId } = cloudSettings(config, {}, process.env, layout.home);
-  const { pruneCrashedCloud } = await import('../../controller/prune-crashed-cloud.js');
+  const { pruneCrashedCloud } = await import('../../composition/prune-crashed-cloud.js');
   const report = await pruneCrashedCloud({ layout, cloudId });
   if (opts.json) out(JSON.stringify({ crashedRun: report }));
   else {

@@ -1,6 +1,6 @@
 import { errors } from '../../errors/catalogue.js';
 
-export { readInputFile, readPublicKey } from '../../controller/read-user-files.js';
+export { readInputFile, readPublicKey } from '../../config/read-user-files.js';
 
 /** `key=value` pairs (repeatable flags) into a record. Throws MC_ERR_USAGE. */
 export function parsePairs(flag: string, pairs: string[]): Record<string, string> {

@@ -7,7 +7,7 @@ import { errors } from '../../errors/catalogue.js';
 import { cliCloud, err, out, untilSignal } from './cli-context.js';
 import { instanceTable } from './cli-format.js';
 import { parsePairs, readInputFile, readPublicKey } from './read-input.js';
-import { imageArgument } from '../../controller/declared-instances.js';
+import { imageArgument } from '../../config/declared-instances.js';
 import { waitForInstances } from './wait-for-instances.js';
 
 export interface RunOptions {

@@ -5,7 +5,7 @@ type Opts = Record<string, unknown>;
 
 /**
  * `minicloud smoke`: a one-command CI smoke test of an image (issue 8; docs/ci.md). Registered here,
- * run by src/smoke/smoke-command.ts, imported only when the command runs.
+ * run by src/cli/commands/smoke-command.ts, imported only when the command runs.
  */
 export function registerSmokeCommand(program: Command): void {
   program
@@ -27,5 +27,5 @@ export function registerSmokeCommand(program: Command): void {
     .option('--accelerator <kvm|tcg>', 'skip the KVM probe')
     .option('--config <file>', 'minicloud.yaml for the throwaway cloud (e.g. extra images with their own kernel and command line)')
     .option('--json', 'print the JSON report on stdout (progress stays on stderr)')
-    .action(async (opts: Opts) => (await import('../../smoke/smoke-command.js')).runSmokeCommand(opts as never));
+    .action(async (opts: Opts) => (await import('./smoke-command.js')).runSmokeCommand(opts as never));
 }

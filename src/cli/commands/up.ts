@@ -141,7 +141,7 @@ export async function runUp(opts: UpOptions): Promise<void> {
     const { runDashboardClient } = await import('./up-dashboard.js');
     return runDashboardClient();
   }
-  const { startCloud } = await import('../../controller/start-cloud.js');
+  const { startCloud } = await import('../../composition/start-cloud.js');
   const print = (e: MinicloudEvent) => out(opts.json ? JSON.stringify(e) : eventLine(e));
   const cloud = await startCloud({
     env: process.env,

@@ -3,7 +3,7 @@ import { describeCondition, firstUnmet, waitSatisfied, type WaitCondition } from
 import { errors, MinicloudError } from '../../errors/catalogue.js';
 import type { ExitCode } from '../../errors/exit-codes.js';
 import { err } from './cli-context.js';
-import { metadataLine } from './cli-format.js';
+import { metadataLine } from '../../core/metadata-line.js';
 
 /**
  * Waits until every instance meets every condition, polling the controller. A recorded failure ends

@@ -1,5 +1,5 @@
 import type { IamRole, InstanceRecord } from '../../domain/instance.js';
-import { derivedHex, networkSeed, rfc3339 } from '../derived-ids.js';
+import { derivedHex, networkSeed, rfc3339 } from '../../core/derived-ids.js';
 import { bytesLeaf, dir, jsonLeaf, OCTET_STREAM, textLeaf, type MetadataDir, type MetadataNode } from '../metadata-tree.js';
 import { ec2VersionIncludes, type Ec2Version } from './ec2-versions.js';
 

@@ -1,5 +1,5 @@
 import type { InstanceRecord } from '../../domain/instance.js';
-import { derivedUuid, networkSeed } from '../derived-ids.js';
+import { derivedUuid, networkSeed } from '../../core/derived-ids.js';
 
 /**
  * Nova's network_data.json (nova/virt/netutils.py `get_network_metadata`) for minicloud's network: one

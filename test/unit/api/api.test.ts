@@ -8,7 +8,8 @@ import { buildApiApp } from '../../../src/api/api-app.js';
 import { ApiClient } from '../../../src/api/api-client.js';
 import type { LaunchBody } from '../../../src/api/api-schemas.js';
 import { Controller } from '../../../src/controller/controller.js';
-import { MemoryControllerStore } from '../../../src/controller/memory-controller-store.js';
+import { MemoryControllerStore } from '../../../src/adapters/store/memory-controller-store.js';
+import { FakeStrayGuestFinder } from '../../../src/adapters/hypervisor/fake/fake-stray-guests.js';
 import type { MinicloudEvent } from '../../../src/domain/events.js';
 import { errors } from '../../../src/errors/catalogue.js';
 import { EventBus } from '../../../src/events/event-bus.js';
@@ -38,7 +39,7 @@ beforeEach(async () => {
   controller = new Controller({
     cloudId: 'api', hypervisor: new TestHypervisor('api'), network: new TestNetwork(),
     networkConfig: { cloudId: 'api', bridge: 'mcbr0', subnet: '10.77.0.0/24', gateway: '10.77.0.1', metadataPort: 8775, egress: false, domain: 'minicloud', stateDir: dir },
-    instances: new TestInstanceStore(), controllerStore: new MemoryControllerStore(), requestLog: new TestRequestLog(),
+    instances: new TestInstanceStore(), controllerStore: new MemoryControllerStore(), requestLog: new TestRequestLog(), strayGuests: new FakeStrayGuestFinder(),
     bus, clock: new ManualClock(), random: randomBytes, paths: { instancesDir: join(dir, 'instances') }, accelerator: 'tcg',
     sshProbe: { probe: async () => false },
     resolveImage: (image) => {

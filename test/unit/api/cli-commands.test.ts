@@ -9,7 +9,8 @@ import { launchBodyFrom, type RunOptions } from '../../../src/cli/commands/run.j
 import { buildProgram } from '../../../src/cli/program.js';
 import { reportError } from '../../../src/cli/report-error.js';
 import { Controller } from '../../../src/controller/controller.js';
-import { MemoryControllerStore } from '../../../src/controller/memory-controller-store.js';
+import { MemoryControllerStore } from '../../../src/adapters/store/memory-controller-store.js';
+import { FakeStrayGuestFinder } from '../../../src/adapters/hypervisor/fake/fake-stray-guests.js';
 import { errors } from '../../../src/errors/catalogue.js';
 import { EventBus } from '../../../src/events/event-bus.js';
 import { systemClock } from '../../../src/ports/clock.js';
@@ -47,7 +48,7 @@ beforeEach(async () => {
   controller = new Controller({
     cloudId: 'cli', hypervisor: new TestHypervisor('cli'), network: new TestNetwork(),
     networkConfig: { cloudId: 'cli', bridge: 'mcbr0', subnet: '10.77.0.0/24', gateway: '10.77.0.1', metadataPort: 8775, egress: false, domain: 'minicloud', stateDir: home },
-    instances: new TestInstanceStore(), controllerStore: new MemoryControllerStore(), requestLog: new TestRequestLog(),
+    instances: new TestInstanceStore(), controllerStore: new MemoryControllerStore(), requestLog: new TestRequestLog(), strayGuests: new FakeStrayGuestFinder(),
     bus, clock: systemClock, random: randomBytes, paths: { instancesDir: join(home, 'instances') }, accelerator: 'tcg',
     sshProbe: { probe: async () => false },
     resolveImage: (image) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { httpUrl, parseListenAddress } from '../../../src/cli/listen-address.js';
+import { httpUrl, parseListenAddress } from '../../../src/config/listen-address.js';
 
 describe('--listen HOST:PORT', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryInstanceStore } from '../../../src/adapters/store/memory-instance-store.js';
-import { syncInstances } from '../../../src/cli/sync-instances.js';
+import { syncInstances } from '../../../src/composition/sync-instances.js';
 import { sampleInstance } from '../../helpers/instance-record.js';
 
 describe('syncInstances (loading the instances file into a reused state directory)', () => {

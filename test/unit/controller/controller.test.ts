@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Controller, type ControllerDeps } from '../../../src/controller/controller.js';
-import { MemoryControllerStore } from '../../../src/controller/memory-controller-store.js';
+import { MemoryControllerStore } from '../../../src/adapters/store/memory-controller-store.js';
+import { FakeStrayGuestFinder } from '../../../src/adapters/hypervisor/fake/fake-stray-guests.js';
 import type { LaunchRequest } from '../../../src/core/launch.js';
 import type { MinicloudEvent } from '../../../src/domain/events.js';
 import { errors } from '../../../src/errors/catalogue.js';
@@ -39,6 +40,7 @@ function world() {
     instances: new TestInstanceStore(),
     controllerStore: new MemoryControllerStore(),
     requestLog: new TestRequestLog(),
+    strayGuests: new FakeStrayGuestFinder(),
     bus,
     clock,
     random,

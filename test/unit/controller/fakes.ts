@@ -3,7 +3,7 @@
 // port calls, a gate to hold a mutation open, and injected start failures.
 import type { Duplex } from 'node:stream';
 import { FakeNetworkPlane } from '../../../src/adapters/network/fake-network-plane.js';
-import { FakeHypervisor } from '../../../src/hypervisor/fake-hypervisor.js';
+import { FakeHypervisor } from '../../../src/adapters/hypervisor/fake/fake-hypervisor.js';
 import type { GuestObservation, GuestSpec, Hypervisor } from '../../../src/ports/hypervisor.js';
 import type { NetworkConfig, NetworkHost, NetworkObservation, NetworkPlane } from '../../../src/ports/network.js';
 

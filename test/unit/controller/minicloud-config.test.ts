@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cloudSettings, loadMinicloudConfig, renderMinicloudJsonSchema } from '../../../src/config/minicloud-config.js';
-import { declaredLaunches, declaredNames } from '../../../src/controller/declared-instances.js';
+import { declaredLaunches, declaredNames } from '../../../src/config/declared-instances.js';
 import { BUILTIN_LAUNCH_DEFAULTS } from '../../../src/core/launch-defaults.js';
 
 const FIXTURES = new URL('../../../fixtures/', import.meta.url).pathname;

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../src/adapters/store/sqlite/open-sqlite-store.js';
-import { SqliteControllerStore } from '../../../src/controller/sqlite-controller-store.js';
-import type { ControllerInstance } from '../../../src/core/controller-instance.js';
+import { SqliteControllerStore } from '../../../src/adapters/store/sqlite/sqlite-controller-store.js';
+import type { ControllerInstance } from '../../../src/domain/controller-instance.js';
 import { advanceStage, initialStageState } from '../../../src/core/stage-tracker.js';
 
 let dir: string;

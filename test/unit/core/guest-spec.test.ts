@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { buildGuestSpec, MAX_IFNAME, tapName } from '../../../src/core/guest-spec.js';
 import { initialStageState } from '../../../src/core/stage-tracker.js';
 import type { InstanceRecord } from '../../../src/domain/instance.js';
-import { guestName } from '../../../src/hypervisor/guest-name.js';
-import { smbiosIdentity } from '../../../src/hypervisor/smbios-identity.js';
+import { guestName } from '../../../src/core/guest-name.js';
+import { smbiosIdentity } from '../../../src/core/smbios-identity.js';
 
 const record = {
   id: 'i-0123456789abcdef0',

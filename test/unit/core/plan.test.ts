@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ControllerInstance } from '../../../src/core/controller-instance.js';
+import type { ControllerInstance } from '../../../src/domain/controller-instance.js';
 import { plan, type PlanInput } from '../../../src/core/plan.js';
 import { initialStageState } from '../../../src/core/stage-tracker.js';
 import type { InstanceRecord } from '../../../src/domain/instance.js';

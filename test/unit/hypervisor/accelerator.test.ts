@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acceleratorNotice, kvmProbeArgv, quickAcceleratorVerdict } from '../../../src/hypervisor/accelerator.js';
+import { acceleratorNotice, kvmProbeArgv, quickAcceleratorVerdict } from '../../../src/adapters/hypervisor/qemu/accelerator.js';
 
 describe('quickAcceleratorVerdict (reference/host-notes.md §1)', () => {
   it('says tcg without /dev/kvm', () => {

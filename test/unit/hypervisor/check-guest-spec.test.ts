@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkGuestSpec } from '../../../src/hypervisor/check-guest-spec.js';
+import { checkGuestSpec } from '../../../src/adapters/hypervisor/check-guest-spec.js';
 import { sampleGuestSpec } from './sample-guest-spec.js';
 
 function codeOf(fn: () => void): string | null {

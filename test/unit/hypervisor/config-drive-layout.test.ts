@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configDriveFiles } from '../../../src/hypervisor/config-drive-layout.js';
+import { configDriveFiles } from '../../../src/adapters/hypervisor/config-drive-layout.js';
 import { sampleInstance } from '../../helpers/instance-record.js';
 import { expectGolden } from './golden.js';
 

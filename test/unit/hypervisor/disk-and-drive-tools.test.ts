@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { writeConfigDrive } from '../../../src/hypervisor/config-drive-iso.js';
-import { ensureOverlay, overlayInfo, removeOverlay } from '../../../src/hypervisor/overlay-disk.js';
+import { writeConfigDrive } from '../../../src/adapters/hypervisor/config-drive-iso.js';
+import { ensureOverlay, overlayInfo, removeOverlay } from '../../../src/adapters/hypervisor/overlay-disk.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
 import { sampleInstance } from '../../helpers/instance-record.js';
 

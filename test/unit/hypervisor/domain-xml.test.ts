@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { domainXml, parseGuestTag } from '../../../src/hypervisor/domain-xml.js';
+import { domainXml, parseGuestTag } from '../../../src/adapters/hypervisor/libvirt/domain-xml.js';
 import { GOLDEN_CASES, sampleGuestSpec } from './sample-guest-spec.js';
 import { expectGolden } from './golden.js';
 

@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { followConsoleLog } from '../../../src/hypervisor/guest-console.js';
+import { followConsoleLog } from '../../../src/adapters/hypervisor/guest-console.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mc-hv-console-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

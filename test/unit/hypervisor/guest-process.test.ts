@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { procStatState } from '../../../src/core/proc-stat.js';
-import { isProcessRunning, waitUntilGone } from '../../../src/hypervisor/guest-process.js';
+import { isProcessRunning, waitUntilGone } from '../../../src/adapters/hypervisor/qemu/guest-process.js';
 
 // A process whose main thread has exited (pthread_exit: the kernel shows it as a zombie) while another
 // thread still runs: what a SIGKILLed multi-threaded QEMU looks like for a moment, with its files (and

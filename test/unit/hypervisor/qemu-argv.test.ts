@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { qemuArgv } from '../../../src/hypervisor/qemu-argv.js';
+import { qemuArgv } from '../../../src/adapters/hypervisor/qemu/qemu-argv.js';
 import { GOLDEN_CASES, sampleGuestSpec } from './sample-guest-spec.js';
 import { expectGolden } from './golden.js';
 

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { QmpClient } from '../../../src/hypervisor/qmp-client.js';
+import { QmpClient } from '../../../src/adapters/hypervisor/qemu/qmp-client.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mc-qmp-'));
 const servers: Server[] = [];

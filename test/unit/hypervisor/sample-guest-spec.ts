@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Datasource } from '../../../src/domain/instance.js';
 import type { GuestSpec } from '../../../src/ports/hypervisor.js';
-import { guestName } from '../../../src/hypervisor/guest-name.js';
-import { guestUuid, smbiosIdentity } from '../../../src/hypervisor/smbios-identity.js';
+import { guestName } from '../../../src/core/guest-name.js';
+import { guestUuid, smbiosIdentity } from '../../../src/core/smbios-identity.js';
 
 /** A fixed GuestSpec for golden files: every path under /var/lib/minicloud/c1, so goldens never depend on the machine. */
 export function sampleGuestSpec(datasource: Datasource, overrides: Partial<GuestSpec> = {}): GuestSpec {

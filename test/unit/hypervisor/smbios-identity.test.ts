@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { guestUuid, smbiosIdentity } from '../../../src/hypervisor/smbios-identity.js';
+import { guestUuid, smbiosIdentity } from '../../../src/core/smbios-identity.js';
 
 const ids = { instanceId: 'i-0abc', instanceUuid: '5D1E2F3A-4c5d-4e6f-8a9b-0c1d2e3f4a5b' };
 

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { detectAccelerator, probeKvm, quickAcceleratorVerdict, readHostCpuFacts } from '../../../src/hypervisor/accelerator.js';
+import { detectAccelerator, probeKvm, quickAcceleratorVerdict, readHostCpuFacts } from '../../../src/adapters/hypervisor/qemu/accelerator.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
 import { MINICIRROS, requireMinicirros } from './guest-world.js';
 

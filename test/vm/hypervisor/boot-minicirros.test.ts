@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { findTaggedQemuProcesses } from '../../../src/hypervisor/orphans.js';
+import { findTaggedQemuProcesses } from '../../../src/adapters/hypervisor/orphans.js';
 import type { TestInstance } from '../../helpers/instance-record.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
 import { minicirrosSpec, openDriver, type DriverKind, type OpenedDriver } from './drivers.js';

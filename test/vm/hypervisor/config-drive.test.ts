@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { writeConfigDrive } from '../../../src/hypervisor/config-drive-iso.js';
+import { writeConfigDrive } from '../../../src/adapters/hypervisor/config-drive-iso.js';
 import { recordOf, type TestInstance } from '../../helpers/instance-record.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
 import { minicirrosSpec, openDriver, type DriverKind, type OpenedDriver } from './drivers.js';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { guestName } from '../../../src/hypervisor/guest-name.js';
-import { openHypervisor } from '../../../src/hypervisor/open-hypervisor.js';
-import { guestUuid, smbiosIdentity } from '../../../src/hypervisor/smbios-identity.js';
+import { guestName } from '../../../src/core/guest-name.js';
+import { openHypervisor } from '../../../src/composition/open-hypervisor.js';
+import { guestUuid, smbiosIdentity } from '../../../src/core/smbios-identity.js';
 import type { Datasource } from '../../../src/domain/instance.js';
 import type { GuestSpec, Hypervisor } from '../../../src/ports/hypervisor.js';
 import { BRIDGE, DEBIAN_CLOUD_DISK, MINICIRROS, type GuestWorld } from './guest-world.js';

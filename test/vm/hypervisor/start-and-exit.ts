@@ -1,7 +1,7 @@
 // A stand-in for a controller that starts a guest and then dies: run with tsx, argv = spec JSON file,
 // state dir, netns. Exits right after `start` returns; the guest must keep running.
 import { readFileSync } from 'node:fs';
-import { QemuHypervisor } from '../../../src/hypervisor/qemu-hypervisor.js';
+import { QemuHypervisor } from '../../../src/adapters/hypervisor/qemu/qemu-hypervisor.js';
 import type { GuestSpec } from '../../../src/ports/hypervisor.js';
 
 const [specFile, stateDir, netns] = process.argv.slice(2);

@@ -1,4 +1,4 @@
-import { followConsoleLog } from '../../../src/hypervisor/guest-console.js';
+import { followConsoleLog } from '../../../src/adapters/hypervisor/guest-console.js';
 
 /** Follows a console log until `pattern` matches; rejects after `timeoutMs` with the log's tail. */
 export async function waitForConsole(logPath: string, pattern: RegExp, timeoutMs: number): Promise<string> {

@@ -3,7 +3,7 @@ import type { Migration } from './migration.js';
 /**
  * The controller's own state per instance, next to `instances` (same id): desired state, image,
  * resources, accelerator, readiness stages with their times, and the recorded failure. Written by
- * src/controller/sqlite-controller-store.ts; one JSON document per row, always read and written whole
+ * src/adapters/store/sqlite/sqlite-controller-store.ts; one JSON document per row, always read and written whole
  * and validated on read. No foreign key: the controller writes the metadata row first and deletes it
  * last, and drops half-written pairs at start.
  */

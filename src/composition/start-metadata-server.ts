@@ -1,0 +1,122 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqliteStore, type SqliteStore } from '../adapters/store/sqlite/open-sqlite-store.js';
+import { loadInstancesFile } from '../config/load-instances-file.js';
+import type { MinicloudEvent } from '../domain/events.js';
+import { EventBus } from '../events/event-bus.js';
+import { errors } from '../errors/catalogue.js';
+import { buildMetadataApp } from '../metadata/build-metadata-app.js';
+import type { Clock } from '../ports/clock.js';
+import { httpUrl, type ListenAddress } from '../config/listen-address.js';
+import { syncInstances } from './sync-instances.js';
+
+/** The database file inside a state directory. */
+export const STATE_DB_FILE = 'state.db';
+
+export interface StandaloneOptions {
+  listen: ListenAddress;
+  instancesFile: string;
+  /** Kept after the server stops. Absent: a fresh temporary directory, removed on stop. */
+  stateDir: string | undefined;
+  clock: Clock;
+  /** Every event the server publishes (metadata.request, notice): the caller prints them. */
+  onEvent: (event: MinicloudEvent) => void;
+}
+
+export interface StandaloneServer {
+  /** The bound address (the real port when 0 was asked for). */
+  address: ListenAddress;
+  url: string;
+  instanceCount: number;
+  stateDir: string;
+  /** Stops accepting, waits for in-flight requests, flushes the request log, closes the store. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `minicloud metadata serve` without the CLI around it: loads the instances file into a SQLite store
+ * in the state directory, builds the metadata app and listens. Listen failures become coded errors
+ * (MC_ERR_LISTEN_*) and leave nothing open behind them.
+ */
+export async function startStandaloneServer(opts: StandaloneOptions): Promise<StandaloneServer> {
+  const records = loadInstancesFile(opts.instancesFile, opts.clock.now());
+  const isTemporary = opts.stateDir === undefined;
+  const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'minicloud-metadata-'));
+  let store: SqliteStore | undefined;
+  const cleanup = () => {
+    store?.close();
+    if (isTemporary) rmSync(stateDir, { recursive: true, force: true });
+  };
+  const bus = new EventBus({ historySize: 100 });
+  const unsubscribe = bus.subscribe(opts.onEvent);
+  try {
+    mkdirSync(stateDir, { recursive: true });
+    store = openSqliteStore({
+      path: join(stateDir, STATE_DB_FILE),
+      now: () => opts.clock.now(),
+      requestLog: {
+        onFlushError: (err) =>
+          bus.publish({ type: 'notice', at: opts.clock.now(), level: 'error', message: `request log not written yet (will retry): ${String(err)}` }),
+      },
+    });
+    syncInstances(store.instances, records);
+    const app = buildMetadataApp({
+      instances: store.instances,
+      requestLog: store.requestLog,
+      bus,
+      clock: opts.clock,
+      tokenSecret: store.cloud.tokenSecret(),
+    });
+    try {
+      await app.listen({ host: opts.listen.host, port: opts.listen.port });
+    } catch (err) {
+      await app.close();
+      throw listenError(err, opts.listen);
+    }
+    const bound = app.server.address() as AddressInfo;
+    const address = { host: opts.listen.host, port: bound.port };
+    let stopping: Promise<void> | undefined;
+    const openStore = store;
+    return {
+      address,
+      url: httpUrl(address),
+      instanceCount: records.length,
+      stateDir,
+      stop: () =>
+        (stopping ??= (async () => {
+          try {
+            await app.close();
+          } finally {
+            unsubscribe();
+            openStore.close();
+            if (isTemporary) rmSync(stateDir, { recursive: true, force: true });
+          }
+        })()),
+    };
+  } catch (err) {
+    unsubscribe();
+    cleanup();
+    throw err;
+  }
+}
+
+function listenError(err: unknown, listen: ListenAddress): unknown {
+  const text = `${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}`;
+  const code = err instanceof Error && 'code' in err ? err.code : undefined;
+  switch (code) {
+    case 'EADDRINUSE':
+      return errors.listenAddressInUse(text).causedBy(err);
+    case 'EACCES':
+    case 'EPERM':
+      return errors.listenPermissionDenied(text, listen.port).causedBy(err);
+    case 'EADDRNOTAVAIL':
+      return errors.listenAddressUnavailable(text, 'no interface of this host has that address').causedBy(err);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return errors.listenAddressUnavailable(text, `the host name ${listen.host} does not resolve`).causedBy(err);
+    default:
+      return err;
+  }
+}
