@@ -12,11 +12,9 @@ import { InstanceViews } from './instance-views.js';
 import { createMetadataErrorHandler } from './metadata-error-handler.js';
 import { nocloudPlugin } from './nocloud/nocloud-plugin.js';
 import { openstackPlugin } from './openstack/openstack-plugin.js';
-import { buildRequestRecord, createRecordSink, createRequestRecorder } from './record-requests.js';
+import { createRecordSink, createRequestRecorder } from './record-requests.js';
 import { sendError, sendNotFound } from './reply-helpers.js';
 import { sourceAddress } from './request-context.js';
-import { createResponseFastPath } from './response-fast-path.js';
-import { ResponseMemo } from './response-memo.js';
 
 /** Identity details the trees show that no instance record carries. All optional, with stable defaults. */
 export interface IamDefaults {
@@ -41,8 +39,6 @@ export interface MetadataAppDeps {
   iamDefaults?: IamDefaults;
   /** Overrides of METADATA_LIMITS (tests use short timeouts). */
   limits?: Partial<MetadataLimits>;
-  /** The response memo behind the fast path (response-fast-path.ts); default a fresh one. Tests pass theirs to watch hits. */
-  responseMemo?: ResponseMemo;
 }
 
 export interface MetadataLimits {
@@ -85,31 +81,23 @@ export function buildMetadataApp(deps: MetadataAppDeps): FastifyInstance {
   const handleError = createMetadataErrorHandler(bus, now);
   const sink = createRecordSink(deps.requestLog, bus, now);
   const recordRequest = createRequestRecorder(sink);
-  // Replays stable answers fastify already gave, in front of fastify (response-fast-path.ts has the contract).
-  const fastPath = createResponseFastPath({
-    instances: deps.instances,
-    clock,
-    sink,
-    memo: deps.responseMemo ?? new ResponseMemo(),
-    server: {
-      http: {
-        maxHeaderSize: limits.maxHeaderBytes,
-        headersTimeout: limits.requestTimeoutMs,
-        connectionsCheckingInterval: Math.min(1_000, limits.requestTimeoutMs),
-      },
-      keepAliveTimeoutMs: limits.keepAliveTimeoutMs,
-      requestTimeoutMs: limits.requestTimeoutMs,
-      idleTimeoutMs: limits.idleTimeoutMs,
-    },
-  });
   const app = Fastify({
     logger: false,
     trustProxy: false,
     exposeHeadRoutes: false, // routes take HEAD explicitly; Node sends no body for it, Content-Length stays
     return503OnClosing: true,
     bodyLimit: limits.bodyLimit,
-    // The node:http server (and its timeouts and header limits) comes from the fast path's factory.
-    serverFactory: fastPath.serverFactory,
+    // node:http's own limits. headersTimeout and requestTimeout go to createServer as well: node derives
+    // headersTimeout from requestTimeout only there, and fastify sets requestTimeout after construction.
+    http: {
+      maxHeaderSize: limits.maxHeaderBytes,
+      headersTimeout: limits.requestTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, limits.requestTimeoutMs),
+    },
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionTimeout: limits.idleTimeoutMs,
     routerOptions: {
       ignoreDuplicateSlashes: true,
       ignoreTrailingSlash: true,
@@ -137,7 +125,6 @@ export function buildMetadataApp(deps: MetadataAppDeps): FastifyInstance {
   app.decorateRequest('metadataSource', '');
   app.decorateRequest('metadataArrivedAt', 0);
   app.decorateRequest('metadataFlavour', null);
-  fastPath.attach(app);
 
   const views = new InstanceViews(deps.instances, { accountId, defaultIamRole: deps.iamDefaults?.role ?? null });
   app.addHook('onRequest', (request, reply, done) => {
@@ -152,12 +139,7 @@ export function buildMetadataApp(deps: MetadataAppDeps): FastifyInstance {
       sendError(reply, errors.metadataUnknownSource(ip === '' ? '(none)' : ip));
     } else done();
   });
-  app.addHook('onResponse', (request, reply, done) => {
-    const record = buildRequestRecord(request, reply);
-    sink(record);
-    fastPath.capture(request, reply, record);
-    done();
-  });
+  app.addHook('onResponse', recordRequest);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => sendNotFound(request, reply));
 

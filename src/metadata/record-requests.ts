@@ -2,7 +2,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MetadataRequestRecord } from '../domain/metadata-request.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { RequestLogStore } from '../ports/store.js';
-import type { MemoEntry } from './response-memo.js';
 
 const MAX_LOGGED_PATH = 1024;
 
@@ -33,42 +32,10 @@ export function buildRequestRecord(request: FastifyRequest, reply: FastifyReply)
   };
 }
 
-/** What a replay from the memo knows of its request; the rest of the record comes from the memoised answer. */
-export interface ReplayedRequest {
-  time: number;
-  sourceIp: string;
-  method: 'GET' | 'HEAD';
-  url: string;
-  userAgent: string | null;
-  latencyMs: number;
-}
-
-/**
- * The record of a request answered from the memo (either fast path): the answer's instanceId, status,
- * bytes and flavour from fastify's own record of it, this request's time, source, method, path, user
- * agent and latency; no token (a token-bearing request is never replayed).
- */
-export function replayedRecord(answer: MemoEntry['record'], request: ReplayedRequest): MetadataRequestRecord {
-  return {
-    time: request.time,
-    instanceId: answer.instanceId,
-    sourceIp: request.sourceIp,
-    method: request.method,
-    path: loggedPath(request.url),
-    status: answer.status,
-    bytes: answer.bytes,
-    latencyMs: request.latencyMs,
-    userAgent: request.userAgent,
-    tokenUsed: false,
-    flavour: answer.flavour,
-  };
-}
-
 /**
  * Where every request record goes: appended to the log (which batches; append never waits on disk) and
  * published on the event stream for the TUI and `metadata-log -f`. A failing log is reported as a notice
- * event, never allowed to fail or slow the guest's request. Shared by fastify's onResponse and the
- * response memo's fast path, so both record alike.
+ * event, never allowed to fail or slow the guest's request.
  */
 export function createRecordSink(requestLog: RequestLogStore, bus: EventBus, now: () => number): (record: MetadataRequestRecord) => void {
   return function sinkRecord(record: MetadataRequestRecord): void {

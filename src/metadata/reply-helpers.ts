@@ -27,22 +27,13 @@ export function sendNotFound(request: FastifyRequest, reply: FastifyReply): Fast
 /**
  * The guard every metadata handler starts with: records the request as `flavour`'s (request log) and
  * returns the view of the instance that owns the source address. For an unknown source it sends the
- * (never memoised) 404 and returns null: the handler then returns `reply`.
+ * 404 and returns null: the handler then returns `reply`.
  */
 export function viewOrNotFound(request: FastifyRequest, reply: FastifyReply, flavour: MetadataFlavour): InstanceView | null {
   request.metadataFlavour = flavour;
   const view = request.metadataView;
   if (view === null) sendNotFound(request, reply);
   return view;
-}
-
-/**
- * A 404 that follows from the instance and the path alone (no such version, file or key), so the response
- * memo may replay it; see `metadataStable`. Not for the unknown-source 404.
- */
-export function sendStableNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  request.metadataStable = true;
-  return sendNotFound(request, reply);
 }
 
 /** 405 with the Allow header listing what the path does accept. */

@@ -17,14 +17,6 @@ declare module 'fastify' {
      * access, too slow for the hot path). Null when no route matched.
      */
     metadataFlavour: MetadataFlavour | null;
-    /**
-     * Set by a handler when its answer is a function of the instance record (at the view's revision) and
-     * the raw URL alone: no clock, no randomness, no password, no token, no other header. Only such
-     * answers may be memoised by the response memo (see response-memo.ts). Default false.
-     */
-    metadataStable: boolean;
-    /** The payload fastify sent for a stable answer, captured in onSend for the response memo. */
-    metadataPayload: Buffer | string | null;
   }
   interface FastifyContextConfig {
     flavour?: MetadataFlavour;

@@ -3,7 +3,7 @@ import { errors } from '../../errors/catalogue.js';
 import type { Clock } from '../../ports/clock.js';
 import { rememberAnswer, type InstanceView } from '../instance-views.js';
 import { nodeBody, resolveNode, TEXT_PLAIN } from '../metadata-tree.js';
-import { ALLOW_READ, isReadMethod, ROUTE_METHODS, sendBody, sendError, sendMethodNotAllowed, sendNotFound, sendStableNotFound, viewOrNotFound } from '../reply-helpers.js';
+import { ALLOW_READ, isReadMethod, ROUTE_METHODS, sendBody, sendError, sendMethodNotAllowed, sendNotFound, viewOrNotFound } from '../reply-helpers.js';
 import { splitMetadataPath } from '../request-path.js';
 import { EC2_VERSIONS, isEc2Version } from './ec2-versions.js';
 import { issueImdsToken, parseTokenTtl, verifyImdsToken } from './imds-token.js';
@@ -71,7 +71,6 @@ export async function ec2Plugin(app: FastifyInstance, opts: Ec2PluginOptions): P
   function answerRoot(request: FastifyRequest, reply: FastifyReply, view: InstanceView): FastifyReply {
     if (!isReadMethod(request.method)) return sendMethodNotAllowed(request, reply, ALLOW_READ);
     if (!checkToken(request, reply, view)) return reply;
-    request.metadataStable = true;
     return sendBody(reply, ROOT_LISTING, TEXT_PLAIN);
   }
 
@@ -83,22 +82,19 @@ export async function ec2Plugin(app: FastifyInstance, opts: Ec2PluginOptions): P
       const known = view.answers.get(rest);
       if (known !== undefined) {
         if (!checkToken(request, reply, view)) return reply;
-        request.metadataStable = true;
         return sendBody(reply, known.body, known.contentType);
       }
     }
 
     const segments = splitMetadataPath(rest);
     const version = segments?.[0];
-    if (segments === null || version === undefined || !isEc2Version(version)) return sendStableNotFound(request, reply);
+    if (segments === null || version === undefined || !isEc2Version(version)) return sendNotFound(request, reply);
     if (segments.length === 3 && segments[1] === 'api' && segments[2] === 'token') {
       if (request.method === 'PUT') return issueToken(request, reply, view, version);
       return sendMethodNotAllowed(request, reply, 'PUT');
     }
     if (!isRead) return sendMethodNotAllowed(request, reply, ALLOW_READ);
     if (!checkToken(request, reply, view)) return reply;
-    // From here the answer depends on the instance's tree and the path only (the response memo's contract).
-    request.metadataStable = true;
     const node = resolveNode(view.ec2Tree(version), segments.slice(1));
     if (node === undefined) return sendNotFound(request, reply);
     const answer = nodeBody(node);

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { InstanceRecord } from '../../domain/instance.js';
 import { APPLICATION_JSON, OCTET_STREAM, TEXT_PLAIN } from '../metadata-tree.js';
-import { ALLOW_READ, isReadMethod, ROUTE_METHODS, sendBody, sendMethodNotAllowed, sendNotFound, sendStableNotFound, viewOrNotFound } from '../reply-helpers.js';
+import { ALLOW_READ, isReadMethod, ROUTE_METHODS, sendBody, sendMethodNotAllowed, sendNotFound, viewOrNotFound } from '../reply-helpers.js';
 import { splitMetadataPath } from '../request-path.js';
 
 const FILES = ['meta-data', 'network-config', 'user-data', 'vendor-data'] as const;
@@ -41,10 +41,8 @@ function answerNocloud(request: FastifyRequest, reply: FastifyReply): FastifyRep
   if (view === null) return reply;
   const segments = splitMetadataPath((request.params as { '*': string })['*']);
   // The path names the instance; it must be the one the source address belongs to.
-  if (segments === null || segments[0] !== view.instance.id || segments.length > 2) return sendStableNotFound(request, reply);
+  if (segments === null || segments[0] !== view.instance.id || segments.length > 2) return sendNotFound(request, reply);
   if (!isReadMethod(request.method)) return sendMethodNotAllowed(request, reply, ALLOW_READ);
-  // Every read answer below is a function of the instance record and the path (the response memo's contract).
-  request.metadataStable = true;
   const instance = view.instance;
   switch (segments[1]) {
     case undefined:

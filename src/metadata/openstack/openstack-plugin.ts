@@ -5,7 +5,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { InstanceStore } from '../../ports/store.js';
 import type { InstanceView } from '../instance-views.js';
 import { APPLICATION_JSON, OCTET_STREAM, TEXT_PLAIN } from '../metadata-tree.js';
-import { ALLOW_READ, isReadMethod, ROUTE_METHODS, sendBody, sendError, sendMethodNotAllowed, sendNotFound, sendStableNotFound, viewOrNotFound } from '../reply-helpers.js';
+import { ALLOW_READ, isReadMethod, ROUTE_METHODS, sendBody, sendError, sendMethodNotAllowed, sendNotFound, viewOrNotFound } from '../reply-helpers.js';
 import { splitMetadataPath } from '../request-path.js';
 import { buildMetaDataJson, type OpenstackContext } from './meta-data-json.js';
 import { buildNetworkDataJson } from './network-data-json.js';
@@ -33,21 +33,17 @@ export async function openstackPlugin(app: FastifyInstance, opts: OpenstackPlugi
     if (!isReadMethod(request.method)) return sendMethodNotAllowed(request, reply, ALLOW_READ);
     switch (file) {
       case 'meta_data.json': {
-        // Fresh 512 random bytes per request, as Nova does; cloud-init requires valid base64. So: not stable.
+        // Fresh 512 random bytes per request, as Nova does; cloud-init requires valid base64.
         const seed = randomBytes(512).toString('base64');
         return sendBody(reply, JSON.stringify(buildMetaDataJson(instance, versionDate, opts, seed)), APPLICATION_JSON);
       }
       case 'user_data':
-        request.metadataStable = true;
         return instance.userData === null ? sendNotFound(request, reply) : sendBody(reply, Buffer.from(instance.userData), OCTET_STREAM);
       case 'vendor_data.json':
-        request.metadataStable = true;
         return sendBody(reply, JSON.stringify(vendorData(instance)), APPLICATION_JSON);
       case 'vendor_data2.json':
-        request.metadataStable = true;
         return sendBody(reply, JSON.stringify(vendorData2(instance)), APPLICATION_JSON);
       case 'network_data.json':
-        request.metadataStable = true;
         return sendBody(reply, JSON.stringify(buildNetworkDataJson(instance)), APPLICATION_JSON);
     }
   }
@@ -75,23 +71,22 @@ export async function openstackPlugin(app: FastifyInstance, opts: OpenstackPlugi
     if (view === null) return reply;
     const params = request.params as { '*'?: string; version?: string };
     const segments = splitMetadataPath(params['*'] ?? (params.version === undefined ? '' : `${params.version}/password`));
-    if (segments === null || segments.length > 2) return sendStableNotFound(request, reply);
+    if (segments === null || segments.length > 2) return sendNotFound(request, reply);
     const [version, file] = segments;
     if (version === undefined) {
-      // Not stable: the listing ends at today's date.
+      // The listing ends at today's date (deps.clock).
       if (!isReadMethod(request.method)) return sendMethodNotAllowed(request, reply, ALLOW_READ);
       return sendBody(reply, openstackVersionListing(new Date(clock.now()).toISOString().slice(0, 10)), TEXT_PLAIN);
     }
     const versionDate = openstackVersionDate(version);
-    if (versionDate === null) return sendStableNotFound(request, reply);
+    if (versionDate === null) return sendNotFound(request, reply);
     const files = openstackFiles(view.instance, versionDate);
     if (file === undefined) {
       if (!isReadMethod(request.method)) return sendMethodNotAllowed(request, reply, ALLOW_READ);
-      request.metadataStable = true;
       return sendBody(reply, files.join('\n'), TEXT_PLAIN);
     }
     const served = files.find((f) => f === file);
-    if (served === undefined) return sendStableNotFound(request, reply);
+    if (served === undefined) return sendNotFound(request, reply);
     return serveFile(request, reply, view, served, versionDate);
   };
 

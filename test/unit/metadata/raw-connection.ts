@@ -36,7 +36,7 @@ export class RawConnection {
 
   /** The request bytes `exchange` sends: Host and User-Agent first, then `headers`. */
   static request(method: string, path: string, headers: Record<string, string> = {}): string {
-    const lines = [`${method} ${path} HTTP/1.1`, 'Host: 169.254.169.254', 'User-Agent: memo-test/1', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+    const lines = [`${method} ${path} HTTP/1.1`, 'Host: 169.254.169.254', 'User-Agent: raw-test/1', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
     return `${lines.join('\r\n')}\r\n\r\n`;
   }
 
