@@ -4,11 +4,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { Controller } from '../controller/controller.js';
 import type { LaunchInput } from '../core/launch.js';
-import { isMinicloudError } from '../errors/catalogue.js';
+import { asCodedError, errors, isMinicloudError } from '../errors/catalogue.js';
 import type { EventBus } from '../events/event-bus.js';
 import { createEventStreamWriter } from './event-stream-writer.js';
 import type { MinicloudEvent } from '../domain/events.js';
 import {
+  apiErrorBody,
   CONSOLE_UPGRADE,
   ConsoleQuerySchema,
   DEFAULT_SUMMARY_KEEP,
@@ -24,7 +25,7 @@ import {
   type LaunchBody,
 } from './api-schemas.js';
 
-export type ApiController = Pick<Controller, 'launch' | 'list' | 'info' | 'remove' | 'setMetadata' | 'diagnosis' | 'metadataLog' | 'consoleLog' | 'prune' | 'attachConsole'>;
+export type ApiController = Pick<Controller, 'launch' | 'list' | 'info' | 'remove' | 'setMetadata' | 'password' | 'diagnosis' | 'metadataLog' | 'consoleLog' | 'prune' | 'attachConsole'>;
 
 export interface ApiDeps {
   controller: ApiController;
@@ -63,16 +64,10 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
   const { controller } = deps;
 
   app.setErrorHandler((err, _req, reply) => {
-    if (isMinicloudError(err)) {
-      const body: ApiErrorBody = { code: err.code, message: err.message, hint: err.hint ?? null, exit: err.exitCode };
-      return reply.status(err.httpStatus).send(body);
-    }
-    const message = err instanceof Error ? err.message : String(err);
-    const validation = (err as { validation?: unknown }).validation !== undefined;
-    const body: ApiErrorBody = validation
-      ? { code: 'MC_ERR_USAGE', message: `bad request: ${message}`, hint: null, exit: 1 }
-      : { code: 'MC_ERR_API_REQUEST', message: `internal error: ${message}`, hint: null, exit: 70 };
-    return reply.status(validation ? 400 : 500).send(body);
+    // Schema validation failed: the client sent something the API does not accept (a usage error).
+    const validation = !isMinicloudError(err) && (err as { validation?: unknown }).validation !== undefined;
+    const coded = validation ? errors.usage(`bad request: ${(err as Error).message}`) : asCodedError(err);
+    return reply.status(validation ? 400 : coded.httpStatus).send(apiErrorBody(coded));
   });
 
   app.get('/v1/status', async () => deps.status());
@@ -90,6 +85,8 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
       ...(req.body.userData !== undefined ? { userData: req.body.userData === null ? null : b64(req.body.userData) } : {}),
     }),
   );
+  // The password the guest posted to the OpenStack password route (Nova's `get-password`); null if none.
+  app.get<{ Params: Ref }>('/v1/instances/:ref/password', { schema: { params: RefParamsSchema } }, async (req) => ({ password: controller.password(req.params.ref) }));
   app.get<{ Params: Ref }>('/v1/instances/:ref/diagnosis', { schema: { params: RefParamsSchema } }, async (req) => ({ diagnosis: controller.diagnosis(req.params.ref) }));
   app.get<{ Params: Ref; Querystring: Static<typeof ConsoleQuerySchema> }>('/v1/instances/:ref/console', { schema: { params: RefParamsSchema, querystring: ConsoleQuerySchema } }, async (req, reply) => {
     const { data, nextOffset, path } = await controller.consoleLog(req.params.ref, req.query.offset ?? 0);
@@ -164,7 +161,7 @@ function serveConsoleAttach(app: FastifyInstance, controller: ApiController): vo
       socket.end(`HTTP/1.1 ${status} Error\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(json)}\r\nconnection: close\r\n\r\n${json}`);
     };
     if (ref === undefined || req.headers.upgrade !== CONSOLE_UPGRADE) {
-      refuse(404, { code: 'MC_ERR_USAGE', message: `no upgrade at ${req.url ?? ''}`, hint: null, exit: 1 });
+      refuse(404, apiErrorBody(errors.usage(`no upgrade at ${req.url ?? ''}`)));
       return;
     }
     controller.attachConsole(decodeURIComponent(ref)).then(
@@ -186,8 +183,8 @@ function serveConsoleAttach(app: FastifyInstance, controller: ApiController): vo
         guest.on('error', end);
       },
       (err: unknown) => {
-        if (isMinicloudError(err)) refuse(err.httpStatus, { code: err.code, message: err.message, hint: err.hint ?? null, exit: err.exitCode });
-        else refuse(500, { code: 'MC_ERR_API_REQUEST', message: `internal error: ${err instanceof Error ? err.message : String(err)}`, hint: null, exit: 70 });
+        const coded = asCodedError(err);
+        refuse(coded.httpStatus, apiErrorBody(coded));
       },
     );
   });

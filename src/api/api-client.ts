@@ -42,8 +42,16 @@ export class ApiClient {
   info(ref: string): Promise<InstanceInfo> {
     return this.json('GET', `/v1/instances/${encodeURIComponent(ref)}`);
   }
-  remove(ref: string | 'all'): Promise<{ deleted: string[] }> {
-    return this.json('DELETE', ref === 'all' ? '/v1/instances' : `/v1/instances/${encodeURIComponent(ref)}`);
+  /** Deletes one instance by name or id (an instance may be called `all`: that is still one instance). */
+  /** The password the guest posted to the OpenStack password route; null if it posted none. */
+  async password(ref: string): Promise<string | null> {
+    return (await this.json<{ password: string | null }>('GET', `/v1/instances/${encodeURIComponent(ref)}/password`)).password;
+  }
+  remove(ref: string): Promise<{ deleted: string[] }> {
+    return this.json('DELETE', `/v1/instances/${encodeURIComponent(ref)}`);
+  }
+  removeAll(): Promise<{ deleted: string[] }> {
+    return this.json('DELETE', '/v1/instances');
   }
   setMetadata(ref: string, patch: MetadataPatch): Promise<InstanceInfo> {
     return this.json('PATCH', `/v1/instances/${encodeURIComponent(ref)}/metadata`, patch);
@@ -145,7 +153,7 @@ export class ApiClient {
 
   private throwIfError(res: RawResponse): void {
     if (res.status < 400) return;
-    let parsed: Partial<ApiErrorBody> = {};
+    let parsed: Partial<ApiErrorBody>;
     try {
       parsed = JSON.parse(res.body.toString('utf8')) as Partial<ApiErrorBody>;
     } catch (err) {
@@ -157,7 +165,7 @@ export class ApiClient {
     throw errors.apiRequestFailed(res.status, res.body.toString('utf8').slice(0, 200));
   }
 
-  private connectError(err: unknown): unknown {
+  private connectError(err: Error): Error {
     const code = (err as NodeJS.ErrnoException).code;
     return code === 'ENOENT' || code === 'ECONNREFUSED' ? errors.controllerNotRunning(this.socketPath).causedBy(err) : err;
   }

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { SKIPPED_PATHS_MAX, type SkippedRequestsEvent } from '../domain/events.js';
+import type { MinicloudError } from '../errors/minicloud-error.js';
 
 /**
  * The controller API's edge: request bodies and queries are validated here (fastify + TypeBox), so
@@ -119,6 +120,11 @@ export interface ApiErrorBody {
   message: string;
   hint: string | null;
   exit: number;
+}
+
+/** How the API sends a coded error; the client rebuilds the same MinicloudError from it. */
+export function apiErrorBody(err: MinicloudError): ApiErrorBody {
+  return { code: err.code, message: err.message, hint: err.hint ?? null, exit: err.exitCode };
 }
 
 // The schema and the domain type describe the same event: this fails to compile if they drift apart.

@@ -222,6 +222,11 @@ export class Controller {
     return this.info(rec.id);
   }
 
+  /** The password the guest posted to the OpenStack password route, as Nova's `get-password` shows it. */
+  password(ref: string): string | null {
+    return this.deps.instances.getPassword(this.book.resolve(ref).inst.id);
+  }
+
   diagnosis(ref: string): Diagnosis | null {
     return this.watcher.diagnosis(this.book.resolve(ref).inst.id);
   }

@@ -24,5 +24,16 @@ export const errors = {
   ...smokeErrors,
 };
 
+import { isMinicloudError, type MinicloudError } from './minicloud-error.js';
+
 export { MinicloudError, isMinicloudError } from './minicloud-error.js';
 export { ExitCode } from './exit-codes.js';
+
+/**
+ * The error as a coded one: a MinicloudError as it is, anything else (a bug) as MC_ERR_INTERNAL with
+ * the original as its cause. For the places that must answer with a code (HTTP APIs, reports).
+ */
+export function asCodedError(err: unknown): MinicloudError {
+  if (isMinicloudError(err)) return err;
+  return errors.internal(err instanceof Error ? err.message : String(err)).causedBy(err);
+}

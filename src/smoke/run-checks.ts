@@ -28,7 +28,7 @@ export interface CheckContext {
   /** Epoch ms the run must end by (bounds `cloud-init status --wait`). */
   deadline: number;
   /** The cloud's record of the instance's OpenStack password (what tempest's show_password reads). */
-  storedPassword: (instanceId: string) => string | null;
+  storedPassword: (instanceId: string) => Promise<string | null>;
 }
 
 const STAGE_OF: Partial<Record<string, Stage>> = { boot: 'booting', dhcp: 'dhcp', metadata: 'metadata', userdata: 'userdata', ssh: 'ssh' };
@@ -118,7 +118,7 @@ export async function runInstanceChecks(ctx: CheckContext): Promise<CheckResult[
         const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
         const password = [...randomBytes(100)].map((b) => alphabet[b % alphabet.length]).join('');
         const r = await shell(passwordRoundTripCommand(password), 30_000);
-        results.push(r.code === 0 ? fromVerdict(check, name, r.durationMs, passwordVerdict(password, r.stdout, ctx.storedPassword(info.id))) : failed(check, name, r.durationMs, errors.smokeCheckFailed, name, check, `the password POST/GET in the guest failed: ${shellDetail(r)}`));
+        results.push(r.code === 0 ? fromVerdict(check, name, r.durationMs, passwordVerdict(password, r.stdout, await ctx.storedPassword(info.id))) : failed(check, name, r.durationMs, errors.smokeCheckFailed, name, check, `the password POST/GET in the guest failed: ${shellDetail(r)}`));
         break;
       }
       case 'cloud-init': {

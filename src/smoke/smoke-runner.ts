@@ -2,13 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { openSqliteStore } from '../adapters/store/sqlite/open-sqlite-store.js';
 import type { LaunchBody } from '../api/api-schemas.js';
 import { cloudLayout } from '../config/minicloud-config.js';
 import type { Datasource } from '../domain/instance.js';
 import type { MetadataRequestRecord } from '../domain/metadata-request.js';
 import { errors, isMinicloudError } from '../errors/catalogue.js';
-import { ExitCode } from '../errors/exit-codes.js';
 import { failed, passed, skipped, type CheckResult } from './check-result.js';
 import type { UserCheck } from './check-spec.js';
 import { junitXml } from './junit-xml.js';
@@ -53,9 +51,9 @@ export interface SmokeOptions {
 const TAIL_LINES = 40;
 
 function runErrorOf(err: unknown): NonNullable<SmokeReportInput['runError']> {
-  if (isMinicloudError(err)) return { code: err.code, message: err.message, hint: err.hint ?? null, exit: err.exitCode };
-  // Not a coded error: a bug. Kept in the report (and rethrown by the CLI after teardown).
-  return { code: 'MC_ERR_INTERNAL', message: err instanceof Error ? (err.stack ?? err.message) : String(err), hint: 'This is a minicloud bug: please report it with this report.', exit: ExitCode.internal };
+  // Not a coded error: a bug, kept in the report with its stack (and rethrown by the CLI after teardown).
+  const coded = isMinicloudError(err) ? err : errors.internal(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  return { code: coded.code, message: coded.message, hint: coded.hint ?? null, exit: coded.exitCode };
 }
 
 /**
@@ -137,7 +135,7 @@ export async function runSmoke(opts: SmokeOptions): Promise<SmokeReport> {
           const results = await runInstanceChecks({
             outcome, plan, userChecks: opts.checks, profile, marker, requests, netns, allowDegraded: opts.allowDegraded, deadline,
             target: { ip: outcome.info.ip, user: outcome.info.sshUser, keyPath: c.status.sshKeyPath, netns },
-            storedPassword: (id) => readStoredPassword(home, id),
+            storedPassword: (id) => c.client.password(id),
           });
           for (const r of results) opts.print(checkLine(r));
           return results;
@@ -187,7 +185,7 @@ export async function runSmoke(opts: SmokeOptions): Promise<SmokeReport> {
     await phase('teardown', async () => {
       if (!c) return;
       try {
-        await c.client.remove('all');
+        await c.client.removeAll();
         const { forced } = await c.stop(60_000);
         if (forced) teardownError = 'the controller did not exit within 60 s of `down` and was killed';
       } catch (err) {
@@ -217,17 +215,4 @@ export async function runSmoke(opts: SmokeOptions): Promise<SmokeReport> {
   if (opts.junitPath) await writeFile(opts.junitPath, xml);
   opts.print(summaryLine(report));
   return report;
-}
-
-/** The cloud's own record of a guest's OpenStack password (tempest reads it through the compute API). */
-function readStoredPassword(home: string, instanceId: string): string | null {
-  const store = openSqliteStore({
-    path: cloudLayout(home).databasePath,
-    requestLog: { onFlushError: (err) => { throw err; } },
-  });
-  try {
-    return store.instances.getPassword(instanceId);
-  } finally {
-    store.close();
-  }
 }

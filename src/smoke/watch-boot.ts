@@ -99,7 +99,7 @@ export async function watchBoot(ids: string[], opts: WatchOptions): Promise<Boot
       }
     }
     const outcomes = [...state.values()].map((s) => s.outcome);
-    if (outcomes.every((o) => o !== null)) return outcomes as BootOutcome[];
+    if (outcomes.every((o) => o !== null)) return outcomes;
     await sleep(250);
   }
 }

@@ -8,6 +8,12 @@ export const cliErrors = {
     message: (detail: string) => detail,
     hint: () => 'Run `minicloud --help` or `minicloud <command> --help` for the accepted flags.',
   }),
+  internal: defineError('MC_ERR_INTERNAL', {
+    summary: 'Something failed that minicloud has no code for: a bug in minicloud.',
+    exit: ExitCode.internal,
+    message: (detail: string) => `internal error: ${detail}`,
+    hint: () => 'This is a minicloud bug: please report it with this output (MINICLOUD_DEBUG=1 adds the causes).',
+  }),
   interrupted: defineError('MC_ERR_INTERRUPTED', {
     summary: 'The command was stopped by SIGINT or SIGTERM before it finished.',
     exit: ExitCode.interrupted,

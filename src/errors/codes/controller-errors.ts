@@ -110,6 +110,24 @@ export const controllerErrors = {
     message: (address: string) => `${address} is already in use`,
     hint: () => 'Stop the other process, or choose another port with --metadata-port.',
   }),
+  upUndoIncomplete: defineError('MC_ERR_UP_UNDO_INCOMPLETE', {
+    summary: '`minicloud up` failed, and undoing what it had created before the failure failed too.',
+    exit: ExitCode.host,
+    message: (failure: string, undo: string) => `up failed: ${failure}; undoing what it had created also failed: ${undo}`,
+    hint: () => 'Run `minicloud prune` (same MINICLOUD_HOME) to remove what is left, then fix the first error and run `minicloud up` again.',
+  }),
+  pruneIncomplete: defineError('MC_ERR_PRUNE_INCOMPLETE', {
+    summary: '`minicloud prune` could not remove everything a stopped or crashed cloud left; the message lists what is still there.',
+    exit: ExitCode.host,
+    message: (left: string) => `prune could not remove everything the cloud left: ${left}`,
+    hint: () => 'End or remove what is listed (as root; `minicloud prune --json` shows what was removed), then run `minicloud prune` again. docs/cli.md#after-a-crash lists what prune removes.',
+  }),
+  netnsNotRemoved: defineError('MC_ERR_NETNS_NOT_REMOVED', {
+    summary: 'A network namespace `up --netns` created was left in place because processes still run inside it.',
+    exit: ExitCode.host,
+    message: (name: string, reason: string) => `network namespace ${name} was not removed: ${reason}`,
+    hint: () => 'Run `minicloud prune` (same MINICLOUD_HOME): it ends the cloud\'s processes inside the namespace, then deletes it.',
+  }),
   apiRequestFailed: defineError('MC_ERR_API_REQUEST', {
     summary: 'The controller answered a request with an error that has no code of its own.',
     exit: ExitCode.internal,

@@ -43,6 +43,12 @@ export const metadataErrors = {
     http: 400,
     message: (detail: string) => `bad request: ${detail}`,
   }),
+  metadataExpectationFailed: defineError('MC_ERR_METADATA_EXPECTATION', {
+    summary: 'A metadata request carried an Expect header other than 100-continue, which the server cannot meet.',
+    exit: ExitCode.usage,
+    http: 417,
+    message: (expect: string) => `cannot meet Expect: ${JSON.stringify(expect)}; only 100-continue is understood`,
+  }),
   metadataBodyTooLarge: defineError('MC_ERR_METADATA_BODY_TOO_LARGE', {
     summary: 'A metadata request carried a body larger than the server accepts.',
     exit: ExitCode.usage,

@@ -26,6 +26,7 @@ let app: FastifyInstance;
 let client: ApiClient;
 let controller: Controller;
 let bus: EventBus;
+let instances: TestInstanceStore;
 let shutdowns = 0;
 
 const body = (over: Partial<LaunchBody> = {}): LaunchBody => ({
@@ -36,10 +37,11 @@ const body = (over: Partial<LaunchBody> = {}): LaunchBody => ({
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mc-api-'));
   bus = new EventBus();
+  instances = new TestInstanceStore();
   controller = new Controller({
     cloudId: 'api', hypervisor: new TestHypervisor('api'), network: new TestNetwork(),
     networkConfig: { cloudId: 'api', bridge: 'mcbr0', subnet: '10.77.0.0/24', gateway: '10.77.0.1', metadataPort: 8775, egress: false, domain: 'minicloud', stateDir: dir },
-    instances: new TestInstanceStore(), controllerStore: new MemoryControllerStore(), requestLog: new TestRequestLog(), strayGuests: new FakeStrayGuestFinder(),
+    instances, controllerStore: new MemoryControllerStore(), requestLog: new TestRequestLog(), strayGuests: new FakeStrayGuestFinder(),
     bus, clock: new ManualClock(), random: randomBytes, paths: { instancesDir: join(dir, 'instances') }, accelerator: 'tcg',
     sshProbe: { probe: async () => false },
     resolveImage: (image) => {
@@ -75,7 +77,23 @@ describe('controller API over its unix socket', () => {
     expect(info).toMatchObject({ name: 'web-2', userDataBytes: 17, imagePath: '/img.qcow2', cpus: 1, memoryMiB: 256 });
     expect((await client.status()).instances).toBe(2);
     expect(await client.remove('web-1')).toEqual({ deleted: [created[0]!.id] });
-    expect((await client.remove('all')).deleted).toHaveLength(2);
+    expect((await client.removeAll()).deleted).toHaveLength(2);
+  });
+
+  it('shows the password a guest posted, and null before it posted one (Nova get-password)', async () => {
+    const [web] = await client.launch(body({ name: 'web' }));
+    expect(await client.password('web')).toBeNull();
+    expect(instances.setPasswordOnce(web!.id, 'ZmFrZS1lbmNyeXB0ZWQ=')).toBe(true);
+    expect(await client.password('web')).toBe('ZmFrZS1lbmNyeXB0ZWQ=');
+    await expect(client.password('nope')).rejects.toMatchObject({ code: 'MC_ERR_INSTANCE_NOT_FOUND' });
+  });
+
+  it('answers a failure without a code as MC_ERR_INTERNAL (exit 70), not as a literal', async () => {
+    vi.spyOn(controller, 'list').mockImplementation(() => { throw new TypeError('boom'); });
+    const res = await app.inject({ method: 'GET', url: '/v1/instances' });
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toEqual({ code: 'MC_ERR_INTERNAL', message: 'internal error: boom', hint: expect.stringContaining('bug'), exit: 70 });
+    await expect(client.list()).rejects.toMatchObject({ code: 'MC_ERR_INTERNAL', exitCode: 70 });
   });
 
   it('turns error answers back into the same coded errors (and exit codes)', async () => {
