@@ -4,7 +4,7 @@ SHELL := /bin/bash
 NODE_MODULES_STAMP := node_modules/.package-lock.json
 VITEST := node_modules/.bin/vitest
 
-.PHONY: docs help setup deps build typecheck run test test-unit test-netns test-vm images bench clean
+.PHONY: docs help setup deps build typecheck lint run test test-unit test-netns test-vm images bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -23,11 +23,15 @@ build: deps ## compile TypeScript to dist/
 typecheck: deps ## type-check src, test and bench
 	npx tsc -p tsconfig.json
 
+lint: deps ## ESLint (typescript-eslint, type-checked rules, zero warnings) and the dependency rule (.dependency-cruiser.cjs)
+	npx eslint --max-warnings 0 .
+	npx depcruise src
+
 run: setup build ## set up the host, build minicirros, `minicloud up` with one minicirros instance (README.md)
 	$(MAKE) -C vm-images minicirros
 	node dist/cli/main.js up --netns minicloud --config fixtures/minicloud.example.yaml
 
-test: build typecheck ## run every tier: unit, netns (root), vm (root; builds vm-images first)
+test: build typecheck lint ## lint, then every tier: unit, netns (root), vm (root; builds vm-images first)
 	$(MAKE) images
 	$(VITEST) run
 

@@ -10,7 +10,7 @@ import { InstancesFileSchema, type InstanceEntry, type InstancesFile } from './i
 const checkFile = schemaChecker(InstancesFileSchema);
 
 /** Fields two instances may not share, checked after defaults are applied (pointer names the entry field). */
-const UNIQUE_FIELDS: readonly [keyof InstanceRecord, string][] = [
+const UNIQUE_FIELDS: readonly ['ip' | 'id' | 'name' | 'mac' | 'uuid', string][] = [
   ['ip', 'ip'],
   ['id', 'id'],
   ['name', 'name'],
@@ -79,12 +79,12 @@ function resolveUserData(entry: InstanceEntry, index: number, path: string, base
 
 function assertUnique(records: readonly InstanceRecord[], path: string): void {
   for (const [field, key] of UNIQUE_FIELDS) {
-    const firstIndex = new Map<unknown, number>();
+    const firstIndex = new Map<string, number>();
     records.forEach((record, index) => {
       const value = record[field];
       const earlier = firstIndex.get(value);
       if (earlier !== undefined) {
-        throw errors.fileInvalid(path, `/instances/${index}/${key}`, `${String(value)} is already used by /instances/${earlier}`);
+        throw errors.fileInvalid(path, `/instances/${index}/${key}`, `${value} is already used by /instances/${earlier}`);
       }
       firstIndex.set(value, index);
     });

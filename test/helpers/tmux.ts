@@ -94,9 +94,8 @@ export class TmuxTerminal {
   async waitFor(what: string, test: RegExp | ((screen: string) => boolean), timeoutMs = 60_000): Promise<string> {
     const accepts = typeof test === 'function' ? test : (s: string) => test.test(s);
     const deadline = Date.now() + timeoutMs;
-    let last = '';
     for (;;) {
-      last = await this.screen();
+      const last = await this.screen();
       if (accepts(last)) return last;
       if (Date.now() > deadline) throw new Error(`tmux: timed out after ${timeoutMs} ms waiting for ${what}; the screen:\n${last}`);
       await new Promise((resolve) => setTimeout(resolve, 250));

@@ -106,7 +106,7 @@ describe('minicloud commands against a controller', () => {
 
   it('exits with the documented codes for bad input', async () => {
     expect(await cli('run', 'nope')).toBe(3);
-    expect(stderr.join('')).toMatch(/image nope not found \(known images: minicirros\) \[MC_ERR_IMAGE_NOT_FOUND\]\n  hint: /);
+    expect(stderr.join('')).toMatch(/image nope not found \(known images: minicirros\) \[MC_ERR_IMAGE_NOT_FOUND\]\n {2}hint: /);
     expect(await cli('run', 'minicirros', '--bogus')).toBe(1);
     expect(await cli('run', 'minicirros', '--user-data', join(home, 'missing'))).toBe(1);
     const unreadable = join(home, 'secret');

@@ -50,6 +50,7 @@ describe('smoke report and JUnit (golden files in fixtures/smoke/)', () => {
 
   it('keeps the XML well-formed whatever the console printed', () => {
     const xml = junitXml(buildSmokeReport(sampleInput()));
+    // eslint-disable-next-line no-control-regex -- control characters are what this matches
     expect(xml).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
     expect(xml).not.toContain('\u001b[');
     // "]]>" inside a CDATA section is split, never left to end it early.

@@ -69,6 +69,7 @@ export function startGuest(ns: TestNetns, spec: GuestSpec, opts: { hardTimeoutMs
   // First-seen times of console text, so waitFor can report when a line appeared, not when it was awaited.
   const chunks: { at: number; end: number }[] = [];
   const append = (c: Buffer): void => {
+    // eslint-disable-next-line no-control-regex -- control characters are what this matches
     text += c.toString('utf8').replace(/\r/g, '').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
     chunks.push({ at: Date.now() - startedAt, end: text.length });
   };

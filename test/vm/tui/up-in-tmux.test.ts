@@ -154,7 +154,7 @@ async function quitAndStop(cloud: CloudInTmux, term: TmuxTerminal): Promise<void
   await term.waitFor('the quit question', /quit: s stop the cloud, d detach/);
   await term.press('s');
   const deadline = Date.now() + 120_000;
-  let status: number | null = null;
+  let status: number | null;
   while ((status = await term.exitStatus()) === null) {
     if (Date.now() > deadline) throw new Error(`up did not exit after q, s; its session:\n${sessionProcesses(await term.panePid())}\nthe screen:\n${await term.screen()}`);
     await sleep(250);
@@ -282,7 +282,7 @@ describeWhen(NEEDS, 'minicloud up in tmux when the cloud is stopped from another
     // The controller did not wait for the attached dashboard's event stream to end by itself.
     expect(down.stderr).toMatch(/cloud is down/);
     const deadline = Date.now() + 60_000;
-    let status: number | null = null;
+    let status: number | null;
     while ((status = await term.exitStatus()) === null) {
       if (Date.now() > deadline) throw new Error(`up did not exit after \`minicloud down\`; the screen:\n${await term.screen()}`);
       await sleep(250);

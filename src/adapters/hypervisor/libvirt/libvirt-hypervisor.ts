@@ -179,7 +179,8 @@ export class LibvirtHypervisor implements Hypervisor {
     await this.call('close', () => this.conn.connectClose());
   }
 
-  private async lookup(name: string): Promise<unknown | null> {
+  /** The domain's native handle, or null when there is no such domain. */
+  private async lookup(name: string): Promise<unknown> {
     try {
       return await this.conn.domainLookupByName(name);
     } catch (err) {
