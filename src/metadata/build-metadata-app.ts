@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { IamRole } from '../domain/instance.js';
@@ -13,7 +13,8 @@ import { createMetadataErrorHandler } from './metadata-error-handler.js';
 import { nocloudPlugin } from './nocloud/nocloud-plugin.js';
 import { openstackPlugin } from './openstack/openstack-plugin.js';
 import { createRecordSink, createRequestRecorder } from './record-requests.js';
-import { sendError, sendNotFound } from './reply-helpers.js';
+import { sendNotFound, sendRefusal } from './reply-helpers.js';
+import { refusedRequest } from './request-gate.js';
 import { sourceAddress } from './request-context.js';
 
 /** Identity details the trees show that no instance record carries. All optional, with stable defaults. */
@@ -127,17 +128,19 @@ export function buildMetadataApp(deps: MetadataAppDeps): FastifyInstance {
   app.decorateRequest('metadataFlavour', null);
 
   const views = new InstanceViews(deps.instances, { accountId, defaultIamRole: deps.iamDefaults?.role ?? null });
+  const unmetExpectations = new WeakSet<IncomingMessage>();
   app.addHook('onRequest', (request, reply, done) => {
     request.metadataArrivedAt = clock.now();
     const ip = sourceAddress(request.socket.remoteAddress);
     request.metadataSource = ip;
     const view = views.forSource(ip);
     request.metadataView = view;
-    // Answered here, so done() is not called: no handler runs for an unknown source.
-    if (view === null) {
-      request.metadataFlavour = request.routeOptions.config?.flavour ?? null;
-      sendError(reply, errors.metadataUnknownSource(ip === '' ? '(none)' : ip));
-    } else done();
+    const refused = refusedRequest(request, unmetExpectations);
+    if (refused === null && view !== null) return done();
+    // Answered here, so done() is not called: no handler runs. A malformed request is no flavour's;
+    // an unknown source is recorded as the flavour of the route it asked for.
+    request.metadataFlavour = refused === null ? (request.routeOptions.config?.flavour ?? null) : null;
+    sendRefusal(request, reply, refused ?? errors.metadataUnknownSource(ip === '' ? '(none)' : ip));
   });
   app.addHook('onResponse', recordRequest);
   app.setErrorHandler(handleError);

@@ -20,6 +20,17 @@ export function sendError(reply: FastifyReply, err: MinicloudError): FastifyRepl
     .send(`${err.message} [${err.code}]\n`);
 }
 
+/**
+ * An error answered before the handler (src/metadata/request-gate.ts, unknown sources). Such a request's
+ * body, if it has one, was never read: the connection is closed after the answer, so node:http neither
+ * reads nor discards whatever the client goes on sending.
+ */
+export function sendRefusal(request: FastifyRequest, reply: FastifyReply, err: MinicloudError): FastifyReply {
+  const headers = request.headers;
+  if (headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined) reply.header('connection', 'close');
+  return sendError(reply, err);
+}
+
 export function sendNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   return sendError(reply, errors.metadataNotFound(displayPath(request.url)));
 }

@@ -1,4 +1,3 @@
-import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryInstanceStore } from '../../../src/adapters/store/memory-instance-store.js';
@@ -7,20 +6,7 @@ import { EventBus } from '../../../src/events/event-bus.js';
 import { buildMetadataApp } from '../../../src/metadata/build-metadata-app.js';
 import { ManualClock } from '../../../src/ports/clock.js';
 import { fixtureInstance, harness, TOKEN_SECRET, type Harness } from './metadata-test-kit.js';
-
-/** Sends raw bytes to a listening app over loopback and returns everything it answers until close. */
-function rawExchange(port: number, request: string, opts: { endAfterMs?: number } = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let answer = '';
-    socket.setEncoding('latin1');
-    socket.on('data', (chunk: string) => (answer += chunk));
-    socket.on('error', reject);
-    socket.on('close', () => resolve(answer));
-    socket.write(request);
-    setTimeout(() => socket.end(), opts.endAfterMs ?? 300);
-  });
-}
+import { rawExchange } from './raw-connection.js';
 
 describe('bad input', () => {
   let h: Harness;

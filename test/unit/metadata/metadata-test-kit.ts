@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { MemoryInstanceStore } from '../../../src/adapters/store/memory-instance-store.js';
 import { MemoryRequestLog } from '../../../src/adapters/store/memory-request-log.js';
@@ -96,4 +97,14 @@ export async function harness(
     events,
     req: (url, opts = {}) => app.inject({ method: 'GET', remoteAddress: GUEST_IP, ...opts, url }),
   };
+}
+
+/** A harness whose app also listens on 127.0.0.1 (an ephemeral port), for tests that need real sockets. */
+export async function listeningHarness(
+  instances: InstanceRecord[] = [fixtureInstance(), bareInstance()],
+  extra: Partial<MetadataAppDeps> = {},
+): Promise<Harness & { port: number }> {
+  const h = await harness(instances, extra);
+  await h.app.listen({ host: '127.0.0.1', port: 0 });
+  return { ...h, port: (h.app.server.address() as AddressInfo).port };
 }

@@ -108,3 +108,20 @@ export function headerOf(response: Buffer, name: string): string | null {
   }
   return null;
 }
+
+/**
+ * Sends raw bytes on a fresh connection from 127.0.0.1 and returns everything answered until the server
+ * closes it; the client half-closes after `endAfterMs` (default 300 ms) in case the server keeps it open.
+ */
+export function rawExchange(port: number, request: string, opts: { endAfterMs?: number } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => (answer += chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(answer));
+    socket.write(request);
+    setTimeout(() => socket.end(), opts.endAfterMs ?? 300);
+  });
+}
