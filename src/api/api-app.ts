@@ -40,7 +40,7 @@ type Ref = Static<typeof RefParamsSchema>;
 const b64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'));
 
 /** The body as the controller takes it (absent fields stay absent: the controller's defaults fill them). */
-export function launchRequestFrom(body: LaunchBody): LaunchInput {
+function launchRequestFrom(body: LaunchBody): LaunchInput {
   const { cpus, memoryMiB, diskBytes, datasource, imdsv2, ...rest } = body;
   return {
     ...rest,

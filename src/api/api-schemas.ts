@@ -8,7 +8,7 @@ import type { MinicloudError } from '../errors/minicloud-error.js';
  * types, and would turn a null into "" if the string branch were tried first. User-data travels base64-encoded: it is bytes, byte for byte.
  */
 
-export const DatasourceSchema = Type.Union([Type.Literal('ec2'), Type.Literal('openstack'), Type.Literal('nocloud'), Type.Literal('configdrive')]);
+const DatasourceSchema = Type.Union([Type.Literal('ec2'), Type.Literal('openstack'), Type.Literal('nocloud'), Type.Literal('configdrive')]);
 
 /** `POST /v1/instances`. Fields left out take the cloud's launch defaults (minicloud.yaml `defaults:`). */
 export const LaunchBodySchema = Type.Object(

@@ -3,7 +3,7 @@ import { derivedHex, derivedUuid } from '../core/derived-ids.js';
 import type { InstanceEntry } from './instances-file-schema.js';
 
 /** Defaults for fields an entry leaves out; documented in docs/configuration.md ("Defaults"). */
-export const ENTRY_DEFAULTS = {
+const ENTRY_DEFAULTS = {
   datasource: 'ec2',
   imdsv2: 'optional',
   instanceType: 't3.micro',

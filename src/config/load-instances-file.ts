@@ -35,7 +35,7 @@ export function loadInstancesFile(path: string, now: number): InstanceRecord[] {
 }
 
 /** Text → validated document. Pure apart from nothing: exported for tests and for `minicloud.yaml` later. */
-export function parseInstancesFile(text: string, path: string): InstancesFile {
+function parseInstancesFile(text: string, path: string): InstancesFile {
   const lines = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter: lines });
   const syntax = doc.errors[0];

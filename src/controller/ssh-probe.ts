@@ -9,7 +9,7 @@ export interface SshProbe {
 }
 
 /** Reads the first bytes from ip:22 and checks for the `SSH-` banner (cheap; no process). */
-export function sshBanner(ip: string, timeoutMs: number): Promise<boolean> {
+function sshBanner(ip: string, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: ip, port: 22 });
     const done = (ok: boolean) => {

@@ -33,7 +33,7 @@ export function instanceDir(paths: CloudPaths, instanceId: string): string {
 }
 
 /** The `config-2` ISO of an instance with datasource `configdrive` (removed by the driver's undefine). */
-export function configDrivePath(paths: CloudPaths, instanceId: string): string {
+function configDrivePath(paths: CloudPaths, instanceId: string): string {
   return `${instanceDir(paths, instanceId)}/config-drive.iso`;
 }
 

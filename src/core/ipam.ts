@@ -55,7 +55,7 @@ export function subnetsOverlap(a: Subnet, b: Subnet): boolean {
  * Guest addresses: everything but the network, broadcast and gateway addresses. Automatic allocation
  * starts at host .10 (on subnets of /28 and larger) so low addresses stay free for pinned `--ip`s.
  */
-export function isUsableGuestIp(subnet: Subnet, gateway: string, ip: string): boolean {
+function isUsableGuestIp(subnet: Subnet, gateway: string, ip: string): boolean {
   const n = ipToInt(ip);
   if (n === null || !subnetContains(subnet, ip) || ip === gateway) return false;
   return n !== subnet.network && n !== subnet.network + size(subnet) - 1;

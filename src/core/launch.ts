@@ -52,10 +52,10 @@ export interface LaunchedInstance {
   instance: ControllerInstance;
 }
 
-export const LIMITS = { maxCount: 64, maxCpus: 64, minMemoryMiB: 32, maxMemoryMiB: 256 * 1024 } as const;
+const LIMITS = { maxCount: 64, maxCpus: 64, minMemoryMiB: 32, maxMemoryMiB: 256 * 1024 } as const;
 
 /** Checks the numbers a user can get wrong; throws MC_ERR_BAD_RESOURCE / MC_ERR_USAGE. */
-export function validateLaunch(req: LaunchRequest): void {
+function validateLaunch(req: LaunchRequest): void {
   if (!Number.isInteger(req.count) || req.count < 1 || req.count > LIMITS.maxCount) throw errors.badResource('--count', `must be 1..${LIMITS.maxCount}`);
   if (!Number.isInteger(req.cpus) || req.cpus < 1 || req.cpus > LIMITS.maxCpus) throw errors.badResource('--cpus', `must be 1..${LIMITS.maxCpus}`);
   if (req.memoryMiB < LIMITS.minMemoryMiB || req.memoryMiB > LIMITS.maxMemoryMiB) throw errors.badResource('--memory', `must be ${LIMITS.minMemoryMiB}M..${LIMITS.maxMemoryMiB / 1024}G`);

@@ -44,7 +44,7 @@ export interface PlanInput {
   removeOrphans: boolean;
 }
 
-export function desiredHosts(input: Pick<PlanInput, 'instances' | 'records' | 'tapNameOf'>): NetworkHost[] {
+function desiredHosts(input: Pick<PlanInput, 'instances' | 'records' | 'tapNameOf'>): NetworkHost[] {
   const hosts: NetworkHost[] = [];
   for (const inst of input.instances) {
     const rec = input.records.get(inst.id);

@@ -20,9 +20,9 @@ export const STAGE_BUDGET_MS: Record<Exclude<Stage, 'defined'>, number> = {
 export const TCG_FACTOR = 3;
 
 /** `run --timeout` when none is given, before accelerator scaling. */
-export const DEFAULT_RUN_TIMEOUT_MS = 120_000;
+const DEFAULT_RUN_TIMEOUT_MS = 120_000;
 
-export function accelFactor(accelerator: Accelerator | null): number {
+function accelFactor(accelerator: Accelerator | null): number {
   // Unknown accelerator: assume the slow one; a false "stalled" is worse than a late one.
   return accelerator === 'kvm' ? 1 : TCG_FACTOR;
 }

@@ -42,8 +42,6 @@ export type MinicloudEvent =
   | { type: 'dhcp.lease'; at: number; mac: string; ip: string; hostname: string | null }
   | { type: 'service.restarted'; at: number; service: string; reason: string };
 
-export type MinicloudEventType = MinicloudEvent['type'];
-
 /** Most distinct paths a SkippedRequestsEvent lists (the TUI shows 40 per instance). */
 export const SKIPPED_PATHS_MAX = 64;
 

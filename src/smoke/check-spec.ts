@@ -54,8 +54,3 @@ export function parseCheck(value: string): UserCheck {
       throw errors.smokeBadCheck(value, `unknown kind "${kind}"`);
   }
 }
-
-/** The name a user check has in reports: its kind and argument, e.g. `exec:uname -a`. */
-export function userCheckName(check: UserCheck): string {
-  return check.source;
-}

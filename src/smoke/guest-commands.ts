@@ -4,7 +4,7 @@
  * cloud-init), and with dropbear, which runs the command through the login shell.
  */
 
-export const METADATA_BASE = 'http://169.254.169.254';
+const METADATA_BASE = 'http://169.254.169.254';
 /** tempest's password endpoint (reference/real-clients.md §2.5). */
 export const PASSWORD_PATH = '/openstack/2013-10-17/password';
 

@@ -10,7 +10,7 @@ export interface ShellResult {
 }
 
 /** Runs argv to completion (killed at `timeoutMs`), capturing its output. */
-export function runCaptured(argv: string[], timeoutMs: number): Promise<ShellResult> {
+function runCaptured(argv: string[], timeoutMs: number): Promise<ShellResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const [cmd, ...args] = argv;

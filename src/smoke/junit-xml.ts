@@ -13,7 +13,7 @@ const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD80
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001B\[[0-9;?]*[ -/]*[@-~]/g;
 
-export function xmlText(s: string): string {
+function xmlText(s: string): string {
   return s.replace(ANSI, '').replace(INVALID_XML, '\uFFFD');
 }
 

@@ -7,7 +7,7 @@ import { errors } from '../errors/catalogue.js';
  * minicirros (vm-images/README.md, "Console markers"), cloud-init (any cloud-init image).
  */
 export type ProfileName = 'cirros' | 'minicirros' | 'cloud-init';
-export const PROFILE_NAMES: readonly ProfileName[] = ['cirros', 'minicirros', 'cloud-init'];
+const PROFILE_NAMES: readonly ProfileName[] = ['cirros', 'minicirros', 'cloud-init'];
 
 export interface SmokeProfile {
   name: ProfileName;

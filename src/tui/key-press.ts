@@ -6,7 +6,7 @@ export type KeyPress =
   | { kind: 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'enter' | 'escape' | 'backspace' | 'ctrlC' };
 
 /** Maps Ink's `useInput` arguments to a KeyPress; null for keys the TUI ignores. */
-export function toKeyPress(input: string, key: Key): KeyPress | null {
+function toKeyPress(input: string, key: Key): KeyPress | null {
   if (key.ctrl && input === 'c') return { kind: 'ctrlC' };
   if (key.upArrow) return { kind: 'up' };
   if (key.downArrow) return { kind: 'down' };

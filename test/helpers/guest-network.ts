@@ -36,7 +36,7 @@ export interface GuestNetwork {
   close(): void;
 }
 
-export const METADATA_IP = '169.254.169.254';
+const METADATA_IP = '169.254.169.254';
 
 export async function createGuestNetwork(
   ns: TestNetns,

@@ -8,7 +8,7 @@ import type { TestNetns } from './netns.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** The built CLI (`make build`); the real-client tests run exactly what users run. */
-export const MINICLOUD_CLI = join(ROOT, 'dist/cli/main.js');
+const MINICLOUD_CLI = join(ROOT, 'dist/cli/main.js');
 
 /** One row of the request log, as the SQLite state database holds it: its seq and the recorded fields the tests check. */
 export type LoggedRequest = { seq: number } & Pick<

@@ -6,7 +6,7 @@ import { describe } from 'vitest';
  * it is skipped with the reason printed; in CI (CI=true) it fails, so a missing install step in
  * .ci/run can never turn into a silently green run.
  */
-export function missingRequirements(reqs: { root?: boolean; commands?: string[]; files?: string[] }): string[] {
+function missingRequirements(reqs: { root?: boolean; commands?: string[]; files?: string[] }): string[] {
   const missing: string[] = [];
   if (reqs.root && process.getuid?.() !== 0) missing.push('root (run as root, e.g. `sudo make test-netns`)');
   for (const cmd of reqs.commands ?? []) {

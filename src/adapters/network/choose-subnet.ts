@@ -14,8 +14,8 @@ export interface SubnetChoice {
 }
 
 /** First candidate /24; candidates count upward in the third octet. Rarely used by VPNs, Docker or libvirt. */
-export const FIRST_CANDIDATE = '10.250.0.0/24';
-export const CANDIDATE_COUNT = 256;
+const FIRST_CANDIDATE = '10.250.0.0/24';
+const CANDIDATE_COUNT = 256;
 
 /**
  * Picks the cloud's /24 (pure). With `forced`, checks it instead of searching.

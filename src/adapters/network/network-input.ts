@@ -14,7 +14,7 @@ const LinkName = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,15}$' });
 const Ipv4 = Type.String({ pattern: '^\\d{1,3}(\\.\\d{1,3}){3}$' });
 const Hostname = Type.String({ pattern: '^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$' });
 
-export const NetworkConfigSchema = Type.Object({
+const NetworkConfigSchema = Type.Object({
   cloudId: Type.String(),
   bridge: LinkName,
   subnet: Type.String(),
@@ -25,7 +25,7 @@ export const NetworkConfigSchema = Type.Object({
   stateDir: Type.String({ pattern: '^/[^\\n\\r,#]*$' }),
 });
 
-export const NetworkHostSchema = Type.Object({
+const NetworkHostSchema = Type.Object({
   instanceId: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }),
   mac: Type.String({ pattern: '^[0-9a-f]{2}(:[0-9a-f]{2}){5}$' }),
   ip: Ipv4,

@@ -18,7 +18,7 @@ export interface NetworkNames {
 
 /** Tag prefix shared by all clouds; prune looks for it when no cloud id is given. */
 export const TAG_PREFIX = 'minicloud:';
-export const CHAIN_PREFIX = 'MC-';
+const CHAIN_PREFIX = 'MC-';
 export const NFT_TABLE_PREFIX = 'minicloud-';
 
 // iptables chain names are limited to 28 characters: `MC-` + 16 + `-POST` = 24.

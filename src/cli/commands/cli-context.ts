@@ -22,11 +22,6 @@ export function err(line = ''): void {
   process.stderr.write(`${line}\n`);
 }
 
-/** JSON output is asked for, or stdout is not a terminal and the command streams (NDJSON by default there). */
-export function wantsJson(opts: { json?: boolean }): boolean {
-  return opts.json === true;
-}
-
 /** Resolves when SIGINT/SIGTERM arrives, with the signal name; for `-f` follow loops. */
 export function untilSignal(): { signal: AbortSignal; cleanup: () => void } {
   const ac = new AbortController();

@@ -22,7 +22,7 @@ export function instanceTable(instances: InstanceSummary[], now: number): string
   );
 }
 
-export function formatAge(ms: number): string {
+function formatAge(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m`;

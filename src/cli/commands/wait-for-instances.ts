@@ -44,7 +44,7 @@ export async function waitForInstances(client: ApiClient, ids: string[], conditi
 }
 
 /** Prints (to stderr) why an instance is not ready. */
-export async function printDiagnosis(client: ApiClient, id: string, headline: string): Promise<void> {
+async function printDiagnosis(client: ApiClient, id: string, headline: string): Promise<void> {
   const info = await client.info(id);
   const diagnosis = await client.diagnosis(id);
   err(`${info.name} (${info.id}): ${headline}`);

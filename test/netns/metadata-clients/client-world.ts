@@ -23,7 +23,7 @@ export interface ClientWorld {
   destroy(): Promise<void>;
 }
 
-export async function createClientWorld(prefix: string, instancesFile: string): Promise<ClientWorld> {
+async function createClientWorld(prefix: string, instancesFile: string): Promise<ClientWorld> {
   const tmp = mkdtempSync(join(tmpdir(), `${prefix}-`));
   let ns: TestNetns | undefined;
   let server: MetadataServeProcess | undefined;

@@ -6,14 +6,14 @@ import type { TestNetns } from '../../helpers/netns.js';
 import type { VethGuest } from './veth-guest.js';
 
 /** The path every guest asks here: its answer is the instance-id the server matched to the source address. */
-export const INSTANCE_ID_PATH = '/latest/meta-data/instance-id';
+const INSTANCE_ID_PATH = '/latest/meta-data/instance-id';
 
 /**
  * The instances file of `minicloud metadata serve` for the plane's hosts (docs/configuration.md): the
  * server identifies a guest only by the TCP source address, so each entry's `ip` is the address dnsmasq
  * reserves for that host's MAC. JSON is valid YAML 1.2.
  */
-export function buildInstancesFile(hosts: readonly NetworkHost[]): string {
+function buildInstancesFile(hosts: readonly NetworkHost[]): string {
   const instances = hosts.map((h) => ({ ip: h.ip, id: h.instanceId, mac: h.mac, hostname: h.hostname }));
   return `${JSON.stringify({ instances }, null, 2)}\n`;
 }

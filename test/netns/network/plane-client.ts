@@ -6,7 +6,7 @@ import type { NetworkConfig, NetworkHost, NetworkObservation, NetworkPlane } fro
 import type { TestNetns } from '../../helpers/netns.js';
 
 /** A coded failure reported by the driver, rethrown here with the same code. */
-export class DriverError extends Error {
+class DriverError extends Error {
   readonly code: string;
   constructor(code: string, message: string) {
     super(message);

@@ -22,13 +22,13 @@ export async function openDriver(kind: DriverKind, world: GuestWorld, cloudId: s
 }
 
 /** A uuid unique per cloud and instance. */
-export function testUuid(seed: string): string {
+function testUuid(seed: string): string {
   const h = createHash('sha256').update(seed).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** The MAC a test gives an instance: fixed prefix + 3 bytes of the instance's hash. */
-export function testMac(seed: string): string {
+function testMac(seed: string): string {
   const h = createHash('sha256').update(seed).digest('hex');
   return `52:54:00:${h.slice(0, 2)}:${h.slice(2, 4)}:${h.slice(4, 6)}`;
 }

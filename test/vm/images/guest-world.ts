@@ -11,7 +11,7 @@ import { startGuest, type GuestBootSource, type RunningGuest } from './qemu-gues
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 /** Where `make images` links the current builds (vm-images/README.md). */
-export const IMAGES_OUT = join(ROOT, 'vm-images/out');
+const IMAGES_OUT = join(ROOT, 'vm-images/out');
 
 /**
  * Everything an image boot test needs, inside one private network namespace: the guest network

@@ -27,7 +27,7 @@ export interface GuestSpec {
 }
 
 /** The QEMU argv for a spec (pure). Disks get `snapshot=on`: the cached image is never written. */
-export function qemuArgs(spec: GuestSpec): string[] {
+function qemuArgs(spec: GuestSpec): string[] {
   const args = [
     '-accel', 'tcg', '-M', 'pc', '-cpu', 'max', '-smp', '1', '-m', String(spec.memoryMiB),
     '-nodefaults', '-no-user-config', '-nographic', '-serial', 'stdio', '-no-reboot',

@@ -24,7 +24,7 @@ function pad4(buf: Buffer): Buffer {
 }
 
 /** A newc ("070701") cpio archive of regular files, ending with the TRAILER!!! entry. */
-export function newcArchive(files: OverlayFile[]): Buffer {
+function newcArchive(files: OverlayFile[]): Buffer {
   const entry = (name: string, mode: number, data: Buffer, ino: number): Buffer => {
     const fields = [ino, mode, 0, 0, 1, 0, data.length, 0, 0, 0, 0, Buffer.byteLength(name) + 1, 0];
     const header = Buffer.from(`070701${fields.map(hex8).join('')}${name}\0`, 'latin1');

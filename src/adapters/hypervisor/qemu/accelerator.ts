@@ -35,7 +35,7 @@ export function quickAcceleratorVerdict(facts: HostCpuFacts): AcceleratorVerdict
 }
 
 /** The marker the probe waits for: the kernel's first line on the serial port. */
-export const PROBE_MARKER = 'Linux version';
+const PROBE_MARKER = 'Linux version';
 
 /** argv of the KVM probe boot. Pure. */
 export function kvmProbeArgv(kernelPath: string): string[] {

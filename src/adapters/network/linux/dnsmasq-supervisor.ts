@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import type { MinicloudEvent } from '../../../domain/events.js';
 import { errors } from '../../../errors/catalogue.js';
 import type { Clock } from '../../../ports/clock.js';
@@ -148,20 +148,11 @@ export class DnsmasqSupervisor {
 }
 
 /** Ends a dnsmasq recorded in this state directory's pid file if it runs our config (left by a crashed run). */
-export async function endStaleDnsmasq(paths: DnsmasqPaths): Promise<number | null> {
+async function endStaleDnsmasq(paths: DnsmasqPaths): Promise<number | null> {
   const pid = await readPidFile(paths.pid);
   if (pid === null) return null;
   const argv = await liveArgv(pid);
   if (argv === null || !argv.some((a) => a === `--conf-file=${paths.config}`)) return null;
   await endProcess(pid);
   return pid;
-}
-
-/** The last lines of dnsmasq's log, for error hints and `minicloud doctor`. */
-export async function dnsmasqLogTail(stateDir: string, lines = 20): Promise<string> {
-  const text = await readFile(dnsmasqPaths(stateDir).log, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return '';
-    throw err;
-  });
-  return text.split('\n').slice(-lines - 1).join('\n');
 }

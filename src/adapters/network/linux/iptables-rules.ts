@@ -3,7 +3,7 @@ import { networkNames, TAG_PREFIX } from '../network-names.js';
 
 /** The metadata address and port guests use; DNATed to the gateway. */
 export const METADATA_ADDRESS = '169.254.169.254';
-export const METADATA_GUEST_PORT = 80;
+const METADATA_GUEST_PORT = 80;
 
 /** A rule in a built-in chain that jumps into one of the cloud's chains (inserted at position 1). */
 export interface IptablesJump {
