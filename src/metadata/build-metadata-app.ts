@@ -1,5 +1,4 @@
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { IamRole } from '../domain/instance.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -8,7 +7,9 @@ import type { Clock } from '../ports/clock.js';
 import type { InstanceStore, RequestLogStore } from '../ports/store.js';
 import { derivedHex } from '../core/derived-ids.js';
 import { ec2Plugin } from './ec2/ec2-plugin.js';
+import { createClientErrorHandler } from './client-errors.js';
 import { InstanceViews } from './instance-views.js';
+import { METADATA_LIMITS, type MetadataLimits } from './metadata-limits.js';
 import { createMetadataErrorHandler } from './metadata-error-handler.js';
 import { nocloudPlugin } from './nocloud/nocloud-plugin.js';
 import { openstackPlugin } from './openstack/openstack-plugin.js';
@@ -42,28 +43,6 @@ export interface MetadataAppDeps {
   limits?: Partial<MetadataLimits>;
 }
 
-export interface MetadataLimits {
-  bodyLimit: number;
-  maxHeaderBytes: number;
-  requestTimeoutMs: number;
-  idleTimeoutMs: number;
-  keepAliveTimeoutMs: number;
-  maxPathSegmentLength: number;
-}
-
-export const METADATA_LIMITS: Readonly<MetadataLimits> = {
-  /** Bodies are only meaningful on the password route (1020 bytes); anything else is refused early. */
-  bodyLimit: 16 * 1024,
-  /** Request line + headers. */
-  maxHeaderBytes: 8 * 1024,
-  /** A client must send its whole request within this (slowloris guard). */
-  requestTimeoutMs: 10_000,
-  /** An idle connection is closed after this. */
-  idleTimeoutMs: 10_000,
-  keepAliveTimeoutMs: 5_000,
-  maxPathSegmentLength: 512,
-};
-
 /**
  * The metadata server as a fastify app that never listens: the caller (`minicloud metadata serve`, the
  * controller) calls `app.listen`, tests call `app.inject({ remoteAddress })`.
@@ -82,16 +61,21 @@ export function buildMetadataApp(deps: MetadataAppDeps): FastifyInstance {
   const handleError = createMetadataErrorHandler(bus, now);
   const sink = createRecordSink(deps.requestLog, bus, now);
   const recordRequest = createRequestRecorder(sink);
+  const views = new InstanceViews(deps.instances, { accountId, defaultIamRole: deps.iamDefaults?.role ?? null });
   const app = Fastify({
     logger: false,
     trustProxy: false,
     exposeHeadRoutes: false, // routes take HEAD explicitly; Node sends no body for it, Content-Length stays
-    return503OnClosing: true,
+    // While closing, requests still arriving on open connections are answered (with Connection: close)
+    // through the hooks and recorded, instead of fastify's own unrecorded 503.
+    return503OnClosing: false,
     bodyLimit: limits.bodyLimit,
     // node:http's own limits. headersTimeout and requestTimeout go to createServer as well: node derives
     // headersTimeout from requestTimeout only there, and fastify sets requestTimeout after construction.
     http: {
       maxHeaderSize: limits.maxHeaderBytes,
+      // A missing Host is refused by refusedRequest (request-gate.ts), through the hooks and the log.
+      requireHostHeader: false,
       headersTimeout: limits.requestTimeoutMs,
       requestTimeout: limits.requestTimeoutMs,
       connectionsCheckingInterval: Math.min(1_000, limits.requestTimeoutMs),
@@ -104,7 +88,7 @@ export function buildMetadataApp(deps: MetadataAppDeps): FastifyInstance {
       ignoreTrailingSlash: true,
       maxParamLength: limits.maxPathSegmentLength,
     },
-    clientErrorHandler: answerClientError,
+    clientErrorHandler: createClientErrorHandler({ sink, views, clock, limits }),
     // Malformed percent-encoding in the URL: the router rejects it before any hook; answer it as a coded 400.
     frameworkErrors: (err, request, reply) => {
       request.metadataArrivedAt = clock.now();
@@ -127,8 +111,13 @@ export function buildMetadataApp(deps: MetadataAppDeps): FastifyInstance {
   app.decorateRequest('metadataArrivedAt', 0);
   app.decorateRequest('metadataFlavour', null);
 
-  const views = new InstanceViews(deps.instances, { accountId, defaultIamRole: deps.iamDefaults?.role ?? null });
+  // Requests with an Expect node:http cannot meet: routed through fastify (refusedRequest answers 417)
+  // instead of node:http's own 417, so they are answered with the hooks and recorded like any other.
   const unmetExpectations = new WeakSet<IncomingMessage>();
+  app.server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    unmetExpectations.add(req);
+    app.routing(req, res);
+  });
   app.addHook('onRequest', (request, reply, done) => {
     request.metadataArrivedAt = clock.now();
     const ip = sourceAddress(request.socket.remoteAddress);
@@ -150,20 +139,4 @@ export function buildMetadataApp(deps: MetadataAppDeps): FastifyInstance {
   app.register(nocloudPlugin);
   app.register(ec2Plugin, { clock, tokenSecret: deps.tokenSecret });
   return app;
-}
-
-/**
- * Requests Node cannot parse (bad request line, headers too large, too slow) never reach fastify: answer
- * them with a plain status line and close, instead of fastify's JSON body.
- */
-function answerClientError(err: Error & { code?: string }, socket: Socket): void {
-  if (err.code === 'ECONNRESET' || !socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  const body = `${STATUS_CODES[status] ?? 'Bad Request'}\n`;
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
 }

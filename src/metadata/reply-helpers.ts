@@ -14,11 +14,14 @@ export function sendBody(reply: FastifyReply, body: Buffer | string, contentType
  * never carries detail (the error handler swaps in MC_ERR_METADATA_INTERNAL before calling this).
  */
 export function sendError(reply: FastifyReply, err: MinicloudError): FastifyReply {
-  return reply
-    .code(err.httpStatus)
-    .header('content-type', 'text/plain; charset=utf-8')
-    .send(`${err.message} [${err.code}]\n`);
+  return reply.code(err.httpStatus).header('content-type', ERROR_CONTENT_TYPE).send(errorBody(err));
 }
+
+/** The body and content type of every error answer (also those written on the socket: client-errors.ts). */
+export function errorBody(err: MinicloudError): string {
+  return `${err.message} [${err.code}]\n`;
+}
+export const ERROR_CONTENT_TYPE = 'text/plain; charset=utf-8';
 
 /**
  * An error answered before the handler (src/metadata/request-gate.ts, unknown sources). Such a request's

@@ -49,6 +49,18 @@ export const metadataErrors = {
     http: 417,
     message: (expect: string) => `cannot meet Expect: ${JSON.stringify(expect)}; only 100-continue is understood`,
   }),
+  metadataHeadersTooLarge: defineError('MC_ERR_METADATA_HEADERS_TOO_LARGE', {
+    summary: 'A metadata request\'s request line and headers were longer than the server accepts (8 KiB).',
+    exit: ExitCode.usage,
+    http: 431,
+    message: (limit: number) => `request line and headers longer than ${limit} bytes`,
+  }),
+  metadataRequestTimeout: defineError('MC_ERR_METADATA_REQUEST_TIMEOUT', {
+    summary: 'A client did not send its whole metadata request in time (the slowloris guard).',
+    exit: ExitCode.usage,
+    http: 408,
+    message: (timeoutMs: number) => `the request did not arrive within ${timeoutMs} ms`,
+  }),
   metadataBodyTooLarge: defineError('MC_ERR_METADATA_BODY_TOO_LARGE', {
     summary: 'A metadata request carried a body larger than the server accepts.',
     exit: ExitCode.usage,
