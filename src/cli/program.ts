@@ -1,6 +1,5 @@
-import { Command } from 'commander';
+import { Command } from '@commander-js/extra-typings';
 import { registerControllerCommands, registerMetadataSet } from './commands/register-controller-commands.js';
-import { registerSmokeCommand } from './commands/smoke.js';
 import { packageVersion } from './package-version.js';
 
 /**
@@ -28,7 +27,6 @@ export function buildProgram(): Command {
     });
   registerMetadataSet(metadata);
   registerControllerCommands(program);
-  registerSmokeCommand(program);
 
   return program;
 }

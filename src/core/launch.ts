@@ -52,13 +52,13 @@ export interface LaunchedInstance {
   instance: ControllerInstance;
 }
 
-const LIMITS = { maxCount: 64, maxCpus: 64, minMemoryMiB: 32, maxMemoryMiB: 256 * 1024 } as const;
+export const LAUNCH_LIMITS = { maxCount: 64, maxCpus: 64, minMemoryMiB: 32, maxMemoryMiB: 256 * 1024 } as const;
 
 /** Checks the numbers a user can get wrong; throws MC_ERR_BAD_RESOURCE / MC_ERR_USAGE. */
 function validateLaunch(req: LaunchRequest): void {
-  if (!Number.isInteger(req.count) || req.count < 1 || req.count > LIMITS.maxCount) throw errors.badResource('--count', `must be 1..${LIMITS.maxCount}`);
-  if (!Number.isInteger(req.cpus) || req.cpus < 1 || req.cpus > LIMITS.maxCpus) throw errors.badResource('--cpus', `must be 1..${LIMITS.maxCpus}`);
-  if (req.memoryMiB < LIMITS.minMemoryMiB || req.memoryMiB > LIMITS.maxMemoryMiB) throw errors.badResource('--memory', `must be ${LIMITS.minMemoryMiB}M..${LIMITS.maxMemoryMiB / 1024}G`);
+  if (!Number.isInteger(req.count) || req.count < 1 || req.count > LAUNCH_LIMITS.maxCount) throw errors.badResource('--count', `must be 1..${LAUNCH_LIMITS.maxCount}`);
+  if (!Number.isInteger(req.cpus) || req.cpus < 1 || req.cpus > LAUNCH_LIMITS.maxCpus) throw errors.badResource('--cpus', `must be 1..${LAUNCH_LIMITS.maxCpus}`);
+  if (req.memoryMiB < LAUNCH_LIMITS.minMemoryMiB || req.memoryMiB > LAUNCH_LIMITS.maxMemoryMiB) throw errors.badResource('--memory', `must be ${LAUNCH_LIMITS.minMemoryMiB}M..${LAUNCH_LIMITS.maxMemoryMiB / 1024}G`);
   if (req.diskBytes !== null && req.diskBytes < 2 ** 20) throw errors.badResource('--disk', 'must be at least 1M');
   if (req.ip !== null && req.count > 1) throw errors.usage('--ip pins one address; it cannot be combined with --count > 1');
   if (req.userData.length > 1 && req.userData.length !== req.count) {

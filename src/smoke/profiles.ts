@@ -54,12 +54,15 @@ export const PROFILES: Record<ProfileName, SmokeProfile> = {
 };
 
 /** `--profile` (forced), else chosen from the image name: *minicirros*, *cirros*, anything else is cloud-init. */
-export function chooseProfile(image: string, forced: string | undefined): { profile: SmokeProfile; reason: string } {
-  if (forced !== undefined) {
-    const named = PROFILE_NAMES.find((p) => p === forced);
-    if (!named) throw errors.smokeBadProfile(forced, PROFILE_NAMES.join(', '));
-    return { profile: PROFILES[named], reason: 'forced with --profile' };
-  }
+/** `--profile NAME`; throws MC_ERR_SMOKE_PROFILE listing the profiles. */
+export function parseProfileName(value: string): ProfileName {
+  const named = PROFILE_NAMES.find((p) => p === value);
+  if (!named) throw errors.smokeBadProfile(value, PROFILE_NAMES.join(', '));
+  return named;
+}
+
+export function chooseProfile(image: string, forced: ProfileName | undefined): { profile: SmokeProfile; reason: string } {
+  if (forced !== undefined) return { profile: PROFILES[forced], reason: 'forced with --profile' };
   const name = basename(image).toLowerCase();
   if (name.includes('minicirros')) return { profile: PROFILES.minicirros, reason: `image name ${basename(image)} contains "minicirros"` };
   if (name.includes('cirros')) return { profile: PROFILES.cirros, reason: `image name ${basename(image)} contains "cirros"` };

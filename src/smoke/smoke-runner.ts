@@ -11,7 +11,7 @@ import { failed, passed, skipped, type CheckResult } from './check-result.js';
 import type { UserCheck } from './check-spec.js';
 import { junitXml } from './junit-xml.js';
 import { findLeftovers, netnsInode, type CloudFootprint } from './leftovers.js';
-import { chooseProfile } from './profiles.js';
+import { chooseProfile, type ProfileName } from './profiles.js';
 import { checkLine, phaseLine, stageLine, summaryLine } from './progress-lines.js';
 import { requestsNdjson, runInstanceChecks } from './run-checks.js';
 import { startSmokeCloud, type SmokeCloud } from './smoke-cloud.js';
@@ -28,7 +28,7 @@ export interface SmokeOptions {
   /** The user's user-data, byte for byte; null to generate one with a marker. */
   userData: Buffer | null;
   checks: UserCheck[];
-  profile?: string;
+  profile?: ProfileName;
   /** The artifacts directory of a run, given its id (`--artifacts` may contain <run-id>). */
   artifactsFor: (runId: string) => string;
   junitPath?: string;

@@ -3,11 +3,11 @@ import { cliCloud, out, untilSignal } from './cli-context.js';
 import { metadataLine } from '../../core/metadata-line.js';
 
 /** `minicloud metadata-log [ID] [-f] [--json]`: from the request log (SQLite), then live with -f. */
-export async function runMetadataLog(ref: string | undefined, opts: { follow?: boolean; json?: boolean; limit?: string }): Promise<void> {
+export async function runMetadataLog(ref: string | undefined, opts: { follow?: boolean; json?: boolean; limit: number }): Promise<void> {
   const { client } = cliCloud();
   const print = (r: MetadataRequestRecord) => out(opts.json ? JSON.stringify(r) : metadataLine(r));
   const instance = ref === undefined ? undefined : (await client.info(ref)).id;
-  const backlog = await client.metadataLog({ ...(instance ? { instance } : {}), limit: Number(opts.limit ?? 1000) });
+  const backlog = await client.metadataLog({ ...(instance ? { instance } : {}), limit: opts.limit });
   backlog.forEach(print);
   if (!opts.follow) return;
   const stop = untilSignal();

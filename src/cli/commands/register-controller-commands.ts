@@ -1,12 +1,20 @@
-import type { Command } from 'commander';
-import { collect } from './read-input.js';
+import type { Command } from '@commander-js/extra-typings';
+import {
+  consoleCommand, consoleLogCommand, deleteCommand, eventsCommand, execCommand, infoCommand, lsCommand,
+  metadataLogCommand, metadataSetCommand, runCommand, smokeCommand, sshCommand,
+} from '../command-flags.js';
 
 type Opts = Record<string, unknown>;
 
+/** Adds a command defined on its own, with the settings subcommands made by `.command()` inherit (exitOverride, help after error). */
+function adopt(parent: Command, child: Command<unknown[], Record<string, unknown>, Record<string, unknown>>): void {
+  parent.addCommand(child.copyInheritedSettings(parent));
+}
+
 /**
- * The commands that drive a cloud through its controller (issue 6). Each module is imported when its
- * command runs, so `minicloud --help` stays fast. Flags follow Multipass/Lima conventions
- * (docs/cli.md); exit codes are the documented ones (README, "Exit codes").
+ * The commands that drive a cloud through its controller. Flags are defined in src/cli/command-flags.ts;
+ * each module is imported when its command runs, so `minicloud --help` stays fast. Flags follow
+ * Multipass/Lima conventions (docs/cli.md); exit codes are the documented ones (README, "Exit codes").
  */
 export function registerControllerCommands(program: Command): void {
   program
@@ -37,100 +45,16 @@ export function registerControllerCommands(program: Command): void {
     .option('--config <file>', 'minicloud.yaml (default: $MINICLOUD_HOME/minicloud.yaml if present)')
     .action(async (opts: Opts) => (await import('./doctor.js')).runDoctor(opts));
 
-  program
-    .command('run')
-    .alias('launch')
-    .description('launch instances from IMAGE (a qcow2/raw file, or a name from `make images`: minicirros, debian-cloud)')
-    .argument('<image>')
-    .option('-n, --name <name>', 'instance name (with --count N: <name>-1 … <name>-N)')
-    .option('--count <n>', 'how many instances', '1')
-    .option('-c, --cpus <n>', 'virtual CPUs (default: defaults.cpus, else 1)')
-    .option('-m, --memory <size>', 'memory, e.g. 256M, 1G (default: defaults.memory, else 256M)')
-    .option('-d, --disk <size>', 'overlay disk size, e.g. 2G (default: defaults.disk, else the image size)')
-    .option('--datasource <ds>', 'ec2 | openstack | nocloud | configdrive (default: defaults.datasource, else ec2)')
-    .option('--user-data <file>', 'user-data file, byte for byte (- for stdin); repeat once per instance for different ones', collect, [])
-    .option('--meta <key=value>', 'metadata key/value (repeatable)', collect, [])
-    .option('--ssh-key <file>', 'an extra public key to inject (the cloud key is always injected)')
-    .option('--ip <address>', 'pin the IPv4 address (one instance)')
-    .option('--imdsv2 <mode>', 'optional | required (default: defaults.imdsv2, else optional)')
-    .option('--wait-for <stages>', 'wait for stages: booting,dhcp,metadata,userdata,ssh,ready,console:/regex/')
-    .option('--timeout <duration>', 'how long --wait-for may take, e.g. 90s, 5m (default: defaults.timeout, else 2m, x3 under TCG)')
-    .option('--rm', 'delete the instances when the run ends (with --wait-for), or at `down`')
-    .option('--json', 'print the instances as JSON')
-    .action(async (image: string, opts: Opts) => {
-      const { runRun } = await import('./run.js');
-      await runRun(image, opts as never);
-    });
-
-  program
-    .command('ls')
-    .alias('list')
-    .description('list instances (running first)')
-    .option('--json', 'JSON array')
-    .option('-q, --quiet', 'names only')
-    .action(async (opts: Opts) => (await import('./ls.js')).runLs(opts));
-
-  program
-    .command('info')
-    .alias('describe')
-    .description('everything known about an instance: stage timings, accelerator, failure')
-    .argument('<id>', 'instance id or name')
-    .option('--json', 'JSON')
-    .action(async (ref: string, opts: Opts) => (await import('./info.js')).runInfo(ref, opts));
-
-  program
-    .command('delete')
-    .alias('rm')
-    .description('delete instances (guest, overlay disk and records)')
-    .argument('[ids...]', 'instance ids or names')
-    .option('--all', 'every instance')
-    .option('--json', 'JSON')
-    .action(async (refs: string[], opts: Opts) => (await import('./delete.js')).runDelete(refs, opts));
-
-  program
-    .command('console')
-    .description("attach to an instance's serial console (Ctrl-] detaches)")
-    .argument('<id>')
-    .action(async (ref: string) => (await import('./console.js')).runConsole(ref));
-
-  program
-    .command('console-log')
-    .description("print an instance's serial console from the first byte")
-    .argument('<id>')
-    .option('-f, --follow', 'keep printing new output')
-    .action(async (ref: string, opts: Opts) => (await import('./console-log.js')).runConsoleLog(ref, opts));
-
-  program
-    .command('metadata-log')
-    .description('metadata requests (all instances, or one)')
-    .argument('[id]')
-    .option('-f, --follow', 'keep printing new requests')
-    .option('--json', 'NDJSON, one request per line')
-    .option('--limit <n>', 'how many past requests', '1000')
-    .action(async (ref: string | undefined, opts: Opts) => (await import('./metadata-log.js')).runMetadataLog(ref, opts));
-
-  program
-    .command('events')
-    .description('controller events (what the TUI shows)')
-    .option('-f, --follow', 'keep streaming')
-    .option('--json', 'NDJSON, one event per line')
-    .action(async (opts: Opts) => (await import('./events.js')).runEvents(opts));
-
-  program
-    .command('ssh')
-    .description("ssh into an instance with the cloud's key (the command's exit code is passed through)")
-    .argument('<id>')
-    .argument('[command...]')
-    .option('-u, --user <user>', 'login user (default: the image’s)')
-    .action(async (ref: string, command: string[], opts: Opts) => (await import('./ssh.js')).runSsh(ref, command, { exec: false, ...opts }));
-
-  program
-    .command('exec')
-    .description('run a command in an instance over ssh; exits with its exit code')
-    .argument('<id>')
-    .argument('<command...>')
-    .option('-u, --user <user>', 'login user (default: the image’s)')
-    .action(async (ref: string, command: string[], opts: Opts) => (await import('./ssh.js')).runSsh(ref, command, { exec: true, ...opts }));
+  adopt(program, runCommand().action(async (image, opts) => (await import('./run.js')).runRun(image, opts)));
+  adopt(program, lsCommand().action(async (opts) => (await import('./ls.js')).runLs(opts)));
+  adopt(program, infoCommand().action(async (ref, opts) => (await import('./info.js')).runInfo(ref, opts)));
+  adopt(program, deleteCommand().action(async (refs, opts) => (await import('./delete.js')).runDelete(refs, opts)));
+  adopt(program, consoleCommand().action(async (ref) => (await import('./console.js')).runConsole(ref)));
+  adopt(program, consoleLogCommand().action(async (ref, opts) => (await import('./console-log.js')).runConsoleLog(ref, opts)));
+  adopt(program, metadataLogCommand().action(async (ref, opts) => (await import('./metadata-log.js')).runMetadataLog(ref, opts)));
+  adopt(program, eventsCommand().action(async (opts) => (await import('./events.js')).runEvents(opts)));
+  adopt(program, sshCommand().action(async (ref, command, opts) => (await import('./ssh.js')).runSsh(ref, command, { exec: false, ...opts })));
+  adopt(program, execCommand().action(async (ref, command, opts) => (await import('./ssh.js')).runSsh(ref, command, { exec: true, ...opts })));
 
   program
     .command('prune')
@@ -145,16 +69,11 @@ export function registerControllerCommands(program: Command): void {
     .description('stop the cloud: guests, network and controller; instances stay recorded for the next `up`')
     .option('--timeout <seconds>', 'how long to wait for the controller to finish', '60')
     .action(async (opts: Opts) => (await import('./down.js')).runDown(opts));
+
+  adopt(program, smokeCommand().action(async (opts) => (await import('./smoke-command.js')).runSmokeCommand(opts)));
 }
 
 /** `metadata set`, under the existing `metadata` command group. */
 export function registerMetadataSet(metadata: Command): void {
-  metadata
-    .command('set')
-    .description("change an instance's metadata (key=value) or user-data while it runs")
-    .argument('<id>')
-    .argument('[pairs...]', 'key=value')
-    .option('--user-data <file>', 'new user-data (- for stdin)')
-    .option('--json', 'JSON')
-    .action(async (ref: string, pairs: string[], opts: Opts) => (await import('./metadata-set.js')).runMetadataSet(ref, pairs, opts));
+  adopt(metadata, metadataSetCommand().action(async (ref, pairs, opts) => (await import('./metadata-set.js')).runMetadataSet(ref, pairs, opts)));
 }

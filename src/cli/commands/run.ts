@@ -1,67 +1,41 @@
 import type { LaunchBody } from '../../api/api-schemas.js';
-import { DATASOURCES, type Datasource } from '../../domain/instance.js';
 import { effectiveTimeout } from '../../core/readiness-budget.js';
-import { formatDuration, parseDuration, parseMemoryMiB, parseSize } from '../../core/units.js';
-import { parseWaitFor } from '../../core/wait-for.js';
-import { errors } from '../../errors/catalogue.js';
+import { formatDuration } from '../../core/units.js';
+import { describeCondition } from '../../core/wait-for.js';
+import type { RunOptions } from '../command-flags.js';
 import { cliCloud, err, out, untilSignal } from './cli-context.js';
 import { instanceTable } from './cli-format.js';
 import { parsePairs, readInputFile, readPublicKey } from './read-input.js';
 import { imageArgument } from '../../config/declared-instances.js';
 import { waitForInstances } from './wait-for-instances.js';
 
-export interface RunOptions {
-  name?: string;
-  count: string;
-  cpus?: string;
-  memory?: string;
-  disk?: string;
-  datasource?: string;
-  userData: string[];
-  meta: string[];
-  sshKey?: string;
-  ip?: string;
-  imdsv2?: string;
-  waitFor?: string;
-  timeout?: string;
-  rm?: boolean;
-  json?: boolean;
-}
-
-function positiveInt(flag: string, value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw errors.badResource(flag, `"${value}" is not a positive whole number`);
-  return Number(value);
-}
-
 /**
- * Flags → the API's launch body. Every flag is checked here, before anything is sent. Flags not given
- * are left out: the cloud's launch defaults (minicloud.yaml `defaults:`) fill them.
+ * Flags (already parsed and checked by their definitions, src/cli/command-flags.ts) → the API's launch
+ * body. Files named by flags are read here. Flags not given are left out: the cloud's launch defaults
+ * (minicloud.yaml `defaults:`) fill them.
  */
 export function launchBodyFrom(image: string, opts: RunOptions, cwd = process.cwd()): LaunchBody {
-  const datasource = opts.datasource === undefined ? undefined : DATASOURCES.find((d) => d === opts.datasource);
-  if (opts.datasource !== undefined && !datasource) throw errors.usage(`--datasource ${opts.datasource}: use one of ${DATASOURCES.join(', ')}`);
-  if (opts.imdsv2 !== undefined && opts.imdsv2 !== 'optional' && opts.imdsv2 !== 'required') throw errors.usage(`--imdsv2 ${opts.imdsv2}: use optional or required`);
   return {
     image: imageArgument(image, cwd),
     name: opts.name ?? null,
-    count: positiveInt('--count', opts.count),
-    ...(opts.cpus !== undefined ? { cpus: positiveInt('--cpus', opts.cpus) } : {}),
-    ...(opts.memory !== undefined ? { memoryMiB: parseMemoryMiB(opts.memory, '--memory') } : {}),
-    ...(opts.disk !== undefined ? { diskBytes: parseSize(opts.disk, '--disk') } : {}),
-    ...(datasource !== undefined ? { datasource: datasource satisfies Datasource } : {}),
+    count: opts.count,
+    ...(opts.cpus !== undefined ? { cpus: opts.cpus } : {}),
+    ...(opts.memory !== undefined ? { memoryMiB: opts.memory } : {}),
+    ...(opts.disk !== undefined ? { diskBytes: opts.disk } : {}),
+    ...(opts.datasource !== undefined ? { datasource: opts.datasource } : {}),
     userData: opts.userData.map((f) => Buffer.from(readInputFile(f)).toString('base64')),
     meta: parsePairs('--meta', opts.meta),
     sshKeys: opts.sshKey ? [readPublicKey(opts.sshKey)] : [],
     ip: opts.ip ?? null,
-    ...(opts.imdsv2 === 'optional' || opts.imdsv2 === 'required' ? { imdsv2: opts.imdsv2 } : {}),
+    ...(opts.imdsv2 !== undefined ? { imdsv2: opts.imdsv2 } : {}),
     removeOnExit: opts.rm === true,
   };
 }
 
 /** `minicloud run IMAGE`: launch, optionally wait for stages, print the instances. */
 export async function runRun(image: string, opts: RunOptions): Promise<void> {
-  const conditions = opts.waitFor ? parseWaitFor(opts.waitFor) : null;
-  const userTimeout = opts.timeout === undefined ? null : parseDuration(opts.timeout, '--timeout');
+  const conditions = opts.waitFor ?? null;
+  const userTimeout = opts.timeout ?? null;
   const body = launchBodyFrom(image, opts);
   const { client } = cliCloud();
   const started = Date.now();
@@ -74,7 +48,7 @@ export async function runRun(image: string, opts: RunOptions): Promise<void> {
       const status = await client.status();
       const timeoutMs = effectiveTimeout(userTimeout ?? status.defaultTimeoutMs, status.accelerator);
       await waitForInstances(client, ids, conditions, timeoutMs, stop.signal);
-      if (!opts.json) err(`ready (${opts.waitFor}) after ${formatDuration(Date.now() - started)}`);
+      if (!opts.json) err(`ready (${conditions.map(describeCondition).join(',')}) after ${formatDuration(Date.now() - started)}`);
     }
     const infos = await Promise.all(ids.map((id) => client.info(id)));
     if (opts.json) out(JSON.stringify(infos, null, 2));

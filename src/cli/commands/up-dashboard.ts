@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { apiEventIterable } from '../../api/api-event-iterable.js';
+import { parseRunFlags } from '../command-flags.js';
 import type { MinicloudEvent } from '../../domain/events.js';
 import { errors } from '../../errors/catalogue.js';
 import { MinicloudError } from '../../errors/minicloud-error.js';
@@ -61,9 +62,7 @@ export async function runDashboardClient(): Promise<void> {
     events: asyncIterableSource(follow),
     actions: {
       runInstance: async (image, flags) => {
-        const opts: Record<string, unknown> = { count: '1', userData: [], meta: [] };
-        for (let i = 0; i < flags.length; i += 2) opts[(flags[i] ?? '').replace(/^--/, '').replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase())] = flags[i + 1];
-        await client.launch(launchBodyFrom(image, opts as never));
+        await client.launch(launchBodyFrom(image, parseRunFlags(image, flags)));
       },
       deleteInstance: async (id) => {
         await client.remove(id);

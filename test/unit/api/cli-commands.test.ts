@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildApiApp } from '../../../src/api/api-app.js';
-import { launchBodyFrom, type RunOptions } from '../../../src/cli/commands/run.js';
+import { launchBodyFrom } from '../../../src/cli/commands/run.js';
+import { parseRunFlags } from '../../../src/cli/command-flags.js';
 import { buildProgram } from '../../../src/cli/program.js';
 import { reportError } from '../../../src/cli/report-error.js';
 import { Controller } from '../../../src/controller/controller.js';
@@ -16,7 +17,7 @@ import { EventBus } from '../../../src/events/event-bus.js';
 import { systemClock } from '../../../src/ports/clock.js';
 import { TestHypervisor, TestInstanceStore, TestNetwork, TestRequestLog } from '../controller/fakes.js';
 
-const runOpts = (over: Partial<RunOptions> = {}): RunOptions => ({ count: '1', cpus: '1', memory: '256M', datasource: 'ec2', userData: [], meta: [], imdsv2: 'optional', ...over });
+const runBody = (image: string, flags: string[], cwd?: string) => launchBodyFrom(image, parseRunFlags(image, flags), cwd);
 
 let home: string;
 let app: FastifyInstance;
@@ -77,18 +78,28 @@ describe('run flags', () => {
   it('turn into a launch body', async () => {
     const ud = join(home, 'ud');
     await writeFile(ud, Buffer.from([0x23, 0x21, 0x00, 0xff]));
-    const body = launchBodyFrom('./disk.qcow2', runOpts({ memory: '1G', disk: '2G', count: '3', userData: [ud], meta: ['a=b=c'], datasource: 'openstack' }), '/work');
+    const body = runBody('./disk.qcow2', ['--memory', '1G', '--disk', '2G', '--count', '3', '--user-data', ud, '--meta', 'a=b=c', '--datasource', 'openstack'], '/work');
     expect(body).toMatchObject({ image: '/work/disk.qcow2', memoryMiB: 1024, diskBytes: 2 * 2 ** 30, count: 3, meta: { a: 'b=c' }, datasource: 'openstack', userData: ['IyEA/w=='] });
   });
 
-  it.each<[string, Partial<RunOptions>, string]>([
-    ['bad datasource', { datasource: 'azure' }, 'MC_ERR_USAGE'],
-    ['bad memory', { memory: 'lots' }, 'MC_ERR_BAD_SIZE'],
-    ['bad count', { count: '0' }, 'MC_ERR_BAD_RESOURCE'],
-    ['bad meta', { meta: ['novalue'] }, 'MC_ERR_USAGE'],
-    ['unreadable user-data', { userData: ['/nonexistent/ud'] }, 'MC_ERR_FILE_UNREADABLE'],
-  ])('%s is a usage error (exit 1)', (_n, over, code) => {
-    expect(() => launchBodyFrom('minicirros', runOpts(over))).toThrow(expect.objectContaining({ code, exitCode: 1 }));
+  it.each<[string, string[], string]>([
+    ['bad datasource', ['--datasource', 'azure'], 'MC_ERR_USAGE'],
+    ['bad memory', ['--memory', 'lots'], 'MC_ERR_BAD_SIZE'],
+    ['bad count', ['--count', '0'], 'MC_ERR_BAD_RESOURCE'],
+    ['too many', ['--count', '65'], 'MC_ERR_BAD_RESOURCE'],
+    ['bad cpus', ['--cpus', 'two'], 'MC_ERR_BAD_RESOURCE'],
+    ['bad imdsv2', ['--imdsv2', 'maybe'], 'MC_ERR_USAGE'],
+    ['bad timeout', ['--timeout', 'soon'], 'MC_ERR_BAD_DURATION'],
+    ['bad wait-for', ['--wait-for', 'lunch'], 'MC_ERR_BAD_WAIT_FOR'],
+    ['unknown flag', ['--colour', 'red'], 'MC_ERR_USAGE'],
+    ['bad meta', ['--meta', 'novalue'], 'MC_ERR_USAGE'],
+    ['unreadable user-data', ['--user-data', '/nonexistent/ud'], 'MC_ERR_FILE_UNREADABLE'],
+  ])('%s is a usage error (exit 1)', (_n, flags, code) => {
+    expect(() => runBody('minicirros', flags)).toThrow(expect.objectContaining({ code, exitCode: 1 }));
+  });
+
+  it('a bad datasource lists the valid ones', () => {
+    expect(() => parseRunFlags('minicirros', ['--datasource', 'azure'])).toThrow(/--datasource azure: use one of ec2, openstack, nocloud, configdrive/);
   });
 });
 

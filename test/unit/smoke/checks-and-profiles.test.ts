@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { errors } from '../../../src/errors/catalogue.js';
 import { parseCheck } from '../../../src/smoke/check-spec.js';
 import { cloudInitVerdict, earlyStageFailure, localIpv4Verdict, parseCloudInitStatus, passwordVerdict, userDataVerdict } from '../../../src/smoke/check-verdicts.js';
-import { chooseProfile, PROFILES } from '../../../src/smoke/profiles.js';
+import { chooseProfile, parseProfileName, PROFILES } from '../../../src/smoke/profiles.js';
 import { planChecks } from '../../../src/smoke/smoke-plan.js';
 import { smokeUserData, userDataMarker } from '../../../src/smoke/smoke-user-data.js';
 
@@ -55,7 +55,8 @@ describe('profiles', () => {
 
   it('--profile forces one, and an unknown one is a usage error', () => {
     expect(chooseProfile('minicirros', 'cloud-init')).toMatchObject({ profile: { name: 'cloud-init' }, reason: 'forced with --profile' });
-    expect(() => chooseProfile('x', 'windows')).toThrow(/unknown profile \(use cirros, minicirros, cloud-init\)/);
+    expect(() => parseProfileName('windows')).toThrow(/unknown profile \(use cirros, minicirros, cloud-init\)/);
+    expect(parseProfileName('cirros')).toBe('cirros');
   });
 
   it("matches cirros 0.6's own console strings (reference/real-clients.md §2.3)", () => {

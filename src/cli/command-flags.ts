@@ -1,0 +1,144 @@
+import { Command, CommanderError, Option } from '@commander-js/extra-typings';
+import { errors } from '../errors/catalogue.js';
+import { parseCheck, type UserCheck } from '../smoke/check-spec.js';
+import { parseProfileName } from '../smoke/profiles.js';
+import { parseDuration } from '../core/units.js';
+import { collect, options } from './options.js';
+
+/**
+ * Every command's flags, one definition each (no actions: src/cli/program.ts attaches those and imports
+ * each command's module only when it runs). The option types the command modules receive are inferred
+ * from these definitions, so a flag's parser is the only place its value is checked.
+ */
+
+type AnyCommand = Command<unknown[], Record<string, unknown>, Record<string, unknown>>;
+/** The typed options a command definition yields. */
+export type OptionsOf<F extends () => AnyCommand> = ReturnType<ReturnType<F>['opts']>;
+
+/** `run` flags; the TUI's `r` key parses its flags with this same definition. */
+export function runCommand() {
+  return new Command('run')
+    .alias('launch')
+    .description('launch instances from IMAGE (a qcow2/raw file, or a name from `make images`: minicirros, debian-cloud)')
+    .argument('<image>')
+    .option('-n, --name <name>', 'instance name (with --count N: <name>-1 … <name>-N)')
+    .addOption(options.count())
+    .addOption(options.cpus())
+    .addOption(options.memory())
+    .addOption(options.disk())
+    .addOption(options.datasource())
+    .option('--user-data <file>', 'user-data file, byte for byte (- for stdin); repeat once per instance for different ones', collect, [] as string[])
+    .option('--meta <key=value>', 'metadata key/value (repeatable)', collect, [] as string[])
+    .option('--ssh-key <file>', 'an extra public key to inject (the cloud key is always injected)')
+    .option('--ip <address>', 'pin the IPv4 address (one instance)')
+    .addOption(options.imdsv2())
+    .addOption(options.waitFor())
+    .addOption(options.duration('--timeout <duration>', 'how long --wait-for may take, e.g. 90s, 5m (default: defaults.timeout, else 2m, x3 under TCG)'))
+    .option('--rm', 'delete the instances when the run ends (with --wait-for), or at `down`')
+    .option('--json', 'print the instances as JSON');
+}
+export type RunOptions = OptionsOf<typeof runCommand>;
+
+/**
+ * `run` flags given as words (the TUI's `r` prompt) → RunOptions, through the same definition as the
+ * command line. Throws the flag's coded error, or MC_ERR_USAGE for what commander refuses itself.
+ */
+export function parseRunFlags(image: string, words: readonly string[]): RunOptions {
+  const command = runCommand().exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
+  try {
+    command.parse([image, ...words], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) throw errors.usage(err.message.replace(/^error: /, '')).causedBy(err);
+    throw err;
+  }
+  return command.opts();
+}
+
+export function lsCommand() {
+  return new Command('ls').alias('list').description('list instances (running first)').option('--json', 'JSON array').option('-q, --quiet', 'names only');
+}
+
+export function infoCommand() {
+  return new Command('info')
+    .alias('describe')
+    .description('everything known about an instance: stage timings, accelerator, failure')
+    .argument('<id>', 'instance id or name')
+    .option('--json', 'JSON');
+}
+
+export function deleteCommand() {
+  return new Command('delete')
+    .alias('rm')
+    .description('delete instances (guest, overlay disk and records)')
+    .argument('[ids...]', 'instance ids or names')
+    .option('--all', 'every instance')
+    .option('--json', 'JSON');
+}
+
+export function consoleCommand() {
+  return new Command('console').description("attach to an instance's serial console (Ctrl-] detaches)").argument('<id>');
+}
+
+export function consoleLogCommand() {
+  return new Command('console-log').description("print an instance's serial console from the first byte").argument('<id>').option('-f, --follow', 'keep printing new output');
+}
+
+export function metadataLogCommand() {
+  return new Command('metadata-log')
+    .description('metadata requests (all instances, or one)')
+    .argument('[id]')
+    .option('-f, --follow', 'keep printing new requests')
+    .option('--json', 'NDJSON, one request per line')
+    .addOption(options.limit('how many past requests', 1000));
+}
+
+export function eventsCommand() {
+  return new Command('events').description('controller events (what the TUI shows)').option('-f, --follow', 'keep streaming').option('--json', 'NDJSON, one event per line');
+}
+
+export function sshCommand() {
+  return new Command('ssh')
+    .description("ssh into an instance with the cloud's key (the command's exit code is passed through)")
+    .argument('<id>')
+    .argument('[command...]')
+    .option('-u, --user <user>', 'login user (default: the image’s)');
+}
+
+export function execCommand() {
+  return new Command('exec')
+    .description('run a command in an instance over ssh; exits with its exit code')
+    .argument('<id>')
+    .argument('<command...>')
+    .option('-u, --user <user>', 'login user (default: the image’s)');
+}
+
+export function metadataSetCommand() {
+  return new Command('set')
+    .description("change an instance's metadata (key=value) or user-data while it runs")
+    .argument('<id>')
+    .argument('[pairs...]', 'key=value')
+    .option('--user-data <file>', 'new user-data (- for stdin)')
+    .option('--json', 'JSON');
+}
+
+export function smokeCommand() {
+  return new Command('smoke')
+    .description('boot IMAGE in a throwaway cloud (own netns), check it as tempest checks cirros, tear down, verify nothing is left')
+    .requiredOption('--image <image>', 'a name from `make images` (minicirros, debian-cloud) or a qcow2/raw path')
+    .addOption(options.count())
+    .addOption(options.datasource().default('ec2' as const))
+    .option('--user-data <file>', 'user-data to give (default: a generated one that prints a marker)')
+    .addOption(new Option('--check <check>', "extra check, repeatable: 'exec:CMD', 'console:/regex/', 'http:PORT/path'").argParser((v, previous: UserCheck[]) => [...previous, parseCheck(v)]).default([] as UserCheck[]))
+    .addOption(new Option('--profile <name>', 'cirros | minicirros | cloud-init (default: from the image name)').argParser(parseProfileName))
+    .option('--junit <file>', 'write JUnit XML here (also in the artifacts directory)')
+    .option('--report <file>', 'write the JSON report here (also in the artifacts directory)')
+    .option('--artifacts <dir>', 'console log, metadata requests, dnsmasq log, user-data, reports', './minicloud-smoke-artifacts/<run-id>')
+    .option('--keep-on-failure', 'leave the cloud running when a check fails (prints how to reach it)')
+    .option('--allow-degraded', 'accept cloud-init status "degraded done"')
+    .addOption(options.duration('--timeout <duration>', 'the whole run, boot and checks, e.g. 90s, 5m').default(parseDuration('5m'), '5m'))
+    .addOption(options.memory('guest memory').default(256, '256M'))
+    .addOption(options.accelerator('skip the KVM probe'))
+    .option('--config <file>', 'minicloud.yaml for the throwaway cloud (e.g. extra images with their own kernel and command line)')
+    .option('--json', 'print the JSON report on stdout (progress stays on stderr)');
+}
+export type SmokeCommandOptions = OptionsOf<typeof smokeCommand>;

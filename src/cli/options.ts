@@ -1,0 +1,54 @@
+import { Option } from '@commander-js/extra-typings';
+import { parseListenAddress } from '../config/listen-address.js';
+import { LAUNCH_LIMITS } from '../core/launch.js';
+import { parseDuration, parseMemoryMiB, parseSize } from '../core/units.js';
+import { parseWaitFor } from '../core/wait-for.js';
+import { DATASOURCES } from '../domain/instance.js';
+import { errors } from '../errors/catalogue.js';
+
+/**
+ * The flags more than one command takes, defined once: each is a commander Option whose parser turns
+ * the text into its typed value or throws a coded error (MC_ERR_USAGE, MC_ERR_BAD_RESOURCE, …) while
+ * commander parses, so a bad flag stops a command before it creates anything. Commands get typed
+ * options from these (@commander-js/extra-typings infers them); nothing downstream re-checks a flag.
+ */
+
+/** A value out of a fixed list; the error lists the valid ones. Help shows them as choices. */
+export function choiceOption<const F extends string, const T extends string>(flags: F, description: string, allowed: readonly T[]) {
+  const flag = flags.split(/[ ,]+/).find((f) => f.startsWith('--')) ?? flags;
+  return new Option(flags, description).choices(allowed).argParser((value): T => {
+    const found = allowed.find((a) => a === value);
+    if (found === undefined) throw errors.usage(`${flag} ${value}: use one of ${allowed.join(', ')}`);
+    return found;
+  });
+}
+
+/** A whole number in min..max (MC_ERR_BAD_RESOURCE, as the controller's own launch check says it). */
+export function wholeNumber(flag: string, value: string, min: number, max: number): number {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw errors.badResource(flag, `"${value}" is not a whole number in ${min}..${max}`);
+  return Number(value);
+}
+
+/** Appends each occurrence of a repeatable flag. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export const options = {
+  datasource: () => choiceOption('--datasource <ds>', 'metadata datasource the guest finds', DATASOURCES),
+  count: () =>
+    new Option('--count <n>', `how many instances (1..${LAUNCH_LIMITS.maxCount})`).argParser((v) => wholeNumber('--count', v, 1, LAUNCH_LIMITS.maxCount)).default(1),
+  cpus: () => new Option('-c, --cpus <n>', 'virtual CPUs (default: defaults.cpus, else 1)').argParser((v) => wholeNumber('--cpus', v, 1, LAUNCH_LIMITS.maxCpus)),
+  memory: (description = 'memory, e.g. 256M, 1G (default: defaults.memory, else 256M)') =>
+    new Option('-m, --memory <size>', description).argParser((v) => parseMemoryMiB(v, '--memory')),
+  disk: () => new Option('-d, --disk <size>', 'overlay disk size, e.g. 2G (default: defaults.disk, else the image size)').argParser((v) => parseSize(v, '--disk')),
+  /** A duration: `300` (seconds), `90s`, `5m`, `1m30s`; parsed to milliseconds. */
+  duration: <const F extends string>(flags: F, description: string) => new Option(flags, description).argParser((v) => parseDuration(v, flags.split(' ')[0])),
+  waitFor: () => new Option('--wait-for <stages>', 'wait for stages: booting,dhcp,metadata,userdata,ssh,ready,console:/regex/').argParser(parseWaitFor),
+  imdsv2: () => choiceOption('--imdsv2 <mode>', 'IMDSv2 session tokens (default: defaults.imdsv2, else optional)', ['optional', 'required'] as const),
+  accelerator: (description = 'skip the KVM probe (hypervisor.accelerator)') => choiceOption('--accelerator <accel>', description, ['kvm', 'tcg'] as const),
+  driver: (description: string) => choiceOption('--driver <driver>', description, ['auto', 'libvirt', 'qemu'] as const),
+  metadataPort: (description: string) => new Option('--metadata-port <port>', description).argParser((v) => wholeNumber('--metadata-port', v, 1, 65535)),
+  listen: () => new Option('--listen <host:port>', 'address to listen on').argParser((v) => parseListenAddress(v)).default({ host: '127.0.0.1', port: 8775 }, '127.0.0.1:8775'),
+  limit: (description: string, dflt: number) => new Option('--limit <n>', description).argParser((v) => wholeNumber('--limit', v, 1, 1_000_000)).default(dflt),
+};
