@@ -6,7 +6,7 @@ import type { InstanceInfo } from '../core/instance-view.js';
 import type { Diagnosis } from '../core/readiness-hints.js';
 import type { InstanceSummary, MinicloudEvent } from '../domain/events.js';
 import type { MetadataRequestRecord } from '../domain/metadata-request.js';
-import { errors, MinicloudError } from '../errors/catalogue.js';
+import { errors, isMinicloudError, MinicloudError } from '../errors/catalogue.js';
 import type { ExitCode } from '../errors/exit-codes.js';
 import { CONSOLE_UPGRADE, SkippedRequestsEventSchema, type ApiErrorBody, type CloudStatus, type LaunchBody, type MetadataPatch } from './api-schemas.js';
 
@@ -32,6 +32,18 @@ export class ApiClient {
 
   status(): Promise<CloudStatus> {
     return this.json('GET', '/v1/status');
+  }
+  /**
+   * The status, or null when no controller is running (nothing listens on the socket). Any other failure
+   * (a controller that answers with an error, a socket we may not open) is thrown: it is not "not running".
+   */
+  async statusIfRunning(): Promise<CloudStatus | null> {
+    try {
+      return await this.status();
+    } catch (err) {
+      if (isMinicloudError(err) && err.code === errors.controllerNotRunning.code) return null;
+      throw err;
+    }
   }
   list(): Promise<InstanceSummary[]> {
     return this.json('GET', '/v1/instances');

@@ -105,7 +105,7 @@ export async function runDoctorChecks(env: Record<string, string | undefined>, m
     results.push({ check: 'subnet', result: 'fail', detail: err instanceof Error ? err.message : String(err), fix: isMinicloudError(err) && err.hint ? err.hint : 'set network.subnet in minicloud.yaml to a free /24' });
   }
 
-  const running = await new ApiClient(layout.socketPath).status().then((s) => s, () => null);
+  const running = await new ApiClient(layout.socketPath).statusIfRunning();
   if (running) results.push({ check: 'metadata port', result: 'ok', detail: `in use by this cloud's controller (pid ${running.pid})`, fix: '' });
   else if (await portFree(metadataPort)) results.push({ check: 'metadata port', result: 'ok', detail: `${metadataPort} is free`, fix: '' });
   else results.push({ check: 'metadata port', result: 'fail', detail: `${metadataPort} is in use by another process`, fix: `stop it (ss -ltnp 'sport = :${metadataPort}') or use --metadata-port` });

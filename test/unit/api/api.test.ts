@@ -17,6 +17,7 @@ import { ManualClock } from '../../../src/ports/clock.js';
 import { TestHypervisor, TestInstanceStore, TestNetwork, TestRequestLog } from '../controller/fakes.js';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
+import { createServer } from 'node:http';
 import { Value } from '@sinclair/typebox/value';
 import { SkippedRequestsEventSchema } from '../../../src/api/api-schemas.js';
 import type { MetadataRequestRecord } from '../../../src/domain/metadata-request.js';
@@ -107,6 +108,19 @@ describe('controller API over its unix socket', () => {
 
   it('reports a missing controller as MC_ERR_CONTROLLER_NOT_RUNNING (exit 2)', async () => {
     await expect(new ApiClient(join(dir, 'nothing.sock')).list()).rejects.toMatchObject({ code: 'MC_ERR_CONTROLLER_NOT_RUNNING', exitCode: 2 });
+  });
+
+  it('statusIfRunning: null only when nothing listens; a controller that fails is an error, not "not running"', async () => {
+    expect(await new ApiClient(join(dir, 'nothing.sock')).statusIfRunning()).toBeNull();
+    expect(await client.statusIfRunning()).toMatchObject({ cloudId: 'api' });
+    const broken = createServer((_req, res) => res.writeHead(500).end('not json'));
+    const brokenPath = join(dir, 'broken.sock');
+    await new Promise<void>((resolve) => broken.listen(brokenPath, resolve));
+    try {
+      await expect(new ApiClient(brokenPath).statusIfRunning()).rejects.toMatchObject({ code: 'MC_ERR_API_REQUEST' });
+    } finally {
+      await new Promise((resolve) => broken.close(resolve));
+    }
   });
 
   it('closing the app ends followed streams after what was queued, without waiting for their clients', async () => {
