@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Smoke speed benchmark (issue 8): wall time of `minicloud smoke --image minicirros` next to the same image
+# Smoke speed benchmark (docs/ci.md): wall time of `minicloud smoke --image minicirros` next to the same image
 # booted by a bare qemu-system-x86_64 command line to `login:`, medians of SMOKE_BENCH_RUNS (default 3)
 # interleaved rounds, the ratio, and the 15 s target as PASS/MISS (see smoke-bench.ts). Needs root, qemu,
 # dnsmasq, iptables, ssh, a built dist/ (`make build`) and minicirros (`make images`).

@@ -6,7 +6,7 @@
  * the dashboard on a 120×40 terminal that drops its bytes. In one run, alternating
  *   A  without a TUI  and  B  with the TUI process attached, for BENCH_ROUNDS rounds (A B A B …).
  * Alternating cancels the drift of a shared machine. Reported per round and in total: throughput
- * (target, issue 7: sum(B)/sum(A) >= 0.95), the server process's CPU time per request, and the
+ * (target: sum(B)/sum(A) >= 0.95, docs/tui.md), the server process's CPU time per request, and the
  * TUI process's CPU time per request (it competes for the same cores).
  * wrk: GET /latest/meta-data/instance-id, keep-alive, loopback only.
  *

@@ -5,7 +5,7 @@ import { nextStage } from './stage-tracker.js';
 /**
  * How long each stage may take after the previous one before the controller calls it stalled and
  * explains why. Values are for KVM; under TCG (software emulation, 5-10x slower to boot on this kind
- * of host, see reference/host-notes.md §6) every budget is multiplied by TCG_FACTOR, as tmt does with
+ * of host, see docs/hypervisors.md "Acceleration") every budget is multiplied by TCG_FACTOR, as tmt does with
  * NON_KVM_TIMEOUT_COEF.
  */
 export const STAGE_BUDGET_MS: Record<Exclude<Stage, 'defined'>, number> = {

@@ -3,7 +3,7 @@ import type { SmbiosIdentity } from '../ports/hypervisor.js';
 
 /**
  * SMBIOS type-1 strings that make cloud-init's ds-identify pick the intended datasource, exactly as on a
- * real cloud (reference/real-clients.md §1.1). Pure.
+ * real cloud (cloud-init's tools/ds-identify and DataSourceOpenStack.detect_openstack; docs/hypervisors.md). Pure.
  *
  * - openstack: Nova's own values (manufacturer `OpenStack Foundation`, product `OpenStack Nova`,
  *   serial = uuid = the instance uuid).

@@ -3,7 +3,7 @@ import type { Accelerator } from '../domain/controller-instance.js';
 import type { Datasource } from '../domain/instance.js';
 
 
-/** SMBIOS type-1 strings that give the guest its cloud identity (see reference/real-clients.md §1.1). */
+/** SMBIOS type-1 strings that give the guest its cloud identity (docs/hypervisors.md, "What every guest gets"). */
 export interface SmbiosIdentity {
   manufacturer?: string;
   product?: string;

@@ -2,7 +2,7 @@ import { errors } from '../errors/catalogue.js';
 
 /**
  * The checks of a smoke run. Built-in checks follow what OpenStack's tempest proves with cirros
- * (reference/real-clients.md §2.5), in boot order; the run's exit code is the first failure's.
+ * (tempest's scenario tests; docs/ci.md "Checks"), in boot order; the run's exit code is the first failure's.
  */
 export type BuiltinCheckName =
   | 'boot'

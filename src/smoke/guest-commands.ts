@@ -5,7 +5,7 @@
  */
 
 const METADATA_BASE = 'http://169.254.169.254';
-/** tempest's password endpoint (reference/real-clients.md §2.5). */
+/** tempest's password endpoint (Nova's `openstack/<version>/password`, which tempest's password checks use). */
 export const PASSWORD_PATH = '/openstack/2013-10-17/password';
 
 /** `base` is overridable only so tests can aim the commands at a local server. */

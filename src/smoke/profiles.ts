@@ -3,7 +3,7 @@ import { errors } from '../errors/catalogue.js';
 
 /**
  * A smoke profile: what a family of images prints on its console and how to prove user-data ran.
- * Markers come from the images themselves: cirros 0.5/0.6 (reference/real-clients.md §2.3),
+ * Markers come from the images themselves: cirros 0.5/0.6 (its own init prints them; docs/ci.md "Profiles"),
  * minicirros (vm-images/README.md, "Console markers"), cloud-init (any cloud-init image).
  */
 export type ProfileName = 'cirros' | 'minicirros' | 'cloud-init';

@@ -10,7 +10,7 @@ export interface ConfigDriveFile {
   content: Uint8Array;
 }
 
-/** The volume label cloud-init and CirrOS look for (reference/real-clients.md §1.4). */
+/** The volume label cloud-init and CirrOS look for (cloud-init's DataSourceConfigDrive, cirros's cirros-ds). */
 export const CONFIG_DRIVE_LABEL = 'config-2';
 
 const EC2_VERSIONS = ['2009-04-04', 'latest'] as const;

@@ -1,7 +1,7 @@
 import { defineError, ExitCode } from '../define-error.js';
 
 /**
- * Errors of `minicloud smoke` (issue 8). A failed check carries its own exit code (4 boot, 5 a stage
+ * Errors of `minicloud smoke` (docs/ci.md). A failed check carries its own exit code (4 boot, 5 a stage
  * not reached in time, 6 the guest's init reported an error, 7 any other check); the run ends with
  * the code of the first failed check in boot order, so the code names the earliest cause.
  */

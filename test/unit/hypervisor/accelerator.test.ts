@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { acceleratorNotice, kvmProbeArgv, quickAcceleratorVerdict } from '../../../src/adapters/hypervisor/qemu/accelerator.js';
 
-describe('quickAcceleratorVerdict (reference/host-notes.md §1)', () => {
+describe('quickAcceleratorVerdict (docs/hypervisors.md, Acceleration)', () => {
   it('says tcg without /dev/kvm', () => {
     expect(quickAcceleratorVerdict({ cpuFlags: ['vmx'], hasKvmPvm: false, hasDevKvm: false })?.accelerator).toBe('tcg');
   });

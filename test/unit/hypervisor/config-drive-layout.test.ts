@@ -6,7 +6,7 @@ import { expectGolden } from './golden.js';
 const record = sampleInstance(7, { datasource: 'configdrive' });
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 
-describe('configDriveFiles (Nova layout, reference/real-clients.md §1.4)', () => {
+describe('configDriveFiles (Nova layout)', () => {
   const files = configDriveFiles(record, { projectId: 'p1' });
   const byPath = new Map(files.map((f) => [f.path, f.content]));
 

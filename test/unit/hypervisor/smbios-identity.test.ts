@@ -3,7 +3,7 @@ import { guestUuid, smbiosIdentity } from '../../../src/core/smbios-identity.js'
 
 const ids = { instanceId: 'i-0abc', instanceUuid: '5D1E2F3A-4c5d-4e6f-8a9b-0c1d2e3f4a5b' };
 
-describe('smbiosIdentity (reference/real-clients.md §1.1)', () => {
+describe('smbiosIdentity (what ds-identify reads)', () => {
   it('openstack: Nova vendor and product, serial = uuid = instance uuid', () => {
     expect(smbiosIdentity('openstack', ids)).toEqual({
       manufacturer: 'OpenStack Foundation',

@@ -59,7 +59,7 @@ describe('profiles', () => {
     expect(parseProfileName('cirros')).toBe('cirros');
   });
 
-  it("matches cirros 0.6's own console strings (reference/real-clients.md §2.3)", () => {
+  it("matches cirros 0.6's own console strings", () => {
     const m = PROFILES.cirros.markers;
     expect(m.dhcpFailed?.test('Starting network: FAIL')).toBe(true);
     expect(m.metadataGaveUp?.test('failed to read iid from metadata. tried 20')).toBe(true);

@@ -9,7 +9,7 @@ import { createGuestWorld, requireDebianCloud, type GuestWorld } from './guest-w
 import { waitForConsole } from './wait-for-console.js';
 
 // Slow tier: Debian 12's own cloud-init 22.4.2 (no datasource pinned) picks the datasource the driver's
-// SMBIOS identity (and config drive) asks for, exactly as on a real cloud (reference/real-clients.md §1.1).
+// SMBIOS identity (and config drive) asks for, exactly as on a real cloud (cloud-init's ds-identify).
 // openstack and ec2 boot through the qemu driver, configdrive through libvirt, so both drivers' identity
 // paths (argv -smbios, <sysinfo>, config drive as argv and as XML) meet a real cloud-init.
 const CASES: { datasource: Datasource; driver: DriverKind; expected: RegExp; instance: TestInstance }[] = [

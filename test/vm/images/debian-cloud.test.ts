@@ -6,7 +6,7 @@ import { createGuestWorld, requireImage, type GuestWorld } from './guest-world.j
 
 // debian-cloud (Debian 12 + Debian's cloud-init 22.4.2, no datasource pinned) booted from its qcow2
 // through SeaBIOS + GRUB. The SMBIOS identity alone must make ds-identify pick the datasource, as on a
-// real cloud (reference/real-clients.md §1.1): Nova's strings → OpenStack, uuid = serial = ec2… → Ec2.
+// real cloud (cloud-init's ds-identify): Nova's strings → OpenStack, uuid = serial = ec2… → Ec2.
 const REQUIREMENTS = { root: true, commands: ['qemu-system-x86_64', 'ip', 'iptables', 'dnsmasq', 'ssh', 'ssh-keygen', 'curl'] };
 
 const userData = (marker: string): string =>

@@ -8,7 +8,7 @@ import { describeWhen } from '../../helpers/tier-requirements.js';
 import { writeBrokenMinicirros } from './broken-minicirros.js';
 
 /**
- * `minicloud smoke` end to end (issue 8, Done when), through the built CLI as CI runs it. Each run
+ * `minicloud smoke` end to end (docs/ci.md), through the built CLI as CI runs it. Each run
  * makes and removes its own netns and MINICLOUD_HOME; the report's teardown check asserts nothing was
  * left, and afterAll asserts no `mcsmoke-*` namespace of ours survived.
  */

@@ -5,7 +5,7 @@ import { canonicalJson } from '../same-guest-spec.js';
 
 /**
  * GuestSpec → libvirt domain XML. Pure; golden files in fixtures/hypervisor/. The choices below are the
- * ones that were measured to work on this kind of host (reference/host-notes.md §4):
+ * ones that were measured to work on this kind of host (docs/hypervisors.md, "The libvirt driver"):
  * - `type='qemu'` under TCG: libvirt advertises kvm whenever /dev/kvm exists, even when it cannot run a guest.
  * - `<features><acpi/>`: without it `poweroff` halts the guest and the domain stays "running".
  * - serial on a unix socket with a `<log>` file: the log has every byte from the first, the socket is

@@ -21,7 +21,7 @@ export interface HostCpuFacts {
 }
 
 /**
- * The cheap checks, which can only say no (reference/host-notes.md §1: /dev/kvm opening, `info kvm` and
+ * The cheap checks, which can only say no (docs/hypervisors.md "Acceleration": /dev/kvm opening, `info kvm` and
  * libvirt's capabilities all say yes on a PVM-only host whose KVM hangs stock kernels). Pure.
  * Returns a TCG verdict, or null when only a real boot can tell.
  */

@@ -19,7 +19,7 @@ export interface LinkInfo {
 const AF_INET = 2;
 const IFLA_INFO_KIND = 1;
 
-// rtnetlink attributes the `netlink` package leaves as raw bytes (reference/host-notes.md §5).
+// rtnetlink attributes the `netlink` package leaves as raw bytes (its rtnetlink decoder covers only some attributes).
 function nla(type: number, payload: Buffer): Buffer {
   const length = 4 + payload.length;
   const b = Buffer.alloc((length + 3) & ~3);
