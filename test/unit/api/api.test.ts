@@ -17,7 +17,6 @@ import { ManualClock } from '../../../src/ports/clock.js';
 import { TestHypervisor, TestInstanceStore, TestNetwork, TestRequestLog } from '../controller/fakes.js';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import { createServer } from 'node:http';
 import { Value } from '@sinclair/typebox/value';
 import { SkippedRequestsEventSchema } from '../../../src/api/api-schemas.js';
 import type { MetadataRequestRecord } from '../../../src/domain/metadata-request.js';
