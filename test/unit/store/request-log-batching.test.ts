@@ -2,109 +2,205 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../../src/adapters/store/sqlite/open-sqlite-store.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { openSqliteStore, type SqliteStore } from '../../../src/adapters/store/sqlite/open-sqlite-store.js';
+import { isMinicloudError } from '../../../src/errors/catalogue.js';
 import { sampleRequest } from '../../helpers/request-record.js';
 
-/** Rows on disk, read through a separate connection: what a crash right now would keep. */
-function rowsOnDisk(path: string): number {
-  const db = new Database(path, { readonly: true });
-  try {
-    return db.prepare('SELECT count(*) FROM metadata_requests').pluck().get() as number;
-  } finally {
-    db.close();
-  }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
- * Waits until `n` rows are on disk. The writer thread commits shortly after a batch is handed over;
- * its first start can take seconds when tests run from TypeScript sources on a busy machine.
+ * When the SQLite request log writes, driven by vitest's fake timers (setTimeout/setImmediate only):
+ * each test moves time itself, so nothing waits for a real flush. Rows on disk are counted through a
+ * second connection: what a crash right now would keep.
  */
-async function waitForRows(path: string, n: number, timeoutMs = 20_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  let rows = rowsOnDisk(path);
-  while (rows < n && Date.now() < deadline) {
-    await sleep(20);
-    rows = rowsOnDisk(path);
-  }
-  return rows;
-}
-
 describe('SQLite request log batching', () => {
   let dir: string;
   let path: string;
+  let reader: Database.Database | undefined;
   const flushErrors: unknown[] = [];
+  const stores: SqliteStore[] = [];
+  const diskReader = (): Database.Database => (reader ??= new Database(path, { readonly: true }));
+  const rowsOnDisk = (): number => diskReader().prepare('SELECT count(*) FROM metadata_requests').pluck().get() as number;
+
   beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'] });
     dir = mkdtempSync(join(tmpdir(), 'minicloud-log-'));
     path = join(dir, 'state.db');
     flushErrors.length = 0;
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => {
+    for (const store of stores.splice(0)) store.close();
+    reader?.close();
+    reader = undefined;
+    vi.useRealTimers();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
-  const open = (opts: { flushIntervalMs?: number; maxBatch?: number } = {}) =>
-    openSqliteStore({ path, busyTimeoutMs: 50, requestLog: { ...opts, onFlushError: (err) => flushErrors.push(err) } });
+  const open = (opts: { flushIntervalMs?: number; maxBatch?: number; busyTimeoutMs?: number } = {}): SqliteStore => {
+    const { busyTimeoutMs, ...requestLog } = opts;
+    const store = openSqliteStore({ path, busyTimeoutMs: busyTimeoutMs ?? 50, requestLog: { ...requestLog, onFlushError: (err) => flushErrors.push(err) } });
+    stores.push(store);
+    return store;
+  };
 
-  it('append does not write; the timer hands the batch to the writer ~flushIntervalMs later', async () => {
-    const store = open({ flushIntervalMs: 50 });
-    store.requestLog.append(sampleRequest(1));
-    store.requestLog.append(sampleRequest(2));
-    expect(rowsOnDisk(path)).toBe(0);
-    expect(store.requestLog.query({})).toHaveLength(2);
-    expect(await waitForRows(path, 2)).toBe(2);
-    expect(store.requestLog.query({})).toEqual([sampleRequest(1), sampleRequest(2)]);
-    store.close();
+  it('append does not write; the timer writes the buffer flushIntervalMs after the first record', () => {
+    const { requestLog } = open({ flushIntervalMs: 100 });
+    requestLog.append(sampleRequest(1));
+    vi.advanceTimersByTime(60);
+    requestLog.append(sampleRequest(2));
+    expect(rowsOnDisk()).toBe(0);
+    expect(requestLog.query({})).toEqual([sampleRequest(1), sampleRequest(2)]);
+    vi.advanceTimersByTime(39);
+    expect(rowsOnDisk()).toBe(0);
+    vi.advanceTimersByTime(1);
+    expect(rowsOnDisk()).toBe(2);
+    expect(requestLog.query({})).toEqual([sampleRequest(1), sampleRequest(2)]);
     expect(flushErrors).toEqual([]);
   });
 
-  it('a full batch is handed over on the next turn of the event loop, not inside append, and written', async () => {
-    const store = open({ flushIntervalMs: 60_000, maxBatch: 10 });
-    for (let n = 0; n < 10; n++) store.requestLog.append(sampleRequest(n));
-    expect(rowsOnDisk(path)).toBe(0);
-    expect(await waitForRows(path, 10)).toBe(10);
-    store.close();
+  it('a full batch is written on the next turn of the event loop, not inside append', () => {
+    const { requestLog } = open({ flushIntervalMs: 60_000, maxBatch: 10 });
+    for (let n = 0; n < 10; n++) requestLog.append(sampleRequest(n));
+    expect(rowsOnDisk()).toBe(0);
+    vi.advanceTimersToNextTimer(); // the setImmediate, not the 60 s timer
+    expect(rowsOnDisk()).toBe(10);
+  });
+
+  it('drains a backlog in transactions of at most maxBatch, one per turn, oldest first', () => {
+    const { requestLog } = open({ flushIntervalMs: 60_000, maxBatch: 10 });
+    for (let n = 0; n < 35; n++) requestLog.append(sampleRequest(n));
+    const seen: number[] = [];
+    for (let turn = 0; turn < 3; turn++) {
+      vi.advanceTimersToNextTimer();
+      seen.push(rowsOnDisk());
+    }
+    expect(seen).toEqual([10, 20, 30]);
+    expect(diskReader().prepare('SELECT time FROM metadata_requests ORDER BY seq').pluck().all()).toEqual(
+      Array.from({ length: 30 }, (_, n) => sampleRequest(n).time),
+    );
+    // The last 5 are below maxBatch: they wait for the interval.
+    vi.advanceTimersByTime(59_999);
+    expect(rowsOnDisk()).toBe(30);
+    vi.advanceTimersByTime(1);
+    expect(rowsOnDisk()).toBe(35);
+    expect(requestLog.query({})).toHaveLength(35);
   });
 
   it('flush() writes at once', () => {
-    const store = open({ flushIntervalMs: 60_000 });
-    store.requestLog.append(sampleRequest(1));
-    store.requestLog.flush();
-    expect(rowsOnDisk(path)).toBe(1);
-    store.close();
+    const { requestLog } = open({ flushIntervalMs: 60_000 });
+    requestLog.append(sampleRequest(1));
+    requestLog.flush();
+    expect(rowsOnDisk()).toBe(1);
   });
 
   it('loses nothing on a clean close, whatever is still buffered', () => {
     const store = open({ flushIntervalMs: 60_000, maxBatch: 1_000_000 });
     for (let n = 0; n < 2345; n++) store.requestLog.append(sampleRequest(n));
     store.close();
-    expect(rowsOnDisk(path)).toBe(2345);
-    const reopened = open();
-    const all = reopened.requestLog.query({});
+    expect(rowsOnDisk()).toBe(2345);
+    const all = open().requestLog.query({});
     expect(all).toHaveLength(2345);
     expect(all[0]).toEqual(sampleRequest(0));
     expect(all.at(-1)).toEqual(sampleRequest(2344));
-    reopened.close();
   });
 
-  it('keeps the batch and reports the error when a background flush fails, then writes it once possible', async () => {
-    const store = open({ flushIntervalMs: 30 });
+  it('a write is all or nothing: a batch that fails midway leaves no row and stays buffered', () => {
+    const { requestLog } = open({ flushIntervalMs: 100 });
+    const writer = new Database(path);
+    writer.exec(`CREATE TRIGGER refuse_third BEFORE INSERT ON metadata_requests WHEN NEW.time = ${sampleRequest(3).time}
+                 BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
+    for (let n = 1; n <= 5; n++) requestLog.append(sampleRequest(n));
+    vi.advanceTimersByTime(100);
+    expect(rowsOnDisk()).toBe(0);
+    expect(flushErrors).toHaveLength(1);
+    expect(isMinicloudError(flushErrors[0]) && flushErrors[0].code).toBe('MC_ERR_STORE_LOG_WRITE');
+    expect(String(flushErrors[0])).toContain('refused by the test');
+    expect(requestLog.query({}).map((r) => r.time)).toEqual([1, 2, 3, 4, 5].map((n) => sampleRequest(n).time));
+    writer.exec('DROP TRIGGER refuse_third');
+    writer.close();
+    vi.advanceTimersByTime(100); // the retry
+    expect(rowsOnDisk()).toBe(5);
+    expect(requestLog.query({}).map((r) => r.time)).toEqual([1, 2, 3, 4, 5].map((n) => sampleRequest(n).time));
+  });
+
+  it('a held write lock: the background write fails at once (no busy wait), reports, keeps the records and retries', () => {
+    const { requestLog } = open({ flushIntervalMs: 100, busyTimeoutMs: 5000 });
     const blocker = new Database(path);
-    blocker.pragma('busy_timeout = 0');
-    blocker.exec('BEGIN IMMEDIATE'); // holds the write lock: the store's flush must fail (after its busy_timeout)
-    store.requestLog.append(sampleRequest(1));
-    const deadline = Date.now() + 20_000;
-    while (flushErrors.length === 0 && Date.now() < deadline) await sleep(20);
-    expect(flushErrors.length).toBeGreaterThan(0);
+    blocker.exec('BEGIN IMMEDIATE'); // holds the write lock
+    requestLog.append(sampleRequest(1));
+    const started = performance.now();
+    vi.advanceTimersByTime(100);
+    // A background write that waited for busy_timeout would hold the event loop for 5 s.
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(flushErrors).toHaveLength(1);
     expect(String(flushErrors[0])).toMatch(/SQLITE_BUSY/);
-    expect(store.requestLog.query({})).toHaveLength(1);
-    expect(() => store.requestLog.flush()).toThrow(/MC_ERR_STORE_LOG_WRITE|cannot write the metadata request log/);
-    expect(store.requestLog.query({})).toHaveLength(1);
+    expect(requestLog.query({})).toEqual([sampleRequest(1)]);
+    vi.advanceTimersByTime(100);
+    expect(flushErrors).toHaveLength(2); // retried after the interval, failed again, reported again
     blocker.exec('ROLLBACK');
     blocker.close();
-    expect(await waitForRows(path, 1)).toBe(1);
-    expect(store.requestLog.query({})).toEqual([sampleRequest(1)]);
-    store.close();
+    requestLog.append(sampleRequest(2));
+    vi.advanceTimersByTime(100);
+    expect(rowsOnDisk()).toBe(2);
+    expect(requestLog.query({})).toEqual([sampleRequest(1), sampleRequest(2)]);
+    expect(flushErrors).toHaveLength(2);
+  });
+
+  it('after a failed write, a full buffer waits for the interval instead of retrying on every turn', () => {
+    const { requestLog } = open({ flushIntervalMs: 100, maxBatch: 2 });
+    const blocker = new Database(path);
+    blocker.exec('BEGIN IMMEDIATE');
+    requestLog.append(sampleRequest(1));
+    requestLog.append(sampleRequest(2));
+    vi.advanceTimersToNextTimer(); // the immediate write of the full batch: fails
+    expect(flushErrors).toHaveLength(1);
+    requestLog.append(sampleRequest(3));
+    expect(vi.getTimerCount()).toBe(1); // only the retry timer, no immediate
+    vi.advanceTimersByTime(99);
+    expect(flushErrors).toHaveLength(1);
+    blocker.exec('ROLLBACK');
+    blocker.close();
+    vi.advanceTimersByTime(1); // the retry takes a full batch and, once it works, the rest on the next turn
+    vi.advanceTimersToNextTimer();
+    expect(rowsOnDisk()).toBe(3);
+    expect(flushErrors).toHaveLength(1);
+  });
+
+  it('flush() on a locked database throws MC_ERR_STORE_LOG_WRITE and keeps the records for later', () => {
+    const { requestLog } = open({ flushIntervalMs: 100 });
+    const blocker = new Database(path);
+    blocker.exec('BEGIN IMMEDIATE');
+    requestLog.append(sampleRequest(1));
+    let caught: unknown;
+    try {
+      requestLog.flush();
+    } catch (err) {
+      caught = err;
+    }
+    expect(isMinicloudError(caught) && caught.code).toBe('MC_ERR_STORE_LOG_WRITE');
+    expect(requestLog.query({})).toEqual([sampleRequest(1)]);
+    blocker.exec('ROLLBACK');
+    blocker.close();
+    requestLog.flush();
+    expect(rowsOnDisk()).toBe(1);
+  });
+
+  it('query() sees every append exactly once while writes happen underneath it', () => {
+    const { requestLog } = open({ flushIntervalMs: 5, maxBatch: 50 });
+    let n = 0;
+    for (let round = 0; round < 60; round++) {
+      for (let i = 0; i < 37; i++) requestLog.append(sampleRequest(n++));
+      const seen = requestLog.query({});
+      expect(seen).toHaveLength(n);
+      expect(seen.every((r, k) => r.time === sampleRequest(k).time)).toBe(true);
+      expect(requestLog.query({ limit: 5 }).map((r) => r.time)).toEqual([n - 5, n - 4, n - 3, n - 2, n - 1].map((k) => sampleRequest(k).time));
+      vi.advanceTimersByTime(round % 3); // sometimes nothing, sometimes an immediate, sometimes the timer too
+    }
+    expect(rowsOnDisk()).toBeGreaterThan(0);
+    expect(rowsOnDisk()).toBeLessThan(n);
+    requestLog.flush();
+    expect(rowsOnDisk()).toBe(n);
+    expect(requestLog.query({})).toHaveLength(n);
+    expect(flushErrors).toEqual([]);
   });
 
   it('append after close throws instead of dropping the record', () => {

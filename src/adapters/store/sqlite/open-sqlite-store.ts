@@ -5,11 +5,8 @@ import { errors, isMinicloudError } from '../../../errors/catalogue.js';
 import { CloudSettings } from './cloud-settings.js';
 import { migrate } from './migrate.js';
 import { migrations } from './migrations/index.js';
-import { InlineRequestLogWriter } from './inline-request-log-writer.js';
-import type { RequestLogWriter } from './request-log-writer.js';
 import { SqliteInstanceStore } from './sqlite-instance-store.js';
 import { SqliteRequestLog, type SqliteRequestLogOptions } from './sqlite-request-log.js';
-import { ThreadRequestLogWriter } from './thread-request-log-writer.js';
 
 export interface SqliteStore {
   instances: SqliteInstanceStore;
@@ -17,7 +14,7 @@ export interface SqliteStore {
   cloud: CloudSettings;
   /** Schema version after migrations ran. */
   schemaVersion: number;
-  /** Writes the whole request log (waiting for its writer thread) and closes the database. Idempotent. */
+  /** Writes what the request log still buffers and closes the database. Idempotent. */
   close(): void;
 }
 
@@ -36,8 +33,7 @@ export interface OpenSqliteStoreOptions {
  * in another process) never block the writer, synchronous=NORMAL (durable at each WAL checkpoint,
  * never corrupt; a power cut can lose the last transactions), foreign keys on, busy_timeout so two
  * minicloud processes wait for each other instead of failing, then runs the migrations.
- * The request log of a database file is written by a worker thread with its own connection (started on
- * the first batch); `:memory:` writes on this connection.
+ * The request log is written on this connection, in batches (SqliteRequestLog).
  * Failures become MC_ERR_STORE_OPEN / MC_ERR_STORE_TOO_NEW.
  */
 export function openSqliteStore(opts: OpenSqliteStoreOptions): SqliteStore {
@@ -69,13 +65,7 @@ export function openSqliteStore(opts: OpenSqliteStoreOptions): SqliteStore {
     db.close();
     throw err;
   }
-  const busyTimeoutMs = Math.floor(opts.busyTimeoutMs ?? 5000);
-  const writerOptions = { retryMs: opts.requestLog.flushIntervalMs ?? 100, onError: opts.requestLog.onFlushError };
-  const writer: RequestLogWriter =
-    opts.path === ':memory:'
-      ? new InlineRequestLogWriter(db, writerOptions)
-      : new ThreadRequestLogWriter(db, { ...writerOptions, path: opts.path, busyTimeoutMs });
-  const requestLog = new SqliteRequestLog(db, writer, opts.requestLog);
+  const requestLog = new SqliteRequestLog(db, opts.requestLog);
   const cloud = new CloudSettings(db);
   let isOpen = true;
   return {

@@ -1,130 +1,144 @@
 import type { Database } from 'better-sqlite3';
 import type { MetadataRequestRecord } from '../../../domain/metadata-request.js';
+import { errors, type MinicloudError } from '../../../errors/catalogue.js';
 import type { RequestLogQuery, RequestLogStore } from '../../../ports/store.js';
-import type { RequestLogWriter } from './request-log-writer.js';
-import { appendRequestParams, type RequestParamRows } from './request-insert.js';
-import { requestFromRow, type RequestRow } from './request-row.js';
+import { RequestLogInsert } from './request-insert.js';
+import { matchesRequestQuery, queryLimit, selectWrittenRequests } from './request-log-select.js';
 
 export interface SqliteRequestLogOptions {
-  /** Longest a record waits in memory before it is handed to the writer (default 100 ms). */
+  /** Longest a record waits in memory before a background write takes it (default 100 ms): what a crash can lose. */
   flushIntervalMs?: number;
-  /** A buffer this full is handed over on the next turn of the event loop (default 500). */
+  /**
+   * Most records one background write takes (default 1000), which bounds how long a write holds the
+   * event loop. A buffer this full is written on the next turn of the event loop, never inside `append`.
+   */
   maxBatch?: number;
   /**
-   * Called when a background write fails. The records stay queued in the writer and are retried;
-   * explicit `flush()`/`close()` throw instead (MC_ERR_STORE_LOG_WRITE).
+   * Called with MC_ERR_STORE_LOG_WRITE when a background write fails. The records stay buffered and the
+   * write is tried again after `flushIntervalMs`; explicit `flush()`/`close()` throw instead.
    */
   onFlushError: (err: unknown) => void;
 }
 
 /**
- * The metadata request log on SQLite, batched so the hot path never waits on disk: `append` only
- * pushes to an array; the buffer is handed to the writer (see RequestLogWriter: a worker thread with
- * its own connection for database files) after `flushIntervalMs`, when it reaches `maxBatch`, on
- * `flush()` and on `close()`. `flush()` and `close()` return once everything appended is committed.
- * A clean close loses nothing; a crash (kill -9, power loss) loses at most the records of the last
- * flush window (~100 ms) plus the batch being written.
+ * The metadata request log on SQLite, written on the caller's thread and connection in batches so a
+ * request never waits on the disk: `append` only pushes to an array. A timer (unref'd) writes what is
+ * buffered `flushIntervalMs` after the first record of a batch; a full batch (`maxBatch`) is written on
+ * the next turn of the event loop; each write is ONE transaction. `flush()` and `close()` write
+ * everything at once. A clean close loses nothing; a crash (kill -9, power loss) loses at most the
+ * records of the last window. `query()` merges the buffer, so readers see every append.
+ *
+ * Background writes do not wait for another connection's write lock (busy_timeout 0 while they run):
+ * a held lock costs the event loop nothing, the write fails, is reported and retried. While the
+ * process lives nothing appended is dropped, however long the database stays unwritable.
  * Appended records are kept by reference until written: callers must not mutate them afterwards.
  */
 export class SqliteRequestLog implements RequestLogStore {
-  private buffer: MetadataRequestRecord[] = [];
-  /** Handed to the writer, not yet known committed: query() shows them from here. */
-  private inFlight: { batch: number; records: MetadataRequestRecord[] }[] = [];
-  private lastBatch = 0;
+  /** Appended and not yet written: pending[head..], in append order. */
+  private pending: MetadataRequestRecord[] = [];
+  private head = 0;
+  /** The last background write failed: wait for the timer before trying again, even with a full batch. */
+  private isFailing = false;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private closed = false;
   private readonly db: Database;
-  private readonly writer: RequestLogWriter;
+  private readonly insert: RequestLogInsert;
   private readonly flushIntervalMs: number;
   private readonly maxBatch: number;
   private readonly onFlushError: (err: unknown) => void;
 
-  constructor(db: Database, writer: RequestLogWriter, opts: SqliteRequestLogOptions) {
+  constructor(db: Database, opts: SqliteRequestLogOptions) {
     this.db = db;
-    this.writer = writer;
+    this.insert = new RequestLogInsert(db);
     this.flushIntervalMs = opts.flushIntervalMs ?? 100;
-    this.maxBatch = opts.maxBatch ?? 500;
+    this.maxBatch = Math.max(1, opts.maxBatch ?? 1000);
     this.onFlushError = opts.onFlushError;
   }
 
   append(record: MetadataRequestRecord): void {
     if (this.closed) throw new Error('SqliteRequestLog.append after close');
-    this.buffer.push(record);
-    if (this.buffer.length >= this.maxBatch) {
-      this.immediate ??= setImmediate(() => this.handOverInBackground());
-    } else if (this.timer === undefined) {
-      // unref: a pending hand-over must not keep the process alive; close() writes on the way out.
-      this.timer = setTimeout(() => this.handOverInBackground(), this.flushIntervalMs).unref();
-    }
+    this.pending.push(record);
+    this.schedule();
   }
 
-  /** Returns once every record appended so far is committed; throws MC_ERR_STORE_LOG_WRITE (records stay queued). */
+  /** Writes every record appended so far in one transaction; throws MC_ERR_STORE_LOG_WRITE (records stay buffered). */
   flush(): void {
-    this.handOver();
-    this.writer.sync();
+    this.cancelScheduled();
+    try {
+      this.writeOldest(Infinity);
+      this.isFailing = false;
+    } catch (err) {
+      this.isFailing = true;
+      this.schedule();
+      throw this.writeError(err);
+    }
   }
 
-  /** Records written and still pending, merged: readers see every append, written or not. */
+  /** Written records and buffered ones, merged: readers see every append, written or not. */
   query(q: RequestLogQuery): MetadataRequestRecord[] {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (q.instanceId !== undefined) {
-      where.push('instance_id = ?');
-      params.push(q.instanceId);
+    const merged = selectWrittenRequests(this.db, q);
+    for (let i = this.head; i < this.pending.length; i++) {
+      const r = this.pending[i] as MetadataRequestRecord;
+      if (matchesRequestQuery(r, q)) merged.push({ ...r });
     }
-    if (q.sinceTime !== undefined) {
-      where.push('time > ?');
-      params.push(q.sinceTime);
-    }
-    const limit = q.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(q.limit))}`;
-    const sql = `SELECT * FROM metadata_requests${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC${limit}`;
-    const statement = this.db.prepare(sql);
-    const { value: rows, committed } = this.writer.snapshot(() => statement.all(...params) as RequestRow[]);
-    this.forgetCommitted(committed);
-    const stored = rows.reverse().map(requestFromRow);
-    const matches = (r: MetadataRequestRecord) =>
-      (q.instanceId === undefined || r.instanceId === q.instanceId) && (q.sinceTime === undefined || r.time > q.sinceTime);
-    const pending: MetadataRequestRecord[] = [];
-    for (const { records } of this.inFlight) for (const r of records) if (matches(r)) pending.push(r);
-    for (const r of this.buffer) if (matches(r)) pending.push(r);
-    const merged = stored.concat(pending);
-    return q.limit === undefined ? merged : merged.slice(Math.max(0, merged.length - Math.max(0, Math.floor(q.limit))));
+    return q.limit === undefined ? merged : merged.slice(Math.max(0, merged.length - queryLimit(q.limit)));
   }
 
-  /** Writes everything appended (throws like flush), then releases the writer. Later appends throw. */
+  /** Writes everything buffered, then refuses appends. Idempotent. A failed final write throws, naming what is lost. */
   close(): void {
     if (this.closed) return;
-    this.handOver();
-    this.writer.close();
     this.closed = true;
-  }
-
-  private handOverInBackground(): void {
+    this.cancelScheduled();
+    const unwritten = this.pending.length - this.head;
     try {
-      this.handOver();
+      this.writeOldest(Infinity);
     } catch (err) {
-      // The writers report write failures themselves; this is for anything else (a bug), never silent.
-      this.onFlushError(err);
+      throw errors.storeLogWriteFailed(this.db.name, `${unwritten} records not written at close: ${describeSqliteError(err)}`).causedBy(err);
     }
   }
 
-  /** Moves the buffer to the writer as one numbered batch. */
-  private handOver(): void {
+  private readonly writeInBackground = (): void => {
     this.cancelScheduled();
-    if (this.buffer.length === 0) return;
-    const records = this.buffer;
-    this.buffer = [];
-    const rows: RequestParamRows = [];
-    for (const record of records) appendRequestParams(rows, record);
-    const batch = ++this.lastBatch;
-    this.forgetCommitted(this.writer.committed());
-    this.inFlight.push({ batch, records });
-    this.writer.post(batch, rows);
+    const busyTimeoutMs = this.db.pragma('busy_timeout', { simple: true }) as number;
+    try {
+      this.db.pragma('busy_timeout = 0');
+      this.writeOldest(this.maxBatch);
+      this.isFailing = false;
+    } catch (err) {
+      this.isFailing = true;
+      this.onFlushError(this.writeError(err));
+    } finally {
+      this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    }
+    this.schedule();
+  };
+
+  /** Arms the next background write: a full batch on the next turn (unless the last write failed), else after the interval. */
+  private schedule(): void {
+    const waiting = this.pending.length - this.head;
+    if (waiting === 0) return;
+    if (waiting >= this.maxBatch && !this.isFailing) {
+      this.immediate ??= setImmediate(this.writeInBackground);
+    } else {
+      // unref: a pending write must not keep the process alive; close() writes on the way out.
+      this.timer ??= setTimeout(this.writeInBackground, this.flushIntervalMs).unref();
+    }
   }
 
-  private forgetCommitted(committed: number): void {
-    while ((this.inFlight[0]?.batch ?? Infinity) <= committed) this.inFlight.shift();
+  /** Writes the oldest `limit` buffered records in one transaction and drops them from the buffer once committed. */
+  private writeOldest(limit: number): void {
+    const end = Math.min(this.pending.length, this.head + limit);
+    this.insert.write(this.pending, this.head, end);
+    this.head = end;
+    if (this.head === this.pending.length) {
+      this.pending = [];
+      this.head = 0;
+    } else if (this.head * 2 > this.pending.length) {
+      // A backlog drained in maxBatch steps: compact now and then, so the array does not grow forever.
+      this.pending = this.pending.slice(this.head);
+      this.head = 0;
+    }
   }
 
   private cancelScheduled(): void {
@@ -133,4 +147,17 @@ export class SqliteRequestLog implements RequestLogStore {
     this.timer = undefined;
     this.immediate = undefined;
   }
+
+  private writeError(err: unknown): MinicloudError {
+    return errors.storeLogWriteFailed(this.db.name, describeSqliteError(err)).causedBy(err);
+  }
+}
+
+/** SQLite's code and message, e.g. `SQLITE_BUSY: database is locked`. */
+function describeSqliteError(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return typeof code === 'string' ? `${code}: ${err.message}` : err.message;
+  }
+  return String(err);
 }
