@@ -33,16 +33,24 @@ const ControllerInstanceSchema = Type.Object({
 
 /**
  * ControllerStore on the cloud's SQLite database (table `controller_instances`, migration 0002; the
- * store's openSqliteStore must have run first). Its own connection to the same WAL database file;
- * each put is one autocommitted statement, durable before it returns, so kill -9 loses nothing recorded.
+ * store's openSqliteStore must have run first). Given the database file's path, it opens its own
+ * connection to the same WAL database file; given an open connection (e.g. to a `:memory:` database,
+ * which no second connection can see), it shares it and close() leaves it open. Each put is one
+ * autocommitted statement, durable before it returns, so kill -9 loses nothing recorded.
  */
 export class SqliteControllerStore implements ControllerStore {
   private readonly db: Database.Database;
+  private readonly ownsConnection: boolean;
   private readonly now: () => number;
 
-  constructor(path: string, now: () => number = Date.now) {
-    this.db = new Database(path);
-    this.db.pragma('busy_timeout = 5000');
+  constructor(database: string | Database.Database, now: () => number = Date.now) {
+    this.ownsConnection = typeof database === 'string';
+    if (typeof database === 'string') {
+      this.db = new Database(database);
+      this.db.pragma('busy_timeout = 5000');
+    } else {
+      this.db = database;
+    }
     this.now = now;
   }
 
@@ -70,8 +78,9 @@ export class SqliteControllerStore implements ControllerStore {
     this.db.prepare('DELETE FROM controller_instances WHERE id = ?').run(id);
   }
 
+  /** Closes the connection this store opened; a shared one stays open for its owner. */
   close(): void {
-    this.db.close();
+    if (this.ownsConnection) this.db.close();
   }
 
   private parse(id: string, doc: string): ControllerInstance {
