@@ -59,17 +59,23 @@ export async function runMetadataServe(rawFlags: Record<string, unknown>, io: Ou
   requestLines.flush(); // requests answered while stopping
 }
 
+/** Request lines are written at most every LINE_BATCH_MS, or as soon as LINE_BATCH_CHARS are pending. */
+const LINE_BATCH_MS = 50;
+const LINE_BATCH_CHARS = 64 * 1024;
+
 /**
- * Collects request lines and writes them with ONE write per turn of the event loop (setImmediate):
- * a synchronous write per request was ~11% of the server's busy time under load. Lines keep their order;
- * `flush` writes what is pending at once (before the stop banner and on the way out).
+ * Collects request lines and writes them in batches: one write per LINE_BATCH_MS (or per LINE_BATCH_CHARS
+ * of lines, under heavy load), not one per request nor per turn of the event loop — a write is a system
+ * call, and a pipe or terminal on stdout makes it a slow one. Lines keep their order; `flush` writes
+ * what is pending at once (before the stop banner and on the way out), so a clean stop prints every
+ * line. A crash loses at most the last batch of console lines; the request log is kept apart.
  */
 function batchLines(out: Output['stdout']): { add(line: string): void; flush(): void } {
   let pending = '';
-  let scheduled: NodeJS.Immediate | undefined;
+  let timer: NodeJS.Timeout | undefined;
   const flush = () => {
-    if (scheduled !== undefined) clearImmediate(scheduled);
-    scheduled = undefined;
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
     if (pending === '') return;
     const chunk = pending;
     pending = '';
@@ -78,7 +84,8 @@ function batchLines(out: Output['stdout']): { add(line: string): void; flush(): 
   return {
     add(line) {
       pending += line;
-      scheduled ??= setImmediate(flush);
+      if (pending.length >= LINE_BATCH_CHARS) flush();
+      else timer ??= setTimeout(flush, LINE_BATCH_MS);
     },
     flush,
   };

@@ -5,6 +5,7 @@ import { sampleRequest } from '../../helpers/request-record.js';
 
 /** The line formatted field by field, without remembering anything: what formatRequestLine must equal. */
 function formatRequestLinePlain(r: MetadataRequestRecord): string {
+  // eslint-disable-next-line no-control-regex
   const safe = (text: string): string => text.replace(/[\u0000-\u001f\u007f\s]/g, (c) => encodeURIComponent(c));
   return [
     new Date(r.time).toISOString(),
@@ -56,5 +57,23 @@ describe('request log line', () => {
       seen.add(line);
     }
     expect(seen.size).toBe(400);
+  });
+
+  it('writes time and latency exactly as toISOString and toFixed(1) would, at second and rounding boundaries', () => {
+    const times = [0, 999, 1000, Date.UTC(1999, 11, 31, 23, 59, 59, 999), Date.UTC(2000, 0, 1), Date.UTC(2025, 0, 2, 3, 4, 5, 7), Date.UTC(2025, 0, 2, 3, 4, 5, 70), Date.UTC(2099, 5, 6, 7, 8, 9, 100)];
+    const latencies = [0, 1e-7, 0.04, 0.05, 0.15, 0.25, 0.35, 0.45, 0.95, 1.05, 1.15, 2.25, 9.95, 999.95, 12345.65, 0.1 + 0.2, 1 / 3, 1e9 + 0.05, Number.NaN];
+    for (const time of times) {
+      for (const latencyMs of latencies) {
+        const record = sampleRequest(0, { time, latencyMs });
+        expect(formatRequestLine(record), `${time} ${latencyMs}`).toBe(formatRequestLinePlain(record));
+      }
+    }
+    // Every multiple of 0.005 ms up to 100 ms (each .x5 boundary) and a dense irregular sweep.
+    for (let i = 0; i < 20_000; i++) {
+      for (const latencyMs of [i * 0.005, i / 7, i * 0.0137]) {
+        const record = sampleRequest(0, { latencyMs });
+        expect(formatRequestLine(record), String(latencyMs)).toBe(formatRequestLinePlain(record));
+      }
+    }
   });
 });
