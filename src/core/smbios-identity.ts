@@ -20,18 +20,12 @@ export function smbiosIdentity(
   switch (datasource) {
     case 'openstack':
     case 'configdrive':
-      return {
-        manufacturer: 'OpenStack Foundation',
-        product: 'OpenStack Nova',
-        serial: uuid,
-        uuid,
-        family: 'Virtual Machine',
-      };
+      return { system: { manufacturer: 'OpenStack Foundation', product: 'OpenStack Nova', serial: uuid, uuid, family: 'Virtual Machine' } };
     case 'ec2':
-      return { manufacturer: 'Amazon EC2', product: 'minicloud', serial: uuid, uuid };
+      return { system: { manufacturer: 'Amazon EC2', product: 'minicloud', serial: uuid, uuid } };
     case 'nocloud': {
       const base = (ids.metadataUrl ?? 'http://169.254.169.254').replace(/\/+$/, '');
-      return { serial: `ds=nocloud-net;s=${base}/nocloud/${ids.instanceId}/`, uuid };
+      return { system: { serial: `ds=nocloud-net;s=${base}/nocloud/${ids.instanceId}/`, uuid } };
     }
     default: {
       const never: never = datasource;

@@ -5,13 +5,26 @@ import type { Datasource } from '../domain/instance.js';
 
 /** SMBIOS type-1 strings that give the guest its cloud identity (docs/hypervisors.md, "What every guest gets"). */
 export interface SmbiosIdentity {
-  manufacturer?: string;
-  product?: string;
-  version?: string;
-  serial?: string;
-  uuid?: string;
-  family?: string;
+  /** Type 1, system: Linux's sys_vendor, product_name, product_version, product_serial, product_uuid, product_family. */
+  system: SmbiosFields<'manufacturer' | 'product' | 'version' | 'serial' | 'uuid' | 'sku' | 'family'>;
+  /** Type 2, baseboard: board_vendor, board_name, board_version, board_serial, board_asset_tag. */
+  baseBoard?: SmbiosFields<'manufacturer' | 'product' | 'version' | 'serial' | 'asset'>;
+  /** Type 3, chassis: chassis_vendor, chassis_version, chassis_serial, chassis_asset_tag. */
+  chassis?: SmbiosFields<'manufacturer' | 'version' | 'serial' | 'asset' | 'sku'>;
 }
+
+/** The fields QEMU's `-smbios type=N` and libvirt's `<sysinfo>` accept for one SMBIOS structure. */
+export type SmbiosFields<K extends string> = Partial<Record<K, string>>;
+
+/**
+ * The SMBIOS structures in the order they are written, with their fields in QEMU's and libvirt's
+ * order: the one list both builders (domain-xml.ts, qemu-argv.ts) follow.
+ */
+export const SMBIOS_LAYOUT = [
+  { key: 'system', type: 1, element: 'system', fields: ['manufacturer', 'product', 'version', 'serial', 'uuid', 'sku', 'family'] },
+  { key: 'baseBoard', type: 2, element: 'baseBoard', fields: ['manufacturer', 'product', 'version', 'serial', 'asset'] },
+  { key: 'chassis', type: 3, element: 'chassis', fields: ['manufacturer', 'version', 'serial', 'asset', 'sku'] },
+] as const;
 
 /**
  * Everything a driver needs to run one guest. Built by the controller (pure), turned into domain XML or

@@ -28,8 +28,8 @@ export function checkGuestSpec(spec: GuestSpec): void {
   if (spec.nic.bridge.length > MAX_IFNAME) bad(`bridge name ${spec.nic.bridge} is longer than ${MAX_IFNAME} characters`);
   if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(spec.nic.mac)) bad(`MAC ${spec.nic.mac} must be lowercase xx:xx:xx:xx:xx:xx`);
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(spec.uuid)) bad(`uuid ${spec.uuid} must be a lowercase uuid`);
-  if (spec.smbios.uuid !== undefined && spec.smbios.uuid !== spec.uuid) {
-    bad(`SMBIOS uuid ${spec.smbios.uuid} differs from the guest uuid ${spec.uuid} (libvirt requires them equal)`);
+  if (spec.smbios.system.uuid !== undefined && spec.smbios.system.uuid !== spec.uuid) {
+    bad(`SMBIOS uuid ${spec.smbios.system.uuid} differs from the guest uuid ${spec.uuid} (libvirt requires them equal)`);
   }
   if (spec.disk.sizeBytes !== null && (!Number.isInteger(spec.disk.sizeBytes) || spec.disk.sizeBytes <= 0)) {
     bad(`disk size must be a positive number of bytes, got ${spec.disk.sizeBytes}`);

@@ -277,7 +277,7 @@ describe('controller', () => {
     const spec = w.hv.specs.get(inst!.id);
     expect(spec?.configDrivePath).toBe(join(dir, 'instances', inst!.id, 'config-drive.iso'));
     expect(await readFile(spec!.configDrivePath!, 'utf8')).toBe(`config-2 of ${inst!.id}`);
-    expect(spec?.smbios.product).toBe('OpenStack Nova');
+    expect(spec?.smbios.system.product).toBe('OpenStack Nova');
   });
 
   it('fills what a launch leaves out from the cloud defaults (minicloud.yaml defaults:)', async () => {

@@ -49,8 +49,8 @@ describe('guest spec', () => {
     ['nocloud', { serial: `ds=nocloud-net;s=http://169.254.169.254/nocloud/${record.id}/`, uuid: record.uuid }, null],
   ] as const)('takes the SMBIOS identity for %s from the hypervisor; guest uuid = SMBIOS uuid', (datasource, expected, drive) => {
     const spec = buildGuestSpec({ ...specInput, record: { ...record, datasource } });
-    expect(spec.smbios).toMatchObject(expected);
-    expect(spec.uuid).toBe(spec.smbios.uuid);
+    expect(spec.smbios.system).toMatchObject(expected);
+    expect(spec.uuid).toBe(spec.smbios.system.uuid);
     expect(spec.configDrivePath).toBe(drive);
   });
 

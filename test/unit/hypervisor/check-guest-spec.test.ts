@@ -19,7 +19,7 @@ describe('checkGuestSpec', () => {
   const bad: [string, Parameters<typeof sampleGuestSpec>[1]][] = [
     ['a tap name over 15 characters', { nic: { mac: '52:54:00:12:34:56', bridge: 'minicloud0', tapName: 'mc0123456789abcd' } }],
     ['a name without the mc-<cloud>-<instance> prefix', { name: 'guest1' }],
-    ['an SMBIOS uuid that differs from the guest uuid', { smbios: { uuid: '00000000-0000-4000-8000-000000000000' } }],
+    ['an SMBIOS uuid that differs from the guest uuid', { smbios: { system: { uuid: '00000000-0000-4000-8000-000000000000' } } }],
     ['zero cpus', { cpus: 0 }],
     ['an uppercase MAC', { nic: { mac: '52:54:00:AA:34:56', bridge: 'minicloud0', tapName: 'mc1' } }],
     ['a socket path the kernel refuses', { runDir: `/tmp/${'x'.repeat(120)}` }],

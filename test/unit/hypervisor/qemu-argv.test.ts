@@ -31,7 +31,7 @@ describe('qemuArgv', () => {
   });
 
   it('doubles commas inside option values', () => {
-    const spec = sampleGuestSpec('openstack', { smbios: { manufacturer: 'A, Inc.', uuid: sampleGuestSpec('openstack').uuid } });
+    const spec = sampleGuestSpec('openstack', { smbios: { system: { manufacturer: 'A, Inc.', uuid: sampleGuestSpec('openstack').uuid } } });
     expect(qemuArgv(spec)).toContain(`type=1,manufacturer=A,, Inc.,uuid=${spec.uuid}`);
   });
 });

@@ -54,5 +54,13 @@ export const GOLDEN_CASES: Record<string, GuestSpec> = {
     configDrivePath: '/var/lib/minicloud/c1/instances/i-0123456789abcdef0/config-2.iso',
     accelerator: 'kvm',
   }),
+  // Every SMBIOS structure a cloud identity can use (system, baseboard, chassis), in QEMU's and libvirt's order.
+  'smbios-all-structures': sampleGuestSpec('ec2', {
+    smbios: {
+      system: { manufacturer: 'Vendor', product: 'Product', version: '1', serial: 'S-1', uuid: sampleGuestSpec('ec2').uuid, sku: 'SKU', family: 'Family' },
+      baseBoard: { manufacturer: 'Board Co', product: 'Board', version: '2', serial: 'B-1', asset: 'B-asset' },
+      chassis: { manufacturer: 'Chassis Co', version: '3', serial: 'C-1', asset: 'C-asset', sku: 'C-sku' },
+    },
+  }),
 };
 

@@ -1,4 +1,4 @@
-import type { GuestSpec, SmbiosIdentity } from '../../../ports/hypervisor.js';
+import { SMBIOS_LAYOUT, type GuestSpec, type SmbiosIdentity } from '../../../ports/hypervisor.js';
 import { guestFiles } from '../guest-files.js';
 import { GUEST_TAG_XMLNS, type GuestTag } from '../../../core/guest-name.js';
 import { canonicalJson } from '../same-guest-spec.js';
@@ -110,10 +110,13 @@ export function parseGuestTag(xml: string): (GuestTag & { spec: GuestSpec | null
 }
 
 function sysinfoXml(smbios: SmbiosIdentity): string[] {
-  const order: (keyof SmbiosIdentity)[] = ['manufacturer', 'product', 'version', 'serial', 'uuid', 'family'];
-  const entries = order.filter((k) => smbios[k] !== undefined).map((k) => `      <entry name='${k}'>${x(smbios[k] ?? '')}</entry>`);
-  if (entries.length === 0) return [];
-  return [`  <sysinfo type='smbios'>`, `    <system>`, ...entries, `    </system>`, `  </sysinfo>`];
+  const blocks = SMBIOS_LAYOUT.flatMap(({ key, element, fields }) => {
+    const values: Partial<Record<string, string>> = smbios[key] ?? {};
+    const entries = fields.flatMap((f) => (values[f] === undefined ? [] : [`      <entry name='${f}'>${x(values[f])}</entry>`]));
+    return entries.length === 0 ? [] : [`    <${element}>`, ...entries, `    </${element}>`];
+  });
+  if (blocks.length === 0) return [];
+  return [`  <sysinfo type='smbios'>`, ...blocks, `  </sysinfo>`];
 }
 
 function x(s: string): string {

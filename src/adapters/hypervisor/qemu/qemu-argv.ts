@@ -1,4 +1,4 @@
-import type { GuestSpec, SmbiosIdentity } from '../../../ports/hypervisor.js';
+import { SMBIOS_LAYOUT, type GuestSpec, type SmbiosIdentity } from '../../../ports/hypervisor.js';
 import { guestFiles } from '../guest-files.js';
 
 /**
@@ -49,9 +49,11 @@ export function qemuArgv(spec: GuestSpec): string[] {
 }
 
 function smbiosArgs(smbios: SmbiosIdentity): string[] {
-  const order: (keyof SmbiosIdentity)[] = ['manufacturer', 'product', 'version', 'serial', 'uuid', 'family'];
-  const fields = order.filter((k) => smbios[k] !== undefined).map((k) => `${k}=${q(smbios[k] ?? '')}`);
-  return fields.length === 0 ? [] : ['-smbios', `type=1,${fields.join(',')}`];
+  return SMBIOS_LAYOUT.flatMap(({ key, type, fields }) => {
+    const values: Partial<Record<string, string>> = smbios[key] ?? {};
+    const set = fields.flatMap((f) => (values[f] === undefined ? [] : [`${f}=${q(values[f])}`]));
+    return set.length === 0 ? [] : ['-smbios', `type=${type},${set.join(',')}`];
+  });
 }
 
 /** QEMU option values escape a literal comma by doubling it. */
