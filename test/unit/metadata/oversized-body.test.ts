@@ -79,4 +79,17 @@ describe('oversized request bodies', () => {
     expect(sent.answer).toMatch(/^HTTP\/1\.1 413 [\s\S]*MC_ERR_METADATA_BODY_TOO_LARGE/);
     expect(sent.serverRead).toBeLessThan(MIB);
   });
+
+  it('closes without reading the body when it refuses a request before any handler (unknown source, %2F)', async () => {
+    // The only instance is elsewhere: 127.0.0.1 is an unknown source.
+    h = await listeningHarness([fixtureInstance({ ip: '127.0.0.2' })]);
+    const serverSockets: Socket[] = [];
+    h.app.server.on('connection', (s: Socket) => serverSockets.push(s));
+    for (const path of ['/openstack/latest/password', '/openstack/latest%2Fpassword']) {
+      const head = `POST ${path} HTTP/1.1\r\nHost: 169.254.169.254\r\nContent-Length: 10485760\r\n\r\n`;
+      const sent = await upload(h.port, serverSockets, head, 10 * MIB);
+      expect(sent.answer, path).toMatch(/^HTTP\/1\.1 404 [\s\S]*[Cc]onnection: close/);
+      expect(sent.serverRead, path).toBeLessThan(MIB);
+    }
+  });
 });
