@@ -11,7 +11,7 @@
  *   BENCH_ROUNDS    rounds (default 3): bare then minicloud, each started fresh and stopped after.
  *   BENCH_CPU_PROF  a directory: run minicloud under `node --cpu-prof` and summarise where time goes.
  *   BENCH_STRICT=1  exit 1 when a target is missed (default: report only).
- * Targets (issue 2): minicloud throughput >= 0.8 x bare, minicloud p99 < 5 ms.
+ * Targets (issue 12): minicloud throughput >= 0.7 x bare (goal 0.8), minicloud p99 < 5 ms.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuBetween, sampleCpu, type CpuSample } from './proc-cpu.js';
 import { countRequestLogRows } from './request-log-count.js';
-import { summariseCpuProfiles } from './summarise-cpu-profile.js';
+import { formatProfileSummary, summariseCpuProfileDir } from './summarise-cpu-profile.js';
 import { parseWrkReport, type WrkReport } from './wrk-report.js';
 import { median } from '../median.js';
 
@@ -32,7 +32,8 @@ const INSTANCES = join(ROOT, 'bench/metadata/instances.yaml');
 const DURATION = process.env['BENCH_DURATION'] ?? '10s';
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? '3');
 const CPU_PROF_DIR = process.env['BENCH_CPU_PROF'];
-const TARGET_RATIO = 0.8;
+const TARGET_RATIO = 0.7;
+const GOAL_RATIO = 0.8;
 const TARGET_P99_MS = 5;
 
 const children = new Set<ChildProcess>();
@@ -174,7 +175,7 @@ async function main(): Promise<number> {
     const stateDir = join(work, 'state');
     const nodeFlags = CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${resolve(CPU_PROF_DIR)}`] : [];
     // What minicloud answers is what the bare server will answer, byte for byte (but Date).
-    const first = await startMinicloud(cli, stateDir, nodeFlags);
+    const first = await startMinicloud(cli, stateDir, []); // not profiled: it only starts and answers once
     await stop(first.child);
     const captured = first.captured;
     const responseFile = join(work, 'response.json');
@@ -211,12 +212,12 @@ async function main(): Promise<number> {
     console.log(`medians over ${ROUNDS} rounds:`);
     console.log(`  bare node:http        ${bareRps.toFixed(0).padStart(10)} req/s   p99 ${median(bare.map((x) => x.wrk.p99Ms)).toFixed(2)} ms   CPU ${perRequest(bare, false).toFixed(1)} µs/request`);
     console.log(`  minicloud (log on)    ${mcRps.toFixed(0).padStart(10)} req/s   p99 ${mcP99.toFixed(2)} ms   CPU ${perRequest(mc, true).toFixed(1)} µs/request main thread, ${perRequest(mc, false).toFixed(1)} all threads`);
-    console.log(`throughput ratio minicloud/bare: ${ratio.toFixed(3)} (target >= ${TARGET_RATIO})`);
+    console.log(`throughput ratio minicloud/bare: ${ratio.toFixed(3)} (target >= ${TARGET_RATIO}, goal ${GOAL_RATIO})`);
     console.log(`CPU-bound ratio (bare µs/request ÷ minicloud main-thread µs/request): ${(perRequest(bare, false) / perRequest(mc, true)).toFixed(3)}`);
     console.log(`minicloud p99: ${mcP99.toFixed(2)} ms (target < ${TARGET_P99_MS} ms)`);
     const sent = mc.reduce((n, x) => n + x.wrk.requests, 0);
     console.log(`request log rows in SQLite after the run: ${logged.rows} (${logged.table}); measured requests sent to minicloud: ${sent} (plus warm-ups and probes)`);
-    if (CPU_PROF_DIR) console.log(`\ncpu profile of minicloud (self time):\n${summariseCpuProfiles(resolve(CPU_PROF_DIR))}`);
+    if (CPU_PROF_DIR) console.log(`\ncpu profile of minicloud, ${formatProfileSummary(summariseCpuProfileDir(resolve(CPU_PROF_DIR)), perRequest(mc, true))}`);
 
     const errorsSeen = mc.some((x) => x.wrk.non2xx + x.wrk.socketErrors > 0);
     const missed = [
