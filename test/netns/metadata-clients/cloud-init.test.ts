@@ -1,27 +1,46 @@
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { DEBIAN_PYTHON, ensureCloudInit, runCloudInitDatasource, type CloudInitMode } from '../../helpers/cloud-init-client.js';
+import { smbiosIdentity } from '../../../src/core/smbios-identity.js';
+import type { SmbiosIdentity } from '../../../src/ports/hypervisor.js';
+import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON, ensureCloudInitClient, runCloudInitDatasource, type CloudInitClient, type CloudInitVersion } from '../../helpers/cloud-init-client.js';
 import { describeRequests } from '../../helpers/metadata-serve-process.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
 import { METADATA_ADDRESS, useClientWorld, type ClientWorld } from './client-world.js';
 import { CLIENT_FIXTURES, type FixtureInstance } from './fixture-instance.js';
 
-// Debian 12's cloud-init 22.4.2, unpacked (never installed), runs its own DataSourceOpenStack and
-// DataSourceEc2 against `minicloud metadata serve` on 169.254.169.254:80, and must come back with
-// exactly the fixture's instance, having seen no 4xx on the way.
-const REQUIREMENTS = { root: true, commands: ['ip', 'curl', 'apt-get', 'dpkg-deb', DEBIAN_PYTHON] };
+// The real DataSourceOpenStack and DataSourceEc2 of cloud-init 22.4.2 (Debian 12's package, unpacked,
+// never installed) and 25.3 run against `minicloud metadata serve` on 169.254.169.254:80 and must come
+// back with exactly the fixture's instance, having seen no 4xx on the way. Their platform checks read
+// the DMI a minicloud guest of that datasource sees (test/helpers/guest-dmi.ts).
+const REQUIREMENTS = { root: true, commands: ['ip', 'curl', 'apt-get', 'dpkg-deb', 'tar', DEBIAN_PYTHON] };
 
-async function expectDatasourceReadsFixture(
-  world: ClientWorld,
-  cloudInitRoot: string,
-  mode: CloudInitMode,
-  instance: FixtureInstance,
-): Promise<void> {
+/** Which guest: OpenStack (Nova DMI), Ec2 on a plain KVM guest (IMDSv1, no token), Ec2 on AWS (minicloud's ec2 DMI). */
+type Mode = 'openstack' | 'ec2-unknown' | 'ec2-aws';
+
+function runFor(mode: Mode, instance: FixtureInstance): { datasource: string; identity: SmbiosIdentity; config: Record<string, unknown> } {
+  const ids = { instanceId: instance.id, instanceUuid: instance.uuid };
+  if (mode === 'openstack') return { datasource: 'OpenStack', identity: smbiosIdentity('openstack', ids), config: { timeout: 5 } };
+  return {
+    datasource: 'Ec2',
+    identity: mode === 'ec2-aws' ? smbiosIdentity('ec2', ids) : { system: { uuid: instance.uuid } },
+    config: {
+      // The default list adds [fd00:ec2::254] and instance-data.:8773; neither exists in the test
+      // namespace. Pin the one address the test serves.
+      metadata_urls: [`http://${METADATA_ADDRESS}`],
+      strict_id: false,
+      // 120 s by default: enough to spin on 401s for two minutes. Fail fast instead.
+      max_wait: 20,
+      timeout: 5,
+    },
+  };
+}
+
+async function expectDatasourceReadsFixture(world: ClientWorld, client: CloudInitClient, mode: Mode, instance: FixtureInstance): Promise<void> {
   const mark = await world.server.mark();
-  const run = await runCloudInitDatasource(world.ns, cloudInitRoot, mode, mkdtempSync(join(world.scratch, `${mode}-`)));
+  const run = await runCloudInitDatasource(world.ns, client, runFor(mode, instance), mkdtempSync(join(world.scratch, `${client.version}-${mode}-`)));
   const requests = await world.server.requestsAfter(mark);
-  const context = `cloud-init ${mode} (exit ${run.code})\n--- requests ---\n${describeRequests(requests)}\n--- cloud-init log (tail) ---\n${run.log.slice(-6000)}`;
+  const context = `cloud-init ${client.version} ${mode} (exit ${run.code})\n--- requests ---\n${describeRequests(requests)}\n--- cloud-init log (tail) ---\n${run.log.slice(-6000)}`;
 
   expect(run.result?.ok, context).toBe(true);
   expect(run.result).toMatchObject({
@@ -32,45 +51,51 @@ async function expectDatasourceReadsFixture(
     publicKeys: instance.publicKeys,
     userDataB64: instance.userData === null ? null : Buffer.from(instance.userData).toString('base64'),
   });
+  if (mode === 'ec2-aws') expect(run.result?.platform, context).toBe('ec2');
   expect(requests.length, context).toBeGreaterThan(0);
   expect(requests.filter((r) => r.status >= 400 && r.status < 500), context).toEqual([]);
   // The instance is identified by the TCP source address, which is the metadata address itself here.
-  expect(new Set(requests.map((r) => `${r.sourceIp} ${r.instanceId}`)), context).toEqual(
-    new Set([`${METADATA_ADDRESS} ${instance.id}`]),
-  );
+  expect(new Set(requests.map((r) => `${r.sourceIp} ${r.instanceId}`)), context).toEqual(new Set([`${METADATA_ADDRESS} ${instance.id}`]));
 }
 
-describeWhen(REQUIREMENTS, 'cloud-init 22.4.2 datasources, IMDSv1 allowed (a non-AWS guest)', () => {
-  let cloudInitRoot = '';
+function useClient(version: CloudInitVersion): () => CloudInitClient {
+  let client: CloudInitClient | undefined;
   beforeAll(async () => {
-    cloudInitRoot = await ensureCloudInit();
+    client = await ensureCloudInitClient(version);
   });
-  const get = useClientWorld('mcci', CLIENT_FIXTURES.imdsv1Allowed);
+  return () => {
+    if (!client) throw new Error(`cloud-init ${version} was not unpacked (see the beforeAll error)`);
+    return client;
+  };
+}
 
-  it('DataSourceOpenStack reads instance-id (uuid), hostname, keys and user-data with no 4xx', async () => {
-    const { world, instance } = get();
-    await expectDatasourceReadsFixture(world, cloudInitRoot, 'openstack', instance);
+for (const version of CLOUD_INIT_VERSIONS) {
+  describeWhen(REQUIREMENTS, `cloud-init ${version} datasources, IMDSv1 allowed (a non-AWS guest)`, () => {
+    const client = useClient(version);
+    const get = useClientWorld(`mcci${version.replace(/\D/g, '')}`, CLIENT_FIXTURES.imdsv1Allowed);
+
+    it('DataSourceOpenStack on Nova DMI reads instance-id (uuid), hostname, keys and user-data with no 4xx', async () => {
+      const { world, instance } = get();
+      await expectDatasourceReadsFixture(world, client(), 'openstack', instance);
+    });
+
+    it('DataSourceEc2 on a plain KVM guest (IMDSv1, no token) reads the same instance with no 4xx', async () => {
+      const { world, instance } = get();
+      await expectDatasourceReadsFixture(world, client(), 'ec2-unknown', instance);
+    });
   });
 
-  it('DataSourceEc2 on an unknown platform (IMDSv1, no token) reads the same instance with no 4xx', async () => {
-    const { world, instance } = get();
-    await expectDatasourceReadsFixture(world, cloudInitRoot, 'ec2', instance);
-  });
-});
+  describeWhen(REQUIREMENTS, `cloud-init ${version} DataSourceEc2 on minicloud's AWS identity, IMDSv2 required`, () => {
+    const client = useClient(version);
+    const get = useClientWorld(`mcca${version.replace(/\D/g, '')}`, CLIENT_FIXTURES.imdsv2Required);
 
-describeWhen(REQUIREMENTS, 'cloud-init 22.4.2 DataSourceEc2 on an AWS-identified guest, IMDSv2 required', () => {
-  let cloudInitRoot = '';
-  beforeAll(async () => {
-    cloudInitRoot = await ensureCloudInit();
+    it('takes a token with PUT /latest/api/token and sends it on every read', async () => {
+      const { world, instance } = get();
+      const mark = await world.server.mark();
+      await expectDatasourceReadsFixture(world, client(), 'ec2-aws', instance);
+      const requests = await world.server.requestsAfter(mark);
+      expect(requests[0], describeRequests(requests)).toMatchObject({ method: 'PUT', path: '/latest/api/token', status: 200 });
+      expect(requests.filter((r) => r.method === 'GET' && !r.tokenUsed), describeRequests(requests)).toEqual([]);
+    });
   });
-  const get = useClientWorld('mcci2', CLIENT_FIXTURES.imdsv2Required);
-
-  it('takes a token with PUT /latest/api/token and sends it on every read', async () => {
-    const { world, instance } = get();
-    const mark = await world.server.mark();
-    await expectDatasourceReadsFixture(world, cloudInitRoot, 'ec2-aws', instance);
-    const requests = await world.server.requestsAfter(mark);
-    expect(requests[0], describeRequests(requests)).toMatchObject({ method: 'PUT', path: '/latest/api/token', status: 200 });
-    expect(requests.filter((r) => r.method === 'GET' && !r.tokenUsed), describeRequests(requests)).toEqual([]);
-  });
-});
+}
