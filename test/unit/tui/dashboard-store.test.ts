@@ -78,7 +78,7 @@ describe('asyncIterableSource', () => {
     expect(seen.at(-1)).toEqual({ type: 'notice', at: T0, level: 'warn', message: 'event stream ended' });
   });
 
-  it('names a failure of the stream as an error notice, and stays quiet after unsubscribe', async () => {
+  it('names a failure of the stream as an error notice', async () => {
     async function* failing(): AsyncGenerator<MinicloudEvent> {
       yield added();
       throw new Error('socket closed');
@@ -87,18 +87,35 @@ describe('asyncIterableSource', () => {
     asyncIterableSource(failing, () => T0)((event) => seen.push(event));
     await vi.waitFor(() => expect(seen).toHaveLength(2));
     expect(seen[1]).toMatchObject({ type: 'notice', level: 'error', message: 'event stream failed: Error: socket closed' });
+  });
 
-    let release: () => void = () => undefined;
-    async function* slow(): AsyncGenerator<MinicloudEvent> {
-      await new Promise<void>((resolve) => { release = resolve; });
-      yield added();
-    }
+  it('stays quiet after unsubscribe, and closes the stream: an event already on its way is dropped, and so is the end', async () => {
+    // A stream driven by hand: each next() waits until the test answers it.
+    const answers: ((result: IteratorResult<MinicloudEvent>) => void)[] = [];
+    let closed = 0;
+    const stream: AsyncIterable<MinicloudEvent> = {
+      [Symbol.asyncIterator]: () => ({
+        next: () => new Promise((resolve) => answers.push(resolve)),
+        return: () => {
+          closed += 1;
+          return Promise.resolve({ done: true, value: undefined });
+        },
+      }),
+    };
+    // The source reacts to the stream on promise callbacks alone (this stream does no I/O), so by the
+    // next check phase of the event loop it has done all it will do with an answer.
+    const afterTheSourceReacted = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
     const late: MinicloudEvent[] = [];
-    const unsubscribe = asyncIterableSource(slow, () => T0)((event) => late.push(event));
+    const unsubscribe = asyncIterableSource(() => stream, () => T0)((event) => late.push(event));
+    expect(answers).toHaveLength(1);
     unsubscribe();
-    release();
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(closed).toBe(1);
+    answers[0]?.({ done: false, value: added() });
+    await afterTheSourceReacted();
+    answers[1]?.({ done: true, value: undefined }); // only if the source (wrongly) asked for more
+    await afterTheSourceReacted();
     expect(late).toEqual([]);
+    expect(answers).toHaveLength(1);
   });
 });
 

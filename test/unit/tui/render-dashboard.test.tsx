@@ -4,7 +4,6 @@ import { EventBus } from '../../../src/events/event-bus.js';
 import { canRenderDashboard, claimInteractiveTerminal } from '../../../src/tui/terminal-check.js';
 import { eventBusSource } from '../../../src/tui/event-source.js';
 import { bootEvents } from './event-factory.js';
-import { setTimeout as delay } from 'node:timers/promises';
 
 /** A terminal pair good enough for Ink: a TTY stdout of 80×24 and a raw-mode-capable stdin. */
 function fakeTerminal() {
@@ -49,8 +48,10 @@ describe('renderDashboard', () => {
     await vi.waitFor(() => expect(term.written.join('')).toContain('Instances (1)'), { timeout: 10_000, interval: 20 });
     expect(term.written[0]).toContain('\u001B[?1049h');
     expect(term.stdin.setRawMode).toHaveBeenCalledWith(true);
+    const beforeQ = term.written.length;
     term.stdin.type('q');
-    await delay(50);
+    // s answers the quit prompt: type it once the prompt is on screen, as a user would.
+    await vi.waitFor(() => expect(term.written.slice(beforeQ).join('')).toContain('quit: s stop the cloud'), { timeout: 10_000, interval: 5 });
     term.stdin.type('s');
     await expect(handle.done).resolves.toBe('stop');
     expect(order).toEqual(['quit stop after leaving the alternate screen']);
