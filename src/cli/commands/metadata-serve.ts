@@ -17,7 +17,7 @@ const MetadataServeFlags = Type.Object({
 const checkFlags = TypeCompiler.Compile(MetadataServeFlags);
 
 interface Output {
-  stdout: { write(chunk: string): unknown };
+  stdout: { write(chunk: string | Uint8Array): unknown };
   stderr: { write(chunk: string): unknown };
 }
 
@@ -37,7 +37,7 @@ export async function runMetadataServe(rawFlags: Record<string, unknown>, io: Ou
   const requestLines = batchLines(io.stdout);
   const onEvent = (event: MinicloudEvent): void => {
     if (event.type === 'metadata.request') {
-      requestLines.add(`${flags.json ? JSON.stringify(event.request) : formatRequestLine(event.request)}\n`);
+      requestLines.add(flags.json ? JSON.stringify(event.request) : formatRequestLine(event.request));
     } else if (event.type === 'notice') {
       io.stderr.write(`minicloud: ${event.level}: ${event.message}${event.code ? ` [${event.code}]` : ''}\n`);
     }
@@ -59,33 +59,48 @@ export async function runMetadataServe(rawFlags: Record<string, unknown>, io: Ou
   requestLines.flush(); // requests answered while stopping
 }
 
-/** Request lines are written at most every LINE_BATCH_MS, or as soon as LINE_BATCH_CHARS are pending. */
+/** Request lines are written at most every LINE_BATCH_MS, or as soon as LINE_BATCH_BYTES are pending. */
 const LINE_BATCH_MS = 50;
-const LINE_BATCH_CHARS = 64 * 1024;
+const LINE_BATCH_BYTES = 64 * 1024;
+const NEWLINE = 0x0a;
 
 /**
- * Collects request lines and writes them in batches: one write per LINE_BATCH_MS (or per LINE_BATCH_CHARS
+ * Collects request lines and writes them in batches: one write per LINE_BATCH_MS (or per LINE_BATCH_BYTES
  * of lines, under heavy load), not one per request nor per turn of the event loop — a write is a system
- * call, and a pipe or terminal on stdout makes it a slow one. Lines keep their order; `flush` writes
- * what is pending at once (before the stop banner and on the way out), so a clean stop prints every
- * line. A crash loses at most the last batch of console lines; the request log is kept apart.
+ * call, and a pipe or terminal on stdout makes it a slow one. Each line is encoded into the batch's
+ * Buffer as it comes (UTF-8, plus its newline), so a pending batch is bytes outside the JS heap rather
+ * than thousands of strings every garbage collection would have to copy. Lines keep their order;
+ * `flush` writes what is pending at once (before the stop banner and on the way out), so a clean stop
+ * prints every line. A crash loses at most the last batch of console lines; the request log is kept apart.
  */
 function batchLines(out: Output['stdout']): { add(line: string): void; flush(): void } {
-  let pending = '';
+  let batch = Buffer.allocUnsafe(LINE_BATCH_BYTES);
+  let used = 0;
   let timer: NodeJS.Timeout | undefined;
   const flush = () => {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
-    if (pending === '') return;
-    const chunk = pending;
-    pending = '';
+    if (used === 0) return;
+    const chunk = batch.subarray(0, used);
+    // A fresh Buffer for the next batch: the stream may still hold this one (a TTY writes asynchronously).
+    batch = Buffer.allocUnsafe(LINE_BATCH_BYTES);
+    used = 0;
     out.write(chunk);
   };
   return {
     add(line) {
-      pending += line;
-      if (pending.length >= LINE_BATCH_CHARS) flush();
-      else timer ??= setTimeout(flush, LINE_BATCH_MS);
+      // At most 3 bytes per UTF-16 code unit, plus the newline.
+      const most = line.length * 3 + 1;
+      if (used + most > batch.length) {
+        flush();
+        if (most > batch.length) {
+          out.write(`${line}\n`); // longer than a whole batch (a huge --json record): on its own, in order
+          return;
+        }
+      }
+      used += batch.write(line, used, 'utf8');
+      batch[used++] = NEWLINE;
+      timer ??= setTimeout(flush, LINE_BATCH_MS);
     },
     flush,
   };
