@@ -27,15 +27,37 @@ let client: ApiClient;
 let controller: Controller;
 let bus: EventBus;
 let instances: TestInstanceStore;
-let shutdowns = 0;
+let shutdowns: number;
+/** Resolves when the API asks its owner to shut the cloud down (onShutdown). */
+let shutdownAsked: Promise<void>;
 
 const body = (over: Partial<LaunchBody> = {}): LaunchBody => ({
   image: 'minicirros', name: null, count: 1, cpus: 1, memoryMiB: 256, diskBytes: null, datasource: 'ec2',
   userData: [], meta: {}, sshKeys: [], ip: null, imdsv2: 'optional', removeOnExit: false, ...over,
 });
 
+/**
+ * Resolves once `count` more listeners have subscribed to the bus: a followed event stream subscribes
+ * when its request arrives, and only what is published after that is streamed to it.
+ */
+function busSubscriptions(count: number): Promise<void> {
+  const subscribe = bus.subscribe.bind(bus);
+  let seen = 0;
+  return new Promise((resolve) => {
+    vi.spyOn(bus, 'subscribe').mockImplementation((listener, opts) => {
+      const unsubscribe = subscribe(listener, opts);
+      seen += 1;
+      if (seen === count) resolve();
+      return unsubscribe;
+    });
+  });
+}
+
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mc-api-'));
+  shutdowns = 0;
+  let askShutdown!: () => void;
+  shutdownAsked = new Promise((resolve) => (askShutdown = resolve));
   bus = new EventBus();
   instances = new TestInstanceStore();
   controller = new Controller({
@@ -53,7 +75,10 @@ beforeEach(async () => {
   app = buildApiApp({
     controller, bus,
     status: () => ({ cloudId: 'api', pid: process.pid, startedAt: 0, accelerator: 'tcg', hypervisor: 'fake', netns: null, bridge: 'mcbr0', subnet: '10.77.0.0/24', gateway: '10.77.0.1', metadataAddress: '10.77.0.1:8775', sshKeyPath: '/k', home: dir, instances: controller.list().length, defaultTimeoutMs: null }),
-    onShutdown: () => { shutdowns += 1; },
+    onShutdown: () => {
+      shutdowns += 1;
+      askShutdown();
+    },
   });
   const socketPath = join(dir, 'controller.sock');
   await app.listen({ path: socketPath });
@@ -124,8 +149,9 @@ describe('controller API over its unix socket', () => {
 
   it('closing the app ends followed streams after what was queued, without waiting for their clients', async () => {
     const seen: MinicloudEvent[] = [];
+    const subscribed = busSubscriptions(1);
     const followed = client.events({ follow: true, replay: false, requests: 'summary', keep: 5 }, (e) => seen.push(e));
-    await new Promise((r) => setTimeout(r, 50));
+    await subscribed;
     bus.publish({ type: 'cloud.status', at: 1, status: 'down' });
     const started = Date.now();
     await app.close();
@@ -138,11 +164,12 @@ describe('controller API over its unix socket', () => {
     bus.publish({ type: 'notice', at: 1, level: 'info', message: 'before' });
     const seen: MinicloudEvent[] = [];
     const ac = new AbortController();
+    const subscribed = busSubscriptions(1);
     const done = client.events({ follow: true, replay: true, signal: ac.signal }, (e) => {
       seen.push(e);
       if (seen.length === 2) ac.abort();
     });
-    await new Promise((r) => setTimeout(r, 50));
+    await subscribed;
     bus.publish({ type: 'notice', at: 2, level: 'warn', message: 'after' });
     await done;
     expect(seen.map((e) => (e.type === 'notice' ? e.message : e.type))).toEqual(['before', 'after']);
@@ -162,9 +189,10 @@ describe('controller API over its unix socket', () => {
       });
       return { seen, done };
     };
+    const subscribed = busSubscriptions(2);
     const summarised = follow({ requests: 'summary', keep: 2 }, (seen) => seen.some((e) => e.type === 'notice'));
     const full = follow({}, (seen) => seen.some((e) => e.type === 'notice'));
-    await new Promise((r) => setTimeout(r, 50));
+    await subscribed;
     for (let n = 0; n < 10; n++) bus.publish(record(n));
     bus.publish(record(10, { instanceId: null, sourceIp: '10.77.0.99' }));
     bus.publish({ type: 'notice', at: 2000, level: 'info', message: 'end' });
@@ -233,7 +261,7 @@ describe('controller API over its unix socket', () => {
 
   it('answers down, then asks its owner to shut the cloud down', async () => {
     expect(await client.down()).toEqual({ stopping: true });
-    await new Promise((r) => setTimeout(r, 20));
+    await shutdownAsked;
     expect(shutdowns).toBe(1);
   });
 });
