@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { IamRole } from '../domain/instance.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -16,6 +15,7 @@ import { openstackPlugin } from './openstack/openstack-plugin.js';
 import { createRecordSink, createRequestRecorder } from './record-requests.js';
 import { sendNotFound, sendRefusal } from './reply-helpers.js';
 import { refusedRequest } from './request-gate.js';
+import { routeNodeRequests } from './route-node-requests.js';
 import { sourceAddress } from './request-context.js';
 
 /** Identity details the trees show that no instance record carries. All optional, with stable defaults. */
@@ -111,13 +111,7 @@ export function buildMetadataApp(deps: MetadataAppDeps): FastifyInstance {
   app.decorateRequest('metadataArrivedAt', 0);
   app.decorateRequest('metadataFlavour', null);
 
-  // Requests with an Expect node:http cannot meet: routed through fastify (refusedRequest answers 417)
-  // instead of node:http's own 417, so they are answered with the hooks and recorded like any other.
-  const unmetExpectations = new WeakSet<IncomingMessage>();
-  app.server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
-    unmetExpectations.add(req);
-    app.routing(req, res);
-  });
+  const unmetExpectations = routeNodeRequests(app, { idleTimeoutMs: limits.idleTimeoutMs });
   app.addHook('onRequest', (request, reply, done) => {
     request.metadataArrivedAt = clock.now();
     const ip = sourceAddress(request.socket.remoteAddress);

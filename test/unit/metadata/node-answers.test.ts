@@ -47,6 +47,13 @@ describe('answers node:http writes itself are in the request log', () => {
     ]);
   });
 
+  it('CONNECT (which node:http would drop without a word): 400, coded and recorded, then the connection is closed', async () => {
+    const s = await serve();
+    const answer = await rawExchange(s.port, 'CONNECT 169.254.169.254:80 HTTP/1.1\r\nHost: 169.254.169.254:80\r\n\r\n', { endAfterMs: 5_000 });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 [\s\S]*[Cc]onnection: close[\s\S]*\[MC_ERR_METADATA_BAD_REQUEST\]/);
+    expect(s.requestLog.query({})).toEqual([expect.objectContaining({ method: 'CONNECT', path: '169.254.169.254:80', status: 400, instanceId: INSTANCE, flavour: null })]);
+  });
+
   it('requests node:http rejects before parsing them (bad request line, headers too large, too slow) are answered with a code and recorded', async () => {
     const s = await serve({ requestTimeoutMs: 300 });
     const garbage = await rawExchange(s.port, 'BLAH\r\n\r\n');
