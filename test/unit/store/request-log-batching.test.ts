@@ -18,6 +18,13 @@ describe('SQLite request log batching', () => {
   let reader: Database.Database | undefined;
   const flushErrors: unknown[] = [];
   const stores: SqliteStore[] = [];
+  /** Other connections a test opens (a lock holder, a trigger writer): closed first, even when the test failed. */
+  const others: Database.Database[] = [];
+  const connect = (): Database.Database => {
+    const db = new Database(path);
+    others.push(db);
+    return db;
+  };
   const diskReader = (): Database.Database => (reader ??= new Database(path, { readonly: true }));
   const rowsOnDisk = (): number => diskReader().prepare('SELECT count(*) FROM metadata_requests').pluck().get() as number;
 
@@ -28,11 +35,15 @@ describe('SQLite request log batching', () => {
     flushErrors.length = 0;
   });
   afterEach(() => {
-    for (const store of stores.splice(0)) store.close();
-    reader?.close();
-    reader = undefined;
-    vi.useRealTimers();
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      for (const db of others.splice(0)) if (db.open) db.close();
+      for (const store of stores.splice(0)) store.close();
+      reader?.close();
+    } finally {
+      reader = undefined;
+      vi.useRealTimers();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   const open = (opts: { flushIntervalMs?: number; maxBatch?: number; busyTimeoutMs?: number } = {}): SqliteStore => {
@@ -105,7 +116,7 @@ describe('SQLite request log batching', () => {
 
   it('a write is all or nothing: a batch that fails midway leaves no row and stays buffered', () => {
     const { requestLog } = open({ flushIntervalMs: 100 });
-    const writer = new Database(path);
+    const writer = connect();
     writer.exec(`CREATE TRIGGER refuse_third BEFORE INSERT ON metadata_requests WHEN NEW.time = ${sampleRequest(3).time}
                  BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
     for (let n = 1; n <= 5; n++) requestLog.append(sampleRequest(n));
@@ -124,7 +135,7 @@ describe('SQLite request log batching', () => {
 
   it('a held write lock: the background write fails at once (no busy wait), reports, keeps the records and retries', () => {
     const { requestLog } = open({ flushIntervalMs: 100, busyTimeoutMs: 5000 });
-    const blocker = new Database(path);
+    const blocker = connect();
     blocker.exec('BEGIN IMMEDIATE'); // holds the write lock
     requestLog.append(sampleRequest(1));
     const started = performance.now();
@@ -147,7 +158,7 @@ describe('SQLite request log batching', () => {
 
   it('after a failed write, a full buffer waits for the interval instead of retrying on every turn', () => {
     const { requestLog } = open({ flushIntervalMs: 100, maxBatch: 2 });
-    const blocker = new Database(path);
+    const blocker = connect();
     blocker.exec('BEGIN IMMEDIATE');
     requestLog.append(sampleRequest(1));
     requestLog.append(sampleRequest(2));
@@ -167,7 +178,7 @@ describe('SQLite request log batching', () => {
 
   it('flush() on a locked database throws MC_ERR_STORE_LOG_WRITE and keeps the records for later', () => {
     const { requestLog } = open({ flushIntervalMs: 100 });
-    const blocker = new Database(path);
+    const blocker = connect();
     blocker.exec('BEGIN IMMEDIATE');
     requestLog.append(sampleRequest(1));
     let caught: unknown;

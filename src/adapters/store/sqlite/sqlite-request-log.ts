@@ -9,7 +9,7 @@ export interface SqliteRequestLogOptions {
   /** Longest a record waits in memory before a background write takes it (default 100 ms): what a crash can lose. */
   flushIntervalMs?: number;
   /**
-   * Most records one background write takes (default 1000), which bounds how long a write holds the
+   * Most records one background write takes (default 500), which bounds how long a write holds the
    * event loop. A buffer this full is written on the next turn of the event loop, never inside `append`.
    */
   maxBatch?: number;
@@ -25,8 +25,9 @@ export interface SqliteRequestLogOptions {
  * request never waits on the disk: `append` only pushes to an array. A timer (unref'd) writes what is
  * buffered `flushIntervalMs` after the first record of a batch; a full batch (`maxBatch`) is written on
  * the next turn of the event loop; each write is ONE transaction. `flush()` and `close()` write
- * everything at once. A clean close loses nothing; a crash (kill -9, power loss) loses at most the
- * records of the last window. `query()` merges the buffer, so readers see every append.
+ * everything at once. A clean close loses nothing; a crash of the process (kill -9) loses at most the
+ * records of the last window (a power loss: docs/configuration.md). `query()` merges the buffer, so
+ * readers see every append.
  *
  * Background writes do not wait for another connection's write lock (busy_timeout 0 while they run):
  * a held lock costs the event loop nothing, the write fails, is reported and retried. While the
@@ -52,7 +53,7 @@ export class SqliteRequestLog implements RequestLogStore {
     this.db = db;
     this.insert = new RequestLogInsert(db);
     this.flushIntervalMs = opts.flushIntervalMs ?? 100;
-    this.maxBatch = Math.max(1, opts.maxBatch ?? 1000);
+    this.maxBatch = Math.max(1, opts.maxBatch ?? 500);
     this.onFlushError = opts.onFlushError;
   }
 
