@@ -26,6 +26,17 @@ function request(over: Partial<LaunchRequest> = {}): LaunchRequest {
 
 const controllers: Controller[] = [];
 
+/** Resolves with the next event published on `bus` that `matches`. */
+function nextEvent(bus: EventBus, matches: (event: MinicloudEvent) => boolean): Promise<MinicloudEvent> {
+  return new Promise((resolve) => {
+    const unsubscribe = bus.subscribe((event) => {
+      if (!matches(event)) return;
+      unsubscribe();
+      resolve(event);
+    });
+  });
+}
+
 function world() {
   const clock = new ManualClock();
   const bus = new EventBus();
@@ -119,8 +130,10 @@ describe('controller', () => {
     expect(w.controller.info(id).stage).toBe('userdata');
     w.sshOk.add(inst!.ip);
     w.clock.advance(2500);
+    // The watch pass starts the ssh probe and does not wait for it: its answer arrives as the stage event.
+    const ready = nextEvent(w.bus, (e) => e.type === 'instance.stage' && e.stage === 'ready');
     await w.controller.watchOnce();
-    await new Promise((r) => setTimeout(r, 10));
+    await ready;
     const info = w.controller.info(id);
     expect(info.stage).toBe('ready');
     expect(info.stageDurations).toEqual({ booting: 700, dhcp: 1500, metadata: 1600, userdata: 1700, ssh: 4200, ready: 4200 });
@@ -223,11 +236,13 @@ describe('controller', () => {
 
   it('serialises every hypervisor mutation, whoever asks', async () => {
     const w = world();
-    let release!: () => void;
-    w.hv.gate = new Promise((r) => (release = r));
+    const held = w.hv.holdMutations();
     w.controller.launch(request({ count: 3 }));
     const passes = [w.controller.reconcile(), w.controller.reconcile(), w.controller.prune()];
-    setTimeout(release, 20);
+    // Every pass has asked before the first mutation starts. Unserialised, the other passes would
+    // plan the same defines from the same state and run them too (or alongside: maxInFlight).
+    expect(await held.entered).toMatch(/^define /);
+    held.release();
     await Promise.all(passes);
     expect(w.hv.maxInFlight).toBe(1);
     expect(w.hv.calls.filter((c) => c.startsWith('define'))).toHaveLength(3);

@@ -22,15 +22,33 @@ export class TestHypervisor implements Hypervisor {
   gate: Promise<void> | null = null;
   inFlight = 0;
   maxInFlight = 0;
+  private onEnter: ((name: string) => void) | null = null;
 
   constructor(cloudId: string) {
     this.fake = new FakeHypervisor({ cloudId });
+  }
+
+  /**
+   * Holds every mutation at its start until `release()`. `entered` resolves with the name of the
+   * first one held, so a test can look at what the others do while it is open.
+   */
+  holdMutations(): { entered: Promise<string>; release: () => void } {
+    let release!: () => void;
+    this.gate = new Promise((resolve) => (release = resolve));
+    const entered = new Promise<string>((resolve) => {
+      this.onEnter = (name) => {
+        this.onEnter = null;
+        resolve(name);
+      };
+    });
+    return { entered, release };
   }
 
   private async op<T>(name: string, fn: () => Promise<T>): Promise<T> {
     this.calls.push(name);
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    this.onEnter?.(name);
     try {
       if (this.gate) await this.gate;
       await new Promise((r) => setImmediate(r));
