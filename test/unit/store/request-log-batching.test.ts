@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openSqliteStore, type SqliteStore } from '../../../src/adapters/store/sqlite/open-sqlite-store.js';
 import { isMinicloudError } from '../../../src/errors/catalogue.js';
+import { sampleInstance } from '../../helpers/instance-record.js';
 import { sampleRequest } from '../../helpers/request-record.js';
 
 /**
@@ -154,6 +155,18 @@ describe('SQLite request log batching', () => {
     expect(rowsOnDisk()).toBe(2);
     expect(requestLog.query({})).toEqual([sampleRequest(1), sampleRequest(2)]);
     expect(flushErrors).toHaveLength(2);
+  });
+
+  it('the connection waits busy_timeout again after a background write (instance writes still wait for the lock)', () => {
+    const store = open({ flushIntervalMs: 100, busyTimeoutMs: 300 });
+    store.requestLog.append(sampleRequest(1));
+    vi.advanceTimersByTime(100);
+    expect(rowsOnDisk()).toBe(1);
+    const blocker = connect();
+    blocker.exec('BEGIN IMMEDIATE');
+    const started = performance.now();
+    expect(() => store.instances.insertInstance(sampleInstance(1))).toThrow(/locked|busy/i);
+    expect(performance.now() - started).toBeGreaterThan(250);
   });
 
   it('after a failed write, a full buffer waits for the interval instead of retrying on every turn', () => {

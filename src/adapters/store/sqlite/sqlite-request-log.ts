@@ -48,9 +48,12 @@ export class SqliteRequestLog implements RequestLogStore {
   private readonly flushIntervalMs: number;
   private readonly maxBatch: number;
   private readonly onFlushError: (err: unknown) => void;
+  /** The connection's busy_timeout, restored after each background write (read once: openSqliteStore sets it before). */
+  private readonly busyTimeoutMs: number;
 
   constructor(db: Database, opts: SqliteRequestLogOptions) {
     this.db = db;
+    this.busyTimeoutMs = db.pragma('busy_timeout', { simple: true }) as number;
     this.insert = new RequestLogInsert(db);
     this.flushIntervalMs = opts.flushIntervalMs ?? 100;
     this.maxBatch = Math.max(1, opts.maxBatch ?? 500);
@@ -101,8 +104,8 @@ export class SqliteRequestLog implements RequestLogStore {
 
   private readonly writeInBackground = (): void => {
     this.cancelScheduled();
-    const busyTimeoutMs = this.db.pragma('busy_timeout', { simple: true }) as number;
     try {
+      // A PRAGMA takes effect when it is prepared, so a prepared statement cannot be reused for this.
       this.db.pragma('busy_timeout = 0');
       this.writeOldest(this.maxBatch);
       this.isFailing = false;
@@ -110,7 +113,7 @@ export class SqliteRequestLog implements RequestLogStore {
       this.isFailing = true;
       this.onFlushError(this.writeError(err));
     } finally {
-      this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      this.db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
     }
     this.schedule();
   };
