@@ -125,8 +125,12 @@ export interface CloudLayout {
   sshKeyPath: string;
   logPath: string;
   pidPath: string;
-  /** Records the netns `up --netns` created, so `down` removes only what it made. */
-  netnsMarkerPath: string;
+  /**
+   * `netns.json`: the namespace `up --netns` runs the cloud in and whether minicloud created it, so
+   * `prune` finds a crashed cloud without `--netns` and `down`/`prune` delete only a namespace minicloud
+   * made (src/config/netns-record.ts).
+   */
+  netnsRecordPath: string;
   configPath: string;
 }
 
@@ -140,7 +144,7 @@ export function cloudLayout(home: string): CloudLayout {
     sshKeyPath: join(home, 'ssh', 'id_ed25519'),
     logPath: join(home, 'controller.log'),
     pidPath: join(home, 'controller.pid'),
-    netnsMarkerPath: join(home, 'netns-created'),
+    netnsRecordPath: join(home, 'netns.json'),
     configPath: join(home, 'minicloud.yaml'),
   };
 }

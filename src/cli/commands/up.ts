@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
+import { openSync, closeSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { ApiClient } from '../../api/api-client.js';
 import { CLOUD_ID_PATTERN, cloudLayout, minicloudHome, type UpFlags } from '../../config/minicloud-config.js';
@@ -8,6 +8,8 @@ import { errors } from '../../errors/catalogue.js';
 import { out, err } from './cli-context.js';
 import { eventLine } from './cli-format.js';
 import { inNetns } from './ssh.js';
+import { createNetns, deleteNetnsIfEmpty, netnsInode } from '../../adapters/network/linux/named-netns.js';
+import { clearNetnsRecord, NETNS_NAME_PATTERN, readNetnsRecord, writeNetnsRecord } from '../../config/netns-record.js';
 
 export interface UpOptions {
   detach?: boolean;
@@ -74,18 +76,63 @@ function runChild(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
-/** `--netns NAME`: create the namespace if needed (remembered, so `down` removes only what up made), then re-exec inside it. */
+/**
+ * `--netns NAME`: creates the namespace if needed and records it in MINICLOUD_HOME (netns.json: so
+ * `prune` finds it and `down`/`prune` delete only what up made), then re-executes `up` inside it.
+ */
 async function reexecInNetns(name: string): Promise<void> {
   if (process.getuid?.() !== 0) throw errors.needsRoot('minicloud up --netns');
+  if (!NETNS_NAME_PATTERN.test(name)) throw errors.usage(`--netns ${name}: use up to 64 letters, digits, dots, dashes and underscores`);
   const layout = cloudLayout(minicloudHome(process.env));
   await mkdir(layout.home, { recursive: true, mode: 0o700 });
-  if (!existsSync(`/run/netns/${name}`)) {
-    const code = await runChild(['ip', 'netns', 'add', name], process.env);
-    if (code !== 0) throw errors.controllerUnavailable(`cannot create network namespace ${name}`);
-    await runChild(['ip', 'netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up'], process.env);
-    writeFileSync(layout.netnsMarkerPath, `${name}\n`);
-  }
+  await recordNetns(layout.netnsRecordPath, name);
   process.exitCode = await runChild(['ip', 'netns', 'exec', name, ...selfArgv(['--netns'])], { ...process.env, MINICLOUD_NETNS: name });
+}
+
+/**
+ * Records NAME in netns.json before anything runs inside it, creating NAME first when it does not exist.
+ * `created` stays true for a namespace an earlier `up` created (same inode), so a crashed cloud's
+ * namespace is still deleted in the end.
+ */
+async function recordNetns(recordPath: string, name: string): Promise<{ inode: number; created: boolean }> {
+  const recorded = readNetnsRecord(recordPath);
+  let inode = netnsInode(name);
+  let created = recorded !== null && recorded.name === name && recorded.created && recorded.inode === inode;
+  if (inode === null) {
+    inode = await createNetns(name).catch((err: unknown) => {
+      throw errors.controllerUnavailable(`cannot create network namespace ${name}: ${err instanceof Error ? err.message : String(err)}`).causedBy(err);
+    });
+    created = true;
+  }
+  try {
+    writeNetnsRecord(recordPath, { name, created, inode });
+  } catch (err) {
+    if (created) await deleteNetnsIfEmpty(name, inode);
+    throw err;
+  }
+  return { inode, created };
+}
+
+/**
+ * After the cloud in namespace NAME stopped (`down`): deletes NAME if up created it
+ * and nothing but `exclude` still runs inside, and forgets the record. A namespace that still holds
+ * processes is kept, with its record, and reported (MC_ERR_NETNS_NOT_REMOVED): `prune` removes both.
+ */
+async function undoNetns(recordPath: string, name: string, inode: number, created: boolean, exclude: number[]): Promise<void> {
+  if (!created) {
+    clearNetnsRecord(recordPath, name);
+    return;
+  }
+  const deletion = await deleteNetnsIfEmpty(name, inode, exclude);
+  if (deletion.outcome === 'busy') {
+    const pids = deletion.processes.map((p) => `${p.cmdline.slice(0, 60)} (pid ${p.pid})`).join(', ');
+    const notice = errors.netnsNotRemoved(name, `processes still run inside: ${pids}`);
+    err(`minicloud: error: ${notice.message} [${notice.code}]`);
+    if (notice.hint) err(`  hint: ${notice.hint}`);
+    process.exitCode ||= notice.exitCode;
+    return;
+  }
+  clearNetnsRecord(recordPath, name);
 }
 
 /** `-d`: start the controller as a daemon (log in $MINICLOUD_HOME/controller.log) and wait until it answers. */
@@ -130,6 +177,12 @@ export async function runUp(opts: UpOptions): Promise<void> {
   const flags = upFlagsFrom(opts);
   const netns = opts.netns ?? null;
   if (netns && !inNetns(netns)) return reexecInNetns(netns);
+  // Started inside NAME already (`ip netns exec NAME minicloud up --netns NAME`): record it all the same.
+  if (netns) {
+    const layout = cloudLayout(minicloudHome(process.env));
+    await mkdir(layout.home, { recursive: true, mode: 0o700 });
+    await recordNetns(layout.netnsRecordPath, netns);
+  }
   if (opts.detach) return daemonize();
   const { canRenderDashboard, claimInteractiveTerminal } = await import('../../tui/terminal-check.js');
   if (!opts.json && !opts.plain && canRenderDashboard()) {
@@ -168,11 +221,11 @@ export async function runUp(opts: UpOptions): Promise<void> {
   if (interrupted) process.exitCode = 130;
 }
 
-/** After `down`: delete the namespace `up --netns` created (processes still inside keep it alive until they exit). */
+/** After `down`, in the controller (still inside the namespace): delete the namespace if `up --netns` created it. */
 async function removeNetnsIfOurs(netns: string | null): Promise<void> {
   if (!netns) return;
-  const layout = cloudLayout(minicloudHome(process.env));
-  if (!existsSync(layout.netnsMarkerPath) || readFileSync(layout.netnsMarkerPath, 'utf8').trim() !== netns) return;
-  const code = await runChild(['ip', 'netns', 'del', netns], process.env);
-  if (code === 0) writeFileSync(layout.netnsMarkerPath, '');
+  const recordPath = cloudLayout(minicloudHome(process.env)).netnsRecordPath;
+  const recorded = readNetnsRecord(recordPath);
+  if (recorded?.name !== netns) return;
+  await undoNetns(recordPath, netns, recorded.inode, recorded.created, [process.pid]);
 }

@@ -110,4 +110,10 @@ export const networkErrors = {
     message: (name: string) => `network namespace ${name} does not exist`,
     hint: (name: string) => `Create it with \`ip netns add ${name}\`, or leave out --netns.`,
   }),
+  networkPruneIncomplete: defineError('MC_ERR_NETWORK_PRUNE_INCOMPLETE', {
+    summary: 'Removing a stopped cloud\'s network leftovers (dnsmasq, nft table, iptables rules, bridge) left some of them in place.',
+    exit: ExitCode.host,
+    message: (left: string) => `network leftovers still there: ${left}`,
+    hint: () => 'Remove them by hand (docs/networking.md#troubleshooting lists them by their tags), then run `minicloud prune` again.',
+  }),
 };

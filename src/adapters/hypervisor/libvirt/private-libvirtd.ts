@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { errors } from '../../../errors/catalogue.js';
@@ -129,27 +129,52 @@ export async function ensurePrivateLibvirtd(opts: PrivateLibvirtdOptions): Promi
 }
 
 /**
- * Stops a cloud's private libvirtd and virtlogd (SIGTERM, then SIGKILL). Guests still running keep
- * running: undefine them first. MUST succeed if the daemon is not running.
+ * Stops a cloud's private libvirtd and virtlogd (SIGTERM, then SIGKILL) and checks that each is gone.
+ * They are found by their pid files and, should a pid file be missing (a crash while the daemon was
+ * starting), by a command line that names `root`. Guests still running keep running: undefine them
+ * first. Returns what it stopped; throws MC_ERR_LIBVIRT_UNAVAILABLE naming any daemon that survived
+ * SIGKILL. MUST succeed if no daemon is running.
  */
-export async function stopPrivateLibvirtd(root: string): Promise<void> {
+export async function stopPrivateLibvirtd(root: string): Promise<string[]> {
+  const pids = new Set<number>();
   for (const name of ['libvirtd.pid', 'virtlogd.pid']) {
     const pid = await readPidFile(join(root, name));
-    if (pid === null || !(await isDaemon(pid))) continue;
-    signalProcess(pid, 'SIGTERM');
-    if (!(await waitUntilGone(() => isDaemon(pid), 10_000))) {
-      signalProcess(pid, 'SIGKILL');
-      await waitUntilGone(() => isDaemon(pid), 5_000);
-    }
+    if (pid !== null && (await isDaemon(pid, root))) pids.add(pid);
   }
+  for (const entry of await readdir('/proc')) {
+    if (/^\d+$/.test(entry) && (await isDaemon(Number(entry), root))) pids.add(Number(entry));
+  }
+  const stopped: string[] = [];
+  const left: string[] = [];
+  for (const pid of pids) {
+    const comm = await daemonName(pid);
+    const alive = (): Promise<boolean> => isDaemon(pid, root);
+    signalProcess(pid, 'SIGTERM');
+    let gone = await waitUntilGone(alive, 10_000);
+    if (!gone) {
+      signalProcess(pid, 'SIGKILL');
+      gone = await waitUntilGone(alive, 5_000);
+    }
+    (gone ? stopped : left).push(`${comm} (pid ${pid})`);
+  }
+  if (left.length > 0) throw errors.libvirtUnavailable(`the private libvirt daemons in ${root} survived SIGKILL: ${left.join(', ')}`);
+  return stopped;
 }
 
-async function isDaemon(pid: number): Promise<boolean> {
+/** `libvirtd`/`virtlogd` for a live daemon process, else null. */
+async function daemonName(pid: number): Promise<string | null> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
-  if (stat === null) return false;
+  if (stat === null) return null;
   const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
   const state = procStatState(stat);
-  return (comm === 'libvirtd' || comm === 'virtlogd') && state !== 'Z';
+  return (comm === 'libvirtd' || comm === 'virtlogd') && state !== 'Z' && state !== 'X' ? comm : null;
+}
+
+/** Whether `pid` is a live libvirtd/virtlogd of this root (its `--pid-file` lies under `root`). */
+async function isDaemon(pid: number, root: string): Promise<boolean> {
+  if ((await daemonName(pid)) === null) return false;
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  return cmdline.split('\0').some((arg) => arg.startsWith(`${root}/`));
 }
 
 function socketAnswers(path: string): Promise<boolean> {

@@ -1,12 +1,14 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { errors } from '../../../errors/catalogue.js';
 import { TAG_PREFIX } from '../network-names.js';
 import { dnsmasqPaths } from './dnsmasq-config.js';
-import { endStaleDnsmasq } from './dnsmasq-supervisor.js';
-import { endProcess, liveArgv, netnsOf } from './foreign-process.js';
+import { liveArgv, netnsOf, readPidFile } from './foreign-process.js';
+import { buildIptablesCleanup } from './iptables-rules.js';
 import { removeIptables } from './iptables-firewall.js';
 import { NetlinkLinks } from './netlink-links.js';
-import { removeAntispoof } from './nft-antispoof.js';
+import { listAntispoofTables, removeAntispoof } from './nft-antispoof.js';
+import { runTool } from './run-tool.js';
 import { removeDirIfEmpty, removeFiles } from './state-files.js';
 
 export interface PruneReport {
@@ -24,48 +26,110 @@ export interface PruneReport {
 /**
  * Removes what a crashed run left in THIS network namespace, found by tags alone: bridges aliased
  * `minicloud:<cloudId>`, iptables rules commented with the tag and `MC-<cloudId>-*` chains, the
- * `bridge minicloud-<cloudId>` nft table, dnsmasq processes whose config starts with the tag, and the state
- * files of the given state directories and of those processes. `cloudId` null prunes every cloud here.
- * Safe to run at any time for a cloud that is not running; MUST succeed when nothing is left.
+ * `bridge minicloud-<cloudId>` nft table, dnsmasq processes whose config starts with the tag (and the
+ * one named by a given state directory's pid file, wherever it runs), and the state files of the given
+ * state directories and of those processes. `cloudId` null prunes every cloud here.
+ *
+ * The report lists only what was checked to be gone afterwards: each dnsmasq is watched until it has
+ * exited, and links, rules and tables are listed again. What is still there is not reported but thrown
+ * as MC_ERR_PRUNE_INCOMPLETE naming each leftover, after every step has been tried; the state files
+ * stay then (a surviving dnsmasq is found again through them). Safe to run at any time for a cloud that
+ * is not running; MUST succeed when nothing is left.
  */
 export async function pruneNetwork(opts: { cloudId: string | null; stateDirs?: string[] }): Promise<PruneReport> {
   const tagMatches = (text: string | null): boolean =>
     text !== null && (opts.cloudId === null ? text.startsWith(TAG_PREFIX) : text === `${TAG_PREFIX}${opts.cloudId}`);
   const report: PruneReport = { links: [], iptablesEntries: 0, nftTables: 0, processes: [], files: [] };
+  const left: string[] = [];
   const stateDirs = new Set(opts.stateDirs ?? []);
 
   // dnsmasq first, so nothing answers DHCP on a bridge that is about to go.
+  const dnsmasqs = new Map<number, string>();
   for (const dir of stateDirs) {
-    const pid = await endStaleDnsmasq(dnsmasqPaths(dir));
-    if (pid !== null) report.processes.push(pid);
+    const { pid, config } = dnsmasqPaths(dir);
+    const found = await readPidFile(pid);
+    if (found !== null && (await isDnsmasqOf(found, config))) dnsmasqs.set(found, config);
   }
   for (const found of await findTaggedDnsmasq(tagMatches)) {
-    await endProcess(found.pid);
-    report.processes.push(found.pid);
+    dnsmasqs.set(found.pid, found.config);
     stateDirs.add(dirname(found.config));
   }
-
-  report.nftTables = await removeAntispoof(opts.cloudId);
-  report.iptablesEntries = await removeIptables(opts.cloudId);
-
-  const links = new NetlinkLinks();
-  try {
-    for (const link of await links.listLinks()) {
-      if (link.kind === 'bridge' && tagMatches(link.alias)) {
-        await links.deleteLink(link);
-        report.links.push(link.name);
-      }
-    }
-  } finally {
-    links.close();
+  for (const [pid, config] of dnsmasqs) {
+    if (await endVerified(pid, () => isDnsmasqOf(pid, config))) report.processes.push(pid);
+    else left.push(`dnsmasq (pid ${pid}) survived SIGKILL`);
   }
 
+  await attempt(left, 'nft anti-spoofing table', async () => {
+    const removed = await removeAntispoof(opts.cloudId);
+    const remaining = await listAntispoofTables(opts.cloudId);
+    report.nftTables = Math.max(0, removed - remaining.length);
+    for (const table of remaining) left.push(`nft table bridge ${table} is still there`);
+  });
+  await attempt(left, 'iptables rules', async () => {
+    const removed = await removeIptables(opts.cloudId);
+    const remaining = buildIptablesCleanup((await runTool('iptables-save', [])).stdout, opts.cloudId);
+    if (remaining === null) report.iptablesEntries = removed;
+    else left.push(`iptables rules or chains of the cloud are still there (\`iptables-save | grep minicloud\`)`);
+  });
+  await attempt(left, 'bridges', async () => {
+    const links = new NetlinkLinks();
+    try {
+      const ours = async () => (await links.listLinks()).filter((l) => l.kind === 'bridge' && tagMatches(l.alias));
+      const found = await ours();
+      for (const link of found) await links.deleteLink(link);
+      const remaining = new Set((await ours()).map((l) => l.name));
+      report.links.push(...found.map((l) => l.name).filter((name) => !remaining.has(name)));
+      for (const name of remaining) left.push(`bridge ${name} is still there`);
+    } finally {
+      links.close();
+    }
+  });
+
+  if (left.length > 0) throw errors.networkPruneIncomplete(left.join('; '));
   for (const dir of stateDirs) {
     const p = dnsmasqPaths(dir);
     report.files.push(...(await removeFiles([p.config, p.dhcpHosts, p.dnsHosts, p.leases, p.pid, p.log])));
     await removeDirIfEmpty(dir);
   }
   return report;
+}
+
+/** Runs one removal step; a failure becomes a leftover line instead of stopping the other steps. */
+async function attempt(left: string[], what: string, step: () => Promise<void>): Promise<void> {
+  try {
+    await step();
+  } catch (err) {
+    left.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** Whether `pid` is a live dnsmasq started with this config file (guards against a reused pid). */
+async function isDnsmasqOf(pid: number, config: string): Promise<boolean> {
+  const argv = await liveArgv(pid);
+  return argv !== null && argv.includes(`--conf-file=${config}`);
+}
+
+/** SIGTERM, SIGKILL after 3 s; true once `alive()` is false, false if it still is 5 s after SIGKILL. */
+async function endVerified(pid: number, alive: () => Promise<boolean>): Promise<boolean> {
+  const signal = (sig: NodeJS.Signals): void => {
+    try {
+      process.kill(pid, sig);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    }
+  };
+  const waitGone = async (ms: number): Promise<boolean> => {
+    const deadline = Date.now() + ms;
+    while (await alive()) {
+      if (Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return true;
+  };
+  signal('SIGTERM');
+  if (await waitGone(3000)) return true;
+  signal('SIGKILL');
+  return waitGone(5000);
 }
 
 /** dnsmasq processes in this network namespace whose --conf-file starts with a matching minicloud tag. */
