@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { buildApiApp } from '../api/api-app.js';
@@ -10,7 +10,10 @@ import { ApiClient } from '../api/api-client.js';
 import type { CloudStatus } from '../api/api-schemas.js';
 import { chooseCloudSubnet, LinuxNetworkPlane } from '../adapters/network/linux/linux-network-plane.js';
 import { openSqliteStore } from '../adapters/store/sqlite/open-sqlite-store.js';
-import { cloudLayout, cloudSettings, imagesDir, loadMinicloudConfig, minicloudHome, type Env, type UpFlags } from '../config/minicloud-config.js';
+import { imagesDir, type Env, type UpFlags } from '../config/minicloud-config.js';
+import { declaredLaunchesChecked, readCloudInputs } from './cloud-inputs.js';
+import { UndoStack } from './undo-stack.js';
+import { stopPrivateLibvirtd } from '../adapters/hypervisor/libvirt/private-libvirtd.js';
 import { errors, isMinicloudError } from '../errors/catalogue.js';
 import { EventBus } from '../events/event-bus.js';
 import { detectAccelerator, quickAcceleratorVerdict, readHostCpuFacts, type AcceleratorVerdict } from '../adapters/hypervisor/qemu/accelerator.js';
@@ -23,8 +26,6 @@ import { systemClock } from '../ports/clock.js';
 import type { Accelerator } from '../domain/controller-instance.js';
 import type { NetworkConfig } from '../ports/network.js';
 import { Controller } from '../controller/controller.js';
-import { declaredLaunches } from '../config/declared-instances.js';
-import { makeImageResolver } from '../controller/image-resolver.js';
 import { OpenSshProbe } from '../controller/ssh-probe.js';
 import { SqliteControllerStore } from '../adapters/store/sqlite/sqlite-controller-store.js';
 
@@ -94,37 +95,28 @@ function listen(app: FastifyInstance, opts: { host: string; port: number } | { p
  */
 export async function startCloud(opts: StartCloudOptions): Promise<RunningCloud> {
   if (process.getuid?.() !== 0) throw errors.needsRoot('minicloud up');
-  const layout = cloudLayout(minicloudHome(opts.env));
+  // Flags, minicloud.yaml and the files it names are checked before anything is created.
+  const inputs = readCloudInputs({ env: opts.env, ...(opts.configPath !== undefined ? { configPath: opts.configPath } : {}), ...(opts.flags ? { flags: opts.flags } : {}) });
+  const { layout, settings, resolveImage } = inputs;
+  const { cloudId, bridge } = settings;
   await mkdir(layout.home, { recursive: true, mode: 0o700 });
   await refuseIfRunning(layout.socketPath);
-  const configPath = opts.configPath ?? layout.configPath;
-  const config = loadMinicloudConfig(configPath, { optional: opts.configPath === undefined });
-  const configDir = dirname(resolve(configPath));
-  const settings = cloudSettings(config, opts.flags ?? {}, opts.env, layout.home);
-  const { cloudId, bridge } = settings;
   const images = imagesDir(opts.env);
-  const resolveImage = makeImageResolver({ imagesDir: images, configured: config.images ?? {}, cwd: configDir });
   const publicKey = await ensureKeypair(layout.sshKeyPath);
   const probeKernel = join(images, 'minicirros', 'vmlinuz');
   const verdict = await chooseAccelerator(settings.accelerator, existsSync(probeKernel) ? probeKernel : null);
   const { subnet, gateway } = await chooseCloudSubnet(bridge, settings.subnet);
 
   const bus = new EventBus();
-  const cleanups: (() => Promise<void> | void)[] = [];
-  const runCleanups = async (): Promise<void> => {
-    const failures: unknown[] = [];
-    for (const fn of cleanups.reverse()) await Promise.resolve().then(fn).catch((err: unknown) => failures.push(err));
-    cleanups.length = 0;
-    if (failures.length > 0) throw new AggregateError(failures, 'cloud shutdown left errors');
-  };
+  // From here on, each part registers its undo step before it may exist: a failure anywhere removes
+  // what was made so far, in reverse order (state.db and the ssh keypair are the cloud's and stay).
+  const undo = new UndoStack();
   try {
     const store = openSqliteStore({ path: layout.databasePath, requestLog: { onFlushError: (err) => bus.publish({ type: 'notice', at: Date.now(), level: 'error', message: `request log: ${String(err)}` }) } });
-    cleanups.push(() => store.close());
+    undo.push(() => store.close());
     const rows = new SqliteControllerStore(layout.databasePath);
-    cleanups.push(() => rows.close());
-    // minicloud.yaml `instances:`: files and images are checked before anything is created.
-    const declared = declaredLaunches(config.instances ?? [], new Set(store.instances.listInstances().map((r) => r.name)), configDir);
-    for (const launch of declared) resolveImage(launch.image);
+    undo.push(() => rows.close());
+    const declared = declaredLaunchesChecked(inputs, new Set(store.instances.listInstances().map((r) => r.name)));
 
     const network = new LinuxNetworkPlane({ publish: (e) => bus.publish(e), clock: systemClock });
     const networkConfig: NetworkConfig = {
@@ -134,9 +126,12 @@ export async function startCloud(opts: StartCloudOptions): Promise<RunningCloud>
       domain: 'minicloud',
       stateDir: layout.networkDir,
     };
-    cleanups.push(() => network.teardown());
+    undo.push(() => network.teardown());
     await network.ensureUp(networkConfig);
 
+    // A private libvirtd may be running before openHypervisor fails or falls back to qemu: stop it then too.
+    const libvirtRoot = join(layout.home, 'libvirt');
+    if (settings.driver !== 'qemu' && settings.libvirtUri === null) undo.push(() => stopPrivateLibvirtd(libvirtRoot));
     // The controller runs inside the cloud's netns already (`up --netns` re-execs), so the drivers need not enter it.
     const opened = await openHypervisor({
       driver: settings.driver,
@@ -147,17 +142,17 @@ export async function startCloud(opts: StartCloudOptions): Promise<RunningCloud>
       attachTap: (tap) => network.attachTap(tap),
     });
     const { hypervisor } = opened;
-    cleanups.push(() => opened.shutdown());
+    undo.push(() => opened.shutdown());
     if (opened.notice) bus.publish({ type: 'notice', at: Date.now(), level: 'info', message: opened.notice });
 
     // One Nova project id for the metadata server and the config drives, so both show the same document.
     const projectId = derivedHex(`project:${cloudId}`, 32);
     const metadata = buildMetadataApp({ instances: store.instances, requestLog: store.requestLog, bus, clock: systemClock, tokenSecret: store.cloud.tokenSecret(), iamDefaults: { projectId } });
+    undo.push(() => metadata.close());
     await listen(metadata, { host: gateway, port: networkConfig.metadataPort });
-    cleanups.push(() => metadata.close());
 
     const sshProbe = new OpenSshProbe(layout.sshKeyPath);
-    cleanups.push(() => sshProbe.close());
+    undo.push(() => sshProbe.close());
     const controller = new Controller({
       cloudId, hypervisor, network, networkConfig,
       instances: store.instances, controllerStore: rows, requestLog: store.requestLog,
@@ -172,8 +167,11 @@ export async function startCloud(opts: StartCloudOptions): Promise<RunningCloud>
       writeConfigDrive: (record, isoPath) => writeConfigDrive(record, isoPath, { projectId }),
     });
     if (verdict.accelerator === 'tcg') bus.publish({ type: 'notice', at: Date.now(), level: 'warn', message: `using TCG (software emulation, slower boots; timeouts scaled x3): ${verdict.reason}` });
+    // The controller's start boots recorded guests: undoing it powers them off and undefines them, as `down` does.
+    let controllerDown: Promise<void> | null = null;
+    const shutdownController = (): Promise<void> => (controllerDown ??= controller.shutdown());
+    undo.push(shutdownController);
     await controller.start();
-    cleanups.push(() => controller.stop());
     for (const launch of declared) controller.launch(launch);
 
     const startedAt = Date.now();
@@ -190,9 +188,10 @@ export async function startCloud(opts: StartCloudOptions): Promise<RunningCloud>
       (shuttingDown ??= (async () => {
         bus.publish({ type: 'cloud.status', at: Date.now(), status: 'stopping' });
         try {
-          await controller.shutdown();
+          await shutdownController();
           bus.publish({ type: 'cloud.status', at: Date.now(), status: 'down' });
-          await runCleanups();
+          const failures = await undo.run();
+          if (failures.length > 0) throw new AggregateError(failures, 'cloud shutdown left errors');
         } finally {
           resolveDone();
         }
@@ -200,18 +199,25 @@ export async function startCloud(opts: StartCloudOptions): Promise<RunningCloud>
 
     const api = buildApiApp({ controller, bus, status, onShutdown: () => void shutdown().catch((err: unknown) => process.emitWarning(`shutdown: ${String(err)}`)) });
     await listen(api, { path: layout.socketPath });
-    await chmod(layout.socketPath, 0o600);
-    await writeFile(layout.pidPath, `${process.pid}\n`);
     // The socket goes last: `down` waits for it to disappear.
-    cleanups.unshift(async () => {
+    undo.pushLast(async () => {
       await api.close();
       await rm(layout.pidPath, { force: true });
       await rm(layout.socketPath, { force: true });
     });
+    await chmod(layout.socketPath, 0o600);
+    await writeFile(layout.pidPath, `${process.pid}\n`);
     bus.publish({ type: 'cloud.status', at: Date.now(), status: 'up', detail: `${cloudId}: ${subnet} on ${bridge}, metadata at ${gateway}:${networkConfig.metadataPort}, ${hypervisor.kind} driver, ${verdict.accelerator}` });
     return { controller, bus, status, shutdown, done };
   } catch (err) {
-    await runCleanups().catch((cleanupErr: unknown) => bus.publish({ type: 'notice', at: Date.now(), level: 'error', message: `cleanup after a failed up: ${String(cleanupErr)}` }));
-    throw err;
+    const failures = await undo.run();
+    if (failures.length === 0) throw err;
+    throw errors.upUndoIncomplete(describeError(err), failures.map(describeError).join('; ')).causedBy(err);
   }
+}
+
+/** One line for an error in a joined message: a coded error keeps its code. */
+function describeError(err: unknown): string {
+  if (isMinicloudError(err)) return `${err.message} [${err.code}]`;
+  return err instanceof Error ? err.message : String(err);
 }

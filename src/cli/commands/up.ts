@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { ApiClient } from '../../api/api-client.js';
 import { CLOUD_ID_PATTERN, cloudLayout, minicloudHome, type UpFlags } from '../../config/minicloud-config.js';
 import type { MinicloudEvent } from '../../domain/events.js';
-import { errors } from '../../errors/catalogue.js';
+import { errors, isMinicloudError } from '../../errors/catalogue.js';
 import { out, err } from './cli-context.js';
 import { eventLine } from './cli-format.js';
 import { inNetns } from './ssh.js';
@@ -68,25 +68,55 @@ function selfArgv(drop: string[]): string[] {
   return [process.execPath, ...process.execArgv, process.argv[1] ?? 'minicloud', ...out];
 }
 
-function runChild(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+/** Runs the re-executed `up`; SIGINT/SIGTERM sent to this process are passed on, so it can still undo after the child. */
+function runChild(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0] ?? 'ip', argv.slice(1), { stdio: 'inherit', env });
-    child.once('error', reject);
-    child.once('exit', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : 1)));
+    const forward = (): void => void child.kill('SIGTERM');
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    const settle = (): void => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+    };
+    child.once('error', (err) => {
+      settle();
+      reject(err);
+    });
+    child.once('exit', (code, signal) => {
+      settle();
+      resolve({ code: code ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? 130 : 1), signal });
+    });
   });
 }
 
 /**
- * `--netns NAME`: creates the namespace if needed and records it in MINICLOUD_HOME (netns.json: so
- * `prune` finds it and `down`/`prune` delete only what up made), then re-executes `up` inside it.
+ * `--netns NAME`: checks every flag and the config first (nothing exists yet if they are wrong), creates
+ * the namespace if needed and records it in MINICLOUD_HOME (netns.json: so `prune` finds it and
+ * `down`/`prune` delete only what up made), then re-executes `up` inside it. If that `up` fails, the
+ * namespace up created is deleted again — unless processes still run in it (a crash), which `prune`
+ * then ends before it deletes the namespace.
  */
-async function reexecInNetns(name: string): Promise<void> {
+async function reexecInNetns(name: string, opts: UpOptions, flags: UpFlags): Promise<void> {
   if (process.getuid?.() !== 0) throw errors.needsRoot('minicloud up --netns');
   if (!NETNS_NAME_PATTERN.test(name)) throw errors.usage(`--netns ${name}: use up to 64 letters, digits, dots, dashes and underscores`);
-  const layout = cloudLayout(minicloudHome(process.env));
+  const { readCloudInputs } = await import('../../composition/cloud-inputs.js');
+  const { layout } = readCloudInputs({ env: process.env, ...(opts.config !== undefined ? { configPath: opts.config } : {}), flags });
+  await new ApiClient(layout.socketPath).status().then(
+    () => {
+      throw errors.controllerAlreadyRunning(layout.socketPath);
+    },
+    (e: unknown) => {
+      // Nothing answering is what we want; anything else is a real failure.
+      if (!isMinicloudError(e) || e.code !== errors.controllerNotRunning.code) throw e;
+    },
+  );
   await mkdir(layout.home, { recursive: true, mode: 0o700 });
-  await recordNetns(layout.netnsRecordPath, name);
-  process.exitCode = await runChild(['ip', 'netns', 'exec', name, ...selfArgv(['--netns'])], { ...process.env, MINICLOUD_NETNS: name });
+  const { inode, created } = await recordNetns(layout.netnsRecordPath, name);
+  const { code, signal } = await runChild(['ip', 'netns', 'exec', name, ...selfArgv(['--netns'])], { ...process.env, MINICLOUD_NETNS: name });
+  if (signal !== null && signal !== 'SIGINT' && signal !== 'SIGTERM') err(`minicloud: up inside netns ${name} was killed by ${signal}`);
+  process.exitCode = code;
+  if (code !== 0) await undoNetns(layout.netnsRecordPath, name, inode, created, []);
 }
 
 /**
@@ -114,7 +144,7 @@ async function recordNetns(recordPath: string, name: string): Promise<{ inode: n
 }
 
 /**
- * After the cloud in namespace NAME stopped (`down`): deletes NAME if up created it
+ * After the cloud in namespace NAME stopped (`down`) or failed to start: deletes NAME if up created it
  * and nothing but `exclude` still runs inside, and forgets the record. A namespace that still holds
  * processes is kept, with its record, and reported (MC_ERR_NETNS_NOT_REMOVED): `prune` removes both.
  */
@@ -176,7 +206,7 @@ async function daemonize(): Promise<void> {
 export async function runUp(opts: UpOptions): Promise<void> {
   const flags = upFlagsFrom(opts);
   const netns = opts.netns ?? null;
-  if (netns && !inNetns(netns)) return reexecInNetns(netns);
+  if (netns && !inNetns(netns)) return reexecInNetns(netns, opts, flags);
   // Started inside NAME already (`ip netns exec NAME minicloud up --netns NAME`): record it all the same.
   if (netns) {
     const layout = cloudLayout(minicloudHome(process.env));
