@@ -60,7 +60,7 @@ export function registerControllerCommands(program: Command): void {
     .command('prune')
     .description('remove orphan guests, failed instances and stray files; with no controller running, everything a crashed run left')
     .option('--json', 'JSON')
-    .option('--netns <name>', 'the network namespace the crashed cloud ran in (up --netns)')
+    .option('--netns <name>', 'the network namespace the crashed cloud ran in (default: the one `up --netns` recorded in MINICLOUD_HOME)')
     .option('--config <file>', 'minicloud.yaml that named the cloud (default: $MINICLOUD_HOME/minicloud.yaml if present)')
     .action(async (opts: Opts) => (await import('./prune.js')).runPrune(opts));
 
