@@ -6,7 +6,8 @@ import type { MetadataDir } from './metadata-tree.js';
 
 /** A response body ready to send: built once per instance revision, reused for every request. */
 export interface PreparedBody {
-  readonly body: Buffer;
+  /** Text as a string, raw bytes as a Buffer (metadata-tree.ts says why). */
+  readonly body: string | Buffer;
   readonly contentType: string;
 }
 

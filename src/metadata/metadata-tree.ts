@@ -3,12 +3,16 @@
  * directory's listing is rendered from its own entries when the node is built, so every name a listing
  * shows resolves to a node by construction ("every listed name answers 200").
  *
- * Pure: no I/O, no clock. Bodies are Buffers built once, so answering a request copies nothing.
+ * Pure: no I/O, no clock. Bodies are built once. Text (values, listings, JSON) is kept as a string:
+ * node:http writes a string body in the same write as the head, where a Buffer body is a second chunk
+ * (a writev, with its arrays and write request): about 1 µs less CPU per request in the metadata app
+ * on bench/metadata's host (1.5-2.5 µs for a bare fastify route). Raw bytes (user-data) stay a Buffer.
  */
 
 export interface MetadataLeaf {
   readonly kind: 'leaf';
-  readonly body: Buffer;
+  /** Text as a string, raw bytes as a Buffer (see above). */
+  readonly body: string | Buffer;
   readonly contentType: string;
 }
 
@@ -16,7 +20,7 @@ export interface MetadataDir {
   readonly kind: 'dir';
   readonly entries: ReadonlyMap<string, MetadataNode>;
   /** The directory listing, as served (text/plain). */
-  readonly listing: Buffer;
+  readonly listing: string;
 }
 
 export type MetadataNode = MetadataLeaf | MetadataDir;
@@ -28,7 +32,7 @@ export const OCTET_STREAM = 'application/octet-stream';
 
 /** A text leaf. Values are served as given: callers must not add a trailing newline (cloud-init splits on it). */
 export function textLeaf(value: string, contentType: string = TEXT_PLAIN): MetadataLeaf {
-  return { kind: 'leaf', body: Buffer.from(value, 'utf8'), contentType };
+  return { kind: 'leaf', body: value, contentType };
 }
 
 export function bytesLeaf(value: Uint8Array, contentType: string): MetadataLeaf {
@@ -67,7 +71,7 @@ export function dir(entries: Readonly<Record<string, MetadataNode | undefined>>,
     if (custom !== undefined) return custom;
     return map.get(name)?.kind === 'dir' && opts.bareDirNames !== true ? `${name}/` : name;
   });
-  return { kind: 'dir', entries: map, listing: Buffer.from(lines.join('\n'), 'utf8') };
+  return { kind: 'dir', entries: map, listing: lines.join('\n') };
 }
 
 /** Code-unit order, like Python's sorted() in Nova: stable across locales. */
@@ -92,6 +96,6 @@ export function resolveNode(root: MetadataNode, segments: readonly string[]): Me
 }
 
 /** What a node answers with: a directory answers with its listing, a leaf with its body. */
-export function nodeBody(node: MetadataNode): { body: Buffer; contentType: string } {
+export function nodeBody(node: MetadataNode): { body: string | Buffer; contentType: string } {
   return node.kind === 'dir' ? { body: node.listing, contentType: TEXT_PLAIN } : { body: node.body, contentType: node.contentType };
 }

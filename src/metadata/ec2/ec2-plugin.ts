@@ -15,7 +15,7 @@ export interface Ec2PluginOptions {
 
 const TOKEN_HEADER = 'x-aws-ec2-metadata-token';
 const TTL_HEADER = 'x-aws-ec2-metadata-token-ttl-seconds';
-const ROOT_LISTING = Buffer.from(EC2_VERSIONS.join('\n'), 'utf8');
+const ROOT_LISTING = EC2_VERSIONS.join('\n');
 
 /**
  * The EC2 instance metadata API (IMDSv1 and v2) at `/` and `/<version>/…`. Registered without
