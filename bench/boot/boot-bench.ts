@@ -7,8 +7,9 @@ import { median } from '../median.js';
 
 // Prints, per image and boot path, the median (and all runs) of:
 //   first metadata request — the first connection DNATed to 169.254.169.254:80 (rule counter, polled every 50 ms);
-//   login:                 — the getty prompt on the serial console.
-// Both are wall-clock milliseconds since QEMU was spawned, under TCG on this host.
+//   login:                 — the getty prompt on the serial console;
+//   cloud-init finished    — (debian-cloud) cloud-init's `Cloud-init v. … finished at` console line.
+// All are wall-clock milliseconds since QEMU was spawned, under TCG on this host.
 const RUNS = Number(process.env['BOOT_BENCH_RUNS'] ?? '5');
 
 const CIRROS: TestInstance = {
@@ -26,11 +27,19 @@ interface Case {
   source: GuestBootSource;
   memoryMiB: number;
   smbios?: string[];
+  /** A console line that marks the end of boot besides `login:` (cloud-init's `finished`). */
+  finished?: RegExp;
   runs: number;
   timeoutMs: number;
 }
 
-async function measure(world: GuestWorld, c: Case): Promise<{ firstRequest: number; login: number }> {
+interface Result {
+  firstRequest: number;
+  login: number;
+  finished: number;
+}
+
+async function measure(world: GuestWorld, c: Case): Promise<Result> {
   const before = await world.net.metadataConnections();
   const guest = await world.boot(c.instance, c.source, { memoryMiB: c.memoryMiB, hardTimeoutMs: c.timeoutMs, smbios: c.smbios });
   let firstRequest = NaN;
@@ -42,8 +51,9 @@ async function measure(world: GuestWorld, c: Case): Promise<{ firstRequest: numb
   })();
   try {
     const login = await guest.waitFor(new RegExp(`${c.instance.hostname} login:`), c.timeoutMs);
+    const finished = c.finished ? (await guest.waitFor(c.finished, c.timeoutMs)).atMs : NaN;
     await poll;
-    return { firstRequest, login: login.atMs };
+    return { firstRequest, login: login.atMs, finished };
   } finally {
     guest.kill();
     await guest.exited;
@@ -65,18 +75,23 @@ async function main(): Promise<void> {
       label: 'debian-cloud, qcow2 via GRUB, OpenStack SMBIOS', instance: DEBIAN, memoryMiB: 1024, runs: Math.min(RUNS, 3), timeoutMs: 300_000,
       source: { kind: 'disk', disk: join(debian, 'disk.qcow2') },
       smbios: [`type=1,manufacturer=OpenStack Foundation,product=OpenStack Nova,serial=${DEBIAN.uuid},uuid=${DEBIAN.uuid}`],
+      finished: /Cloud-init v\. \S+ finished at /,
     },
   ];
   const world = await createGuestWorld('mcbench', [CIRROS, DEBIAN]);
   try {
     for (const c of cases) {
-      const results: { firstRequest: number; login: number }[] = [];
+      const results: Result[] = [];
       for (let i = 0; i < c.runs; i++) results.push(await measure(world, c));
       const first = results.map((r) => r.firstRequest);
       const login = results.map((r) => r.login);
       console.log(`${c.label} (${c.runs} runs, TCG, 1 vCPU, ${c.memoryMiB} MiB)`);
       console.log(`  first metadata request: median ${fmt(median(first))}   runs: ${first.map(fmt).join(', ')}`);
       console.log(`  login:                  median ${fmt(median(login))}   runs: ${login.map(fmt).join(', ')}`);
+      if (c.finished) {
+        const finished = results.map((r) => r.finished);
+        console.log(`  cloud-init finished:    median ${fmt(median(finished))}   runs: ${finished.map(fmt).join(', ')}`);
+      }
     }
   } finally {
     await world.destroy();
