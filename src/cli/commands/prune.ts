@@ -52,8 +52,11 @@ export async function runPrune(opts: PruneOptions): Promise<void> {
   const netns = opts.netns ?? recorded?.name ?? null;
 
   // A namespace that is gone took its links and rules with it; what it held that is still alive is
-  // found through the home (pid files, command lines), so the prune then runs here.
-  const report = netns !== null && !inNetns(netns) && netnsInode(netns) !== null ? await pruneInNetns(netns) : await pruneHere(layout, opts);
+  // found through the home (pid files, command lines), so the prune then runs here. So it does when the
+  // recorded name now is another namespace (made again by someone else): that one is not the cloud's.
+  const inode = netns === null ? null : netnsInode(netns);
+  const enter = netns !== null && inode !== null && !inNetns(netns) && (opts.netns !== undefined || recorded?.inode === inode);
+  const report = enter ? await pruneInNetns(netns) : await pruneHere(layout, opts);
   const namespace = netns === null ? null : await settleNamespace(layout, netns, recorded, report);
   // The cloud's programs run nowhere any more (in no namespace): the home names them all.
   for (const p of await findCloudProcesses(layout.home)) report.left.push(`${p.cmdline.slice(0, 100)} (pid ${p.pid}) is still running`);
