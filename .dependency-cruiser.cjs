@@ -4,7 +4,9 @@
 //   domain, errors                    plain types and the error catalogue: import nothing of ours
 //   ports, events                     interfaces and the bus: domain (+ errors) only
 //   core                              pure logic: domain, ports, errors
-//   config, metadata                  user files; the metadata server: the layers above
+//   metadata                          the metadata server: the app, its hooks, the tree helpers APIs use
+//   clouds                            one folder per cloud: identity, metadata APIs, network needs; the registry
+//   config                            files users write (their datasource fields name clouds)
 //   adapters                          implementations of ports (may build the metadata files a config drive holds)
 //   controller                        the reconcile loop: ports, never an adapter
 //   api                               the controller's API (server and client)
@@ -17,15 +19,16 @@ const layers = {
   ports: ['ports', 'domain', 'errors'],
   events: ['events', 'domain'],
   core: ['core', 'domain', 'ports', 'errors'],
-  config: ['config', 'core', 'domain', 'ports', 'errors'],
   metadata: ['metadata', 'core', 'domain', 'ports', 'errors', 'events'],
-  adapters: ['adapters', 'metadata', 'core', 'domain', 'ports', 'errors', 'events'],
-  controller: ['controller', 'core', 'domain', 'ports', 'errors', 'events'],
-  api: ['api', 'controller', 'core', 'domain', 'ports', 'errors', 'events'],
-  composition: ['composition', 'adapters', 'api', 'config', 'controller', 'metadata', 'core', 'domain', 'ports', 'errors', 'events'],
-  smoke: ['smoke', 'api', 'config', 'core', 'domain', 'ports', 'errors', 'events'],
+  clouds: ['clouds', 'metadata', 'core', 'domain', 'ports', 'errors', 'events'],
+  config: ['config', 'clouds', 'core', 'domain', 'ports', 'errors'],
+  adapters: ['adapters', 'clouds', 'metadata', 'core', 'domain', 'ports', 'errors', 'events'],
+  controller: ['controller', 'clouds', 'core', 'domain', 'ports', 'errors', 'events'],
+  api: ['api', 'clouds', 'controller', 'core', 'domain', 'ports', 'errors', 'events'],
+  composition: ['composition', 'clouds', 'adapters', 'api', 'config', 'controller', 'metadata', 'core', 'domain', 'ports', 'errors', 'events'],
+  smoke: ['smoke', 'clouds', 'api', 'config', 'core', 'domain', 'ports', 'errors', 'events'],
   tui: ['tui', 'api', 'core', 'domain', 'errors', 'events'],
-  cli: ['cli', 'composition', 'smoke', 'tui', 'adapters', 'api', 'config', 'controller', 'metadata', 'core', 'domain', 'ports', 'errors', 'events'],
+  cli: ['cli', 'clouds', 'composition', 'smoke', 'tui', 'adapters', 'api', 'config', 'controller', 'metadata', 'core', 'domain', 'ports', 'errors', 'events'],
 };
 const all = Object.keys(layers);
 

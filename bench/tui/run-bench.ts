@@ -14,6 +14,7 @@
  * Environment: BENCH_DURATION (per phase, default 4s), BENCH_ROUNDS (default 5), BENCH_WARMUP (load before each measured phase, default 8s), BENCH_STRICT=1
  * (exit 1 on a miss), BENCH_TUI_STREAM=full (the TUI follows every event, as before summaries). run.sh sets NODE_ENV=production, as the CLI must for React (see docs/tui.md).
  */
+import { CLOUD_METADATA } from '../../src/clouds/registry.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
   const bus = new EventBus({ historySize: 1000 });
   const app = buildMetadataApp({
     instances: new MemoryInstanceStore([instance]), requestLog: new MemoryRequestLog({ capacity: 10_000 }),
-    bus, clock: systemClock, tokenSecret: new Uint8Array(32).fill(1),
+    bus, clock: systemClock, tokenSecret: new Uint8Array(32).fill(1), clouds: CLOUD_METADATA,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

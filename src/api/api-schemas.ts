@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { datasourceSchema } from '../clouds/datasource-schema.js';
 import { SKIPPED_PATHS_MAX, type SkippedRequestsEvent } from '../domain/events.js';
 import type { MinicloudError } from '../errors/minicloud-error.js';
 
@@ -8,7 +9,7 @@ import type { MinicloudError } from '../errors/minicloud-error.js';
  * types, and would turn a null into "" if the string branch were tried first. User-data travels base64-encoded: it is bytes, byte for byte.
  */
 
-const DatasourceSchema = Type.Union([Type.Literal('ec2'), Type.Literal('openstack'), Type.Literal('nocloud'), Type.Literal('configdrive')]);
+const DatasourceSchema = datasourceSchema();
 
 /** `POST /v1/instances`. Fields left out take the cloud's launch defaults (minicloud.yaml `defaults:`). */
 export const LaunchBodySchema = Type.Object(

@@ -3,7 +3,7 @@ import { parseListenAddress } from '../config/listen-address.js';
 import { LAUNCH_LIMITS } from '../core/launch.js';
 import { parseDuration, parseMemoryMiB, parseSize } from '../core/units.js';
 import { parseWaitFor } from '../core/wait-for.js';
-import { DATASOURCES } from '../domain/instance.js';
+import { CLOUD_NAMES, cloudNamed } from '../clouds/registry.js';
 import { errors } from '../errors/catalogue.js';
 
 /**
@@ -35,7 +35,7 @@ export function collect(value: string, previous: string[]): string[] {
 }
 
 export const options = {
-  datasource: () => choiceOption('--datasource <ds>', 'metadata datasource the guest finds', DATASOURCES),
+  datasource: () => new Option('--datasource <cloud>', 'the cloud the guest is to believe it runs on (docs/clouds.md)').choices(CLOUD_NAMES).argParser((v) => cloudNamed(v).name),
   count: () =>
     new Option('--count <n>', `how many instances (1..${LAUNCH_LIMITS.maxCount})`).argParser((v) => wholeNumber('--count', v, 1, LAUNCH_LIMITS.maxCount)).default(1),
   cpus: () => new Option('-c, --cpus <n>', 'virtual CPUs (default: defaults.cpus, else 1)').argParser((v) => wholeNumber('--cpus', v, 1, LAUNCH_LIMITS.maxCpus)),

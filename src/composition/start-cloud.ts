@@ -1,3 +1,4 @@
+import { CLOUD_METADATA } from '../clouds/registry.js';
 import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -147,7 +148,7 @@ export async function startCloud(opts: StartCloudOptions): Promise<RunningCloud>
 
     // One Nova project id for the metadata server and the config drives, so both show the same document.
     const projectId = derivedHex(`project:${cloudId}`, 32);
-    const metadata = buildMetadataApp({ instances: store.instances, requestLog: store.requestLog, bus, clock: systemClock, tokenSecret: store.cloud.tokenSecret(), iamDefaults: { projectId } });
+    const metadata = buildMetadataApp({ instances: store.instances, requestLog: store.requestLog, bus, clock: systemClock, tokenSecret: store.cloud.tokenSecret(), iamDefaults: { projectId }, clouds: CLOUD_METADATA });
     undo.push(() => metadata.close());
     await listen(metadata, { host: gateway, port: networkConfig.metadataPort });
 

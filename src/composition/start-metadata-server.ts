@@ -1,3 +1,4 @@
+import { CLOUD_METADATA } from '../clouds/registry.js';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -63,6 +64,7 @@ export async function startStandaloneServer(opts: StandaloneOptions): Promise<St
     });
     syncInstances(store.instances, records);
     const app = buildMetadataApp({
+      clouds: CLOUD_METADATA,
       instances: store.instances,
       requestLog: store.requestLog,
       bus,

@@ -1,3 +1,4 @@
+import { datasourceSchema } from '../clouds/datasource-schema.js';
 import { Type, type Static } from '@sinclair/typebox';
 
 /**
@@ -46,7 +47,7 @@ export const InstanceEntrySchema = Type.Object(
     userData: Type.Optional(UserData),
     meta: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()], { description: 'a string, number or boolean' }))),
     datasource: Type.Optional(
-      Type.Union([Type.Literal('ec2'), Type.Literal('openstack'), Type.Literal('nocloud'), Type.Literal('configdrive')], { description: 'one of ec2, openstack, nocloud, configdrive' }),
+      datasourceSchema(),
     ),
     imdsv2: Type.Optional(Type.Union([Type.Literal('optional'), Type.Literal('required')], { description: 'optional or required' })),
     launchIndex: Type.Optional(Type.Integer({ minimum: 0 })),

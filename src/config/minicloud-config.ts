@@ -1,3 +1,4 @@
+import { datasourceSchema } from '../clouds/datasource-schema.js';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -20,7 +21,7 @@ import { errors } from '../errors/catalogue.js';
 
 const Size = Type.String({ pattern: '^\\d+(\\.\\d+)?\\s*([KMGTkmgt](i?B)?)?$', description: 'size like 256M or 2G' });
 const Duration = Type.String({ pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h)?)+$', description: 'duration like 90s or 5m' });
-const DatasourceName = Type.Union([Type.Literal('ec2'), Type.Literal('openstack'), Type.Literal('nocloud'), Type.Literal('configdrive')]);
+const DatasourceName = datasourceSchema();
 
 /** Which hypervisor driver `up` uses: libvirt, direct QEMU, or libvirt when a daemon can be used. */
 export type DriverChoice = 'libvirt' | 'qemu' | 'auto';

@@ -1,3 +1,4 @@
+import { guestIdentity } from '../clouds/guest-identity.js';
 import { mkdir, rm } from 'node:fs/promises';
 import { buildGuestSpec, instanceDir, type CloudPaths } from '../core/guest-spec.js';
 import type { Action } from '../core/plan.js';
@@ -106,7 +107,8 @@ async function startGuest(ctx: ExecuteContext, id: string, define: boolean): Pro
   if (!inst || !rec) return;
   try {
     if (define) {
-      const spec = buildGuestSpec({ cloudId: ctx.cloudId, bridge: ctx.networkConfig.bridge, paths: ctx.paths, instance: inst, record: rec, accelerator: ctx.accelerator });
+      const identity = guestIdentity(rec.datasource, { instanceId: rec.id, instanceUuid: rec.uuid });
+      const spec = buildGuestSpec({ cloudId: ctx.cloudId, bridge: ctx.networkConfig.bridge, paths: ctx.paths, instance: inst, record: rec, accelerator: ctx.accelerator, identity });
       await mkdir(instanceDir(ctx.paths, id), { recursive: true });
       await mkdir(spec.runDir, { recursive: true });
       if (spec.configDrivePath !== null) await ctx.writeConfigDrive(rec, spec.configDrivePath);

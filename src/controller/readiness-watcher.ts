@@ -1,3 +1,4 @@
+import { cloudNamed } from '../clouds/registry.js';
 import { instanceDir, type CloudPaths } from '../core/guest-spec.js';
 import { nextStageDeadline } from '../core/readiness-budget.js';
 import { cloudInitErrorLine, diagnose, type Diagnosis } from '../core/readiness-hints.js';
@@ -136,6 +137,7 @@ export class ReadinessWatcher {
       waitingFor,
       guestState: this.deps.book.guestState(id),
       datasource: rec.datasource,
+      delivery: cloudNamed(rec.datasource).delivery,
       stalledMs: Math.max(0, this.deps.clock.now() - since),
       consoleTail: this.tailer(id).lastLines(20),
       requests: this.deps.requestLog.query({ instanceId: id, limit: 10 }),

@@ -1,7 +1,6 @@
 import type { InstanceRecord } from '../domain/instance.js';
 import { guestName } from './guest-name.js';
-import { guestUuid, smbiosIdentity } from './smbios-identity.js';
-import type { GuestSpec } from '../ports/hypervisor.js';
+import type { GuestSpec, SmbiosIdentity } from '../ports/hypervisor.js';
 import type { Accelerator } from '../domain/controller-instance.js';
 import type { ControllerInstance } from '../domain/controller-instance.js';
 import { fnv1a } from './ipam.js';
@@ -37,10 +36,19 @@ function configDrivePath(paths: CloudPaths, instanceId: string): string {
   return `${instanceDir(paths, instanceId)}/config-drive.iso`;
 }
 
+/** How the guest presents itself to the hypervisor: the cloud's part of the spec (src/clouds/guest-identity.ts). */
+export interface GuestIdentity {
+  /** Guest uuid (libvirt, SMBIOS). */
+  uuid: string;
+  smbios: SmbiosIdentity;
+  /** Attach a `config-2` ISO with the OpenStack tree. */
+  configDrive: boolean;
+}
+
 /**
- * Everything the driver needs to run the guest. Pure. Name, uuid and SMBIOS identity come from the
- * hypervisor's own builders (guestName, guestUuid, smbiosIdentity), so the controller and the drivers
- * cannot disagree on how a guest is tagged or which datasource it presents.
+ * Everything the driver needs to run the guest. Pure. The name comes from guestName, the identity from
+ * the instance's cloud, so the controller and the drivers cannot disagree on how a guest is tagged or
+ * which cloud it presents.
  */
 export function buildGuestSpec(opts: {
   cloudId: string;
@@ -49,13 +57,14 @@ export function buildGuestSpec(opts: {
   instance: ControllerInstance;
   record: InstanceRecord;
   accelerator: Accelerator;
+  identity: GuestIdentity;
 }): GuestSpec {
   const { instance, record } = opts;
   const dir = instanceDir(opts.paths, instance.id);
   return {
     cloudId: opts.cloudId,
     instanceId: instance.id,
-    uuid: guestUuid(record.datasource, record.uuid),
+    uuid: opts.identity.uuid,
     name: guestName(opts.cloudId, instance.id),
     datasource: record.datasource,
     cpus: instance.cpus,
@@ -68,8 +77,8 @@ export function buildGuestSpec(opts: {
     },
     kernel: instance.image.kernel,
     nic: { mac: record.mac, bridge: opts.bridge, tapName: tapName(opts.cloudId, instance.id) },
-    smbios: smbiosIdentity(record.datasource, { instanceId: record.id, instanceUuid: record.uuid }),
-    configDrivePath: record.datasource === 'configdrive' ? configDrivePath(opts.paths, instance.id) : null,
+    smbios: opts.identity.smbios,
+    configDrivePath: opts.identity.configDrive ? configDrivePath(opts.paths, instance.id) : null,
     consoleLogPath: `${dir}/console.log`,
     runDir: `${dir}/run`,
     accelerator: opts.accelerator,

@@ -17,6 +17,8 @@ export interface DiagnosisInput {
   waitingFor: Stage;
   guestState: GuestState | null;
   datasource: Datasource;
+  /** Where the instance's cloud puts its metadata (a config drive makes no metadata request). */
+  delivery: 'metadata-service' | 'config-drive';
   /** How long since the current stage was reached (or since start for `defined`). */
   stalledMs: number;
   consoleTail: string[];
@@ -59,7 +61,7 @@ function stageHint(input: DiagnosisInput): string {
       return `no DHCP request within ${waited} of boot: is the image's network configured for DHCP?`;
     }
     case 'metadata': {
-      if (input.datasource === 'nocloud' || input.datasource === 'configdrive') {
+      if (input.delivery === 'config-drive') {
         return `no metadata request within ${waited} of the lease, as expected for --datasource ${input.datasource} (it reads a disk); wait for ssh or a console:/regex/ instead`;
       }
       const refused = consoleHas(input.consoleTail, /169\.254\.169\.254.*(fail|refused|unreachable|timed out)/i);

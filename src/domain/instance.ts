@@ -3,9 +3,12 @@
  * Pure data; validated at the edges (instances file, SQLite rows, controller API) before it gets here.
  */
 
-/** Which cloud the guest believes it is on; decides SMBIOS identity and the datasource cloud-init picks. */
-export type Datasource = 'ec2' | 'openstack' | 'nocloud' | 'configdrive';
-export const DATASOURCES: readonly Datasource[] = ['ec2', 'openstack', 'nocloud', 'configdrive'];
+/**
+ * Which cloud the guest believes it is on: the name of a cloud in src/clouds/registry.ts (`ec2`, `gce`…).
+ * It decides the SMBIOS identity, the metadata APIs the guest is served and so the datasource cloud-init
+ * picks. Checked against the registry at every edge (datasourceSchema, cloudNamed).
+ */
+export type Datasource = string;
 
 /** IMDSv2 session tokens: `optional` accepts IMDSv1 too (the default: cirros and non-AWS cloud-init never send one). */
 export type ImdsV2Mode = 'optional' | 'required';

@@ -5,13 +5,12 @@ import { errors } from '../errors/catalogue.js';
 import type { Clock } from '../ports/clock.js';
 import type { InstanceStore, RequestLogStore } from '../ports/store.js';
 import { derivedHex } from '../core/derived-ids.js';
-import { ec2Plugin } from './ec2/ec2-plugin.js';
 import { createClientErrorHandler } from './client-errors.js';
 import { InstanceViews } from './instance-views.js';
+import { cloudConstraint, registerCloudApis } from './cloud-routes.js';
+import type { CloudMetadata, MetadataContext } from './metadata-api.js';
 import { METADATA_LIMITS, type MetadataLimits } from './metadata-limits.js';
 import { createMetadataErrorHandler } from './metadata-error-handler.js';
-import { nocloudPlugin } from './nocloud/nocloud-plugin.js';
-import { openstackPlugin } from './openstack/openstack-plugin.js';
 import { createRecordSink, createRequestRecorder } from './record-requests.js';
 import { sendNotFound, sendRefusal } from './reply-helpers.js';
 import { refusedRequest } from './request-gate.js';
@@ -41,6 +40,8 @@ export interface MetadataAppDeps {
   iamDefaults?: IamDefaults;
   /** Overrides of METADATA_LIMITS (tests use short timeouts). */
   limits?: Partial<MetadataLimits>;
+  /** Every cloud and the APIs its instances are served (the cloud registry's metadata side). */
+  clouds: readonly CloudMetadata[];
 }
 
 /**
@@ -89,6 +90,8 @@ export function buildMetadataApp(deps: MetadataAppDeps): FastifyInstance {
       maxParamLength: limits.maxPathSegmentLength,
     },
     clientErrorHandler: createClientErrorHandler({ sink, views, clock, limits }),
+    // Routes answer only the instances of the cloud that registered them (cloud-routes.ts).
+    constraints: { cloud: cloudConstraint(views) },
     // Malformed percent-encoding in the URL: the router rejects it before any hook; answer it as a coded 400.
     frameworkErrors: (err, request, reply) => {
       request.metadataArrivedAt = clock.now();
@@ -129,8 +132,7 @@ export function buildMetadataApp(deps: MetadataAppDeps): FastifyInstance {
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => sendNotFound(request, reply));
 
-  app.register(openstackPlugin, { clock, instances: deps.instances, projectId });
-  app.register(nocloudPlugin);
-  app.register(ec2Plugin, { clock, tokenSecret: deps.tokenSecret });
+  const context: MetadataContext = { clock, instances: deps.instances, bus, tokenSecret: deps.tokenSecret, accountId, projectId };
+  registerCloudApis(app, deps.clouds, context);
   return app;
 }

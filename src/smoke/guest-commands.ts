@@ -4,28 +4,45 @@
  * cloud-init), and with dropbear, which runs the command through the login shell.
  */
 
+import type { GuestMetadataRequest } from '../clouds/cloud-flavour.js';
+
 const METADATA_BASE = 'http://169.254.169.254';
 /** tempest's password endpoint (Nova's `openstack/<version>/password`, which tempest's password checks use). */
 export const PASSWORD_PATH = '/openstack/2013-10-17/password';
 
 /** `base` is overridable only so tests can aim the commands at a local server. */
-// mc_http METHOD URL [BODY]: prints the body, fails on HTTP >= 400. Busybox `wget -T` segfaults
-// (host-notes §2), hence `timeout 10 wget`.
+// mc_http METHOD URL BODY [HEADER]: prints the body, fails on HTTP >= 400; BODY is sent for POST only;
+// HEADER is one `Name: value` (the one header a cloud requires). Busybox `wget -T` segfaults, hence
+// `timeout 10 wget`. The positional parameters are rebuilt with `set --` so no argument is ever split.
 const HTTP_FN = [
   'mc_http() {',
+  '  m="$1"; url="$2"; body="$3"; h="${4:-}"',
   '  if command -v curl >/dev/null 2>&1; then',
-  '    if [ "$1" = POST ]; then curl -fsS --max-time 10 -X POST --data-binary "$3" "$2"; else curl -fsS --max-time 10 "$2"; fi',
+  '    set -- -fsS --max-time 10',
+  '    [ "$m" = POST ] && set -- "$@" -X POST --data-binary "$body"',
+  '    [ -n "$h" ] && set -- "$@" -H "$h"',
+  '    curl "$@" "$url"',
   '  elif command -v python3 >/dev/null 2>&1; then',
-  "    python3 -c 'import sys, urllib.request as u; d = sys.argv[3].encode() if len(sys.argv) > 3 else None; sys.stdout.write(u.urlopen(u.Request(sys.argv[2], data=d, method=sys.argv[1]), timeout=10).read().decode())' \"$@\"",
+  "    python3 -c 'import sys, urllib.request as u; m, url, body, h = sys.argv[1:5]; r = u.Request(url, data=body.encode() if m == \"POST\" else None, method=m, headers=dict([h.split(\": \", 1)]) if h else {}); sys.stdout.write(u.urlopen(r, timeout=10).read().decode())' \"$m\" \"$url\" \"$body\" \"$h\"",
   '  else',
-  '    if [ "$1" = POST ]; then timeout 10 wget -qO- --post-data "$3" "$2"; else timeout 10 wget -qO- "$2"; fi',
+  '    set -- -qO-',
+  '    [ "$m" = POST ] && set -- "$@" --post-data "$body"',
+  '    [ -n "$h" ] && set -- "$@" --header "$h"',
+  '    timeout 10 wget "$@" "$url"',
   '  fi',
   '}',
 ].join('\n');
 
-/** Prints `local-ipv4` as the guest reads it from the metadata service (tempest's check). */
-export function localIpv4Command(base = METADATA_BASE): string {
-  return `${HTTP_FN}\nmc_http GET ${base}/latest/meta-data/local-ipv4`;
+/** A shell word: single-quoted. */
+function sq(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Prints the guest's private IPv4 as it reads it from its cloud's metadata service (tempest's local-ipv4 check). */
+export function localIpv4Command(request: GuestMetadataRequest, base = METADATA_BASE): string {
+  const headers = Object.entries(request.headers).map(([name, value]) => `${name}: ${value}`);
+  if (headers.length > 1) throw new Error('localIpv4Command: mc_http sends at most one header');
+  return `${HTTP_FN}\nmc_http GET ${sq(`${base}${request.path}`)} ''${headers.map((h) => ` ${sq(h)}`).join('')}`;
 }
 
 /**
@@ -35,7 +52,7 @@ export function localIpv4Command(base = METADATA_BASE): string {
 export function passwordRoundTripCommand(password: string, base = METADATA_BASE): string {
   if (!/^[A-Za-z0-9]+$/.test(password)) throw new Error('passwordRoundTripCommand: the password must be alphanumeric');
   const url = `${base}${PASSWORD_PATH}`;
-  return `${HTTP_FN}\nmc_http POST ${url} ${password} >/dev/null && mc_http GET ${url}`;
+  return `${HTTP_FN}\nmc_http POST ${url} ${password} >/dev/null && mc_http GET ${url} ''`;
 }
 
 /** `cloud-init status --wait --long`; its stdout and exit code are judged by parseCloudInitStatus. */

@@ -1,3 +1,4 @@
+import type { CloudFlavour } from '../clouds/cloud-flavour.js';
 import { randomBytes } from 'node:crypto';
 import { isUserDataPath } from '../core/stage-tracker.js';
 import { formatDuration } from '../core/units.js';
@@ -17,6 +18,8 @@ import type { BootOutcome } from './watch-boot.js';
 export interface CheckContext {
   outcome: BootOutcome;
   plan: PlannedCheck[];
+  /** The instances' cloud: where local-ipv4 is read (its check is planned only when there is a path). */
+  cloud: CloudFlavour;
   userChecks: UserCheck[];
   profile: SmokeProfile;
   /** The generated user-data's marker; null when the user brought their own user-data. */
@@ -105,7 +108,11 @@ export async function runInstanceChecks(ctx: CheckContext): Promise<CheckResult[
           results.push(skipped(check, name, 'needs ssh, which failed'));
           break;
         }
-        const r = await shell(localIpv4Command(), 30_000);
+        if (!ctx.cloud.localIpv4) {
+          results.push(skipped(check, name, `${ctx.cloud.title} has no metadata path for the private IPv4`));
+          break;
+        }
+        const r = await shell(localIpv4Command(ctx.cloud.localIpv4), 30_000);
         results.push(r.code === 0 ? fromVerdict(check, name, r.durationMs, localIpv4Verdict(r.stdout, info.ip)) : failed(check, name, r.durationMs, errors.smokeCheckFailed, name, check, `reading local-ipv4 in the guest failed: ${shellDetail(r)}`));
         break;
       }

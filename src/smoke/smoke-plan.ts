@@ -1,4 +1,4 @@
-import type { Datasource } from '../domain/instance.js';
+import type { CloudFlavour } from '../clouds/cloud-flavour.js';
 import type { BuiltinCheckName } from './check-spec.js';
 import type { SmokeProfile } from './profiles.js';
 
@@ -8,26 +8,21 @@ export interface PlannedCheck {
   skip: string | null;
 }
 
-/** Datasources read over HTTP from 169.254.169.254 (the others read a disk). */
-export function isHttpDatasource(ds: Datasource): boolean {
-  return ds === 'ec2' || ds === 'openstack';
-}
-
 /**
  * The built-in checks of a run, in boot order (the order the exit code is decided in). Pure.
  * tempest's test_server_basic_ops: ssh with the key, local-ipv4 = the server's IP, the password
  * POST (OpenStack only). cloud-init status only for cloud-init images.
  */
-export function planChecks(profile: SmokeProfile, datasource: Datasource): PlannedCheck[] {
-  const http = isHttpDatasource(datasource);
+export function planChecks(profile: SmokeProfile, cloud: CloudFlavour): PlannedCheck[] {
+  const http = cloud.delivery === 'metadata-service';
   return [
     { name: 'boot', skip: null },
     { name: 'dhcp', skip: null },
-    { name: 'metadata', skip: http ? null : `--datasource ${datasource} reads a disk, not the metadata service` },
+    { name: 'metadata', skip: http ? null : `--datasource ${cloud.name} reads a disk, not the metadata service` },
     { name: 'userdata', skip: null },
     { name: 'ssh', skip: null },
-    { name: 'local-ipv4', skip: null },
-    { name: 'password', skip: datasource === 'openstack' ? null : 'the password POST is an OpenStack API (use --datasource openstack)' },
+    { name: 'local-ipv4', skip: cloud.localIpv4 ? null : `${cloud.title} has no metadata path for the private IPv4` },
+    { name: 'password', skip: cloud.passwordApi ? null : `the password POST is Nova's API, which ${cloud.title} does not serve (use --datasource openstack)` },
     { name: 'cloud-init', skip: profile.cloudInitStatus ? null : `the ${profile.name} profile has no cloud-init` },
     { name: 'console-log', skip: null },
   ];

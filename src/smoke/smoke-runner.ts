@@ -1,3 +1,4 @@
+import { cloudNamed } from '../clouds/registry.js';
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { chooseProfile, type ProfileName } from './profiles.js';
 import { checkLine, phaseLine, stageLine, summaryLine } from './progress-lines.js';
 import { requestsNdjson, runInstanceChecks } from './run-checks.js';
 import { startSmokeCloud, type SmokeCloud } from './smoke-cloud.js';
-import { isHttpDatasource, planChecks } from './smoke-plan.js';
+import { planChecks } from './smoke-plan.js';
 import { buildSmokeReport, type SmokeInstanceReport, type SmokeReport, type SmokeReportInput } from './smoke-report.js';
 import { smokeUserData, userDataMarker } from './smoke-user-data.js';
 import { watchBoot, type BootOutcome } from './watch-boot.js';
@@ -63,6 +64,7 @@ function runErrorOf(err: unknown): NonNullable<SmokeReportInput['runError']> {
  */
 export async function runSmoke(opts: SmokeOptions): Promise<SmokeReport> {
   const started = Date.now();
+  const flavour = cloudNamed(opts.datasource);
   const runId = randomBytes(3).toString('hex');
   const netns = `mcsmoke-${runId}`;
   const artifactsDir = opts.artifactsFor(runId);
@@ -122,18 +124,18 @@ export async function runSmoke(opts: SmokeOptions): Promise<SmokeReport> {
 
     outcomes = await phase('boot', () =>
       watchBoot(created.map((i) => i.id), {
-        client: c.client, profile, httpDatasource: isHttpDatasource(opts.datasource), deadline, graceMs: 3000, signal: opts.signal,
+        client: c.client, profile, httpDatasource: flavour.delivery === 'metadata-service', deadline, graceMs: 3000, signal: opts.signal,
         onStage: (name, stage, ms) => opts.print(stageLine(name, stage, ms)),
       }),
     );
-    const plan = planChecks(profile, opts.datasource);
+    const plan = planChecks(profile, flavour);
     await phase('checks', async () => {
       const perInstance = await Promise.all(
         outcomes.map(async (outcome) => {
           const requests = (await c.client.metadataLog({ instance: outcome.info.id, limit: 10_000 })).sort((a, b) => a.time - b.time);
           requestsById.set(outcome.info.id, requests);
           const results = await runInstanceChecks({
-            outcome, plan, userChecks: opts.checks, profile, marker, requests, netns, allowDegraded: opts.allowDegraded, deadline,
+            outcome, plan, cloud: flavour, userChecks: opts.checks, profile, marker, requests, netns, allowDegraded: opts.allowDegraded, deadline,
             target: { ip: outcome.info.ip, user: outcome.info.sshUser, keyPath: c.status.sshKeyPath, netns },
             storedPassword: (id) => c.client.password(id),
           });

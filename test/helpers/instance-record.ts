@@ -34,7 +34,7 @@ export type InstanceIdentity = Pick<InstanceRecord, 'id' | 'uuid' | 'name' | 'ho
 
 /** One guest of a vm test or bench: its identity, the cloud it believes in, and its user-data as text. */
 export interface TestInstance extends InstanceIdentity {
-  datasource: Extract<Datasource, 'ec2' | 'openstack'>;
+  datasource: 'ec2' | 'openstack';
   userData: string;
 }
 

@@ -14,4 +14,11 @@ export const configErrors = {
     message: (path: string, field: string, reason: string) => `${path}: ${field}: ${reason}`,
     hint: () => 'Fix the field named above; the file format is described in docs/configuration.md.',
   }),
+  unknownDatasource: defineError('MC_ERR_UNKNOWN_DATASOURCE', {
+    summary: 'A datasource (the cloud a guest is to believe it runs on) that minicloud does not play was asked for.',
+    exit: ExitCode.usage,
+    http: 400,
+    message: (name: string, valid: string) => `unknown datasource "${name}" (use one of: ${valid})`,
+    hint: () => 'Pick one of the listed clouds; docs/clouds.md says what each one serves.',
+  }),
 };

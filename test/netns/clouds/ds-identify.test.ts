@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import { smbiosIdentity } from '../../../src/core/smbios-identity.js';
+import { cloudNamed } from '../../../src/clouds/registry.js';
 import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON, ensureCloudInitClient, type CloudInitClient } from '../../helpers/cloud-init-client.js';
 import { runDsIdentify } from '../../helpers/ds-identify.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
@@ -26,17 +26,17 @@ for (const version of CLOUD_INIT_VERSIONS) {
       ['openstack', ['OpenStack', 'None']],
       ['ec2', ['Ec2', 'None']],
     ] as const)('%s: picks exactly %j', (datasource, expected) => {
-      const r = runDsIdentify(client, { identity: smbiosIdentity(datasource, ids) });
+      const r = runDsIdentify(client, { identity: cloudNamed(datasource).identity(ids) });
       expect(r.datasources, r.log).toEqual(expected);
     });
 
     it('configdrive: the config-2 disk puts ConfigDrive first, ahead of the Nova DMI', () => {
-      const r = runDsIdentify(client, { identity: smbiosIdentity('configdrive', ids), fsLabels: ['config-2'] });
+      const r = runDsIdentify(client, { identity: cloudNamed('configdrive').identity(ids), fsLabels: ['config-2'] });
       expect(r.datasources?.[0], r.log).toBe('ConfigDrive');
     });
 
     it('nocloud: the seed URL in the serial selects NoCloud', () => {
-      const r = runDsIdentify(client, { identity: smbiosIdentity('nocloud', ids) });
+      const r = runDsIdentify(client, { identity: cloudNamed('nocloud').identity(ids) });
       expect(r.datasources, r.log).toEqual(['NoCloud', 'None']);
     });
   });

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { smbiosIdentity } from '../../../src/core/smbios-identity.js';
+import { cloudNamed } from '../../../src/clouds/registry.js';
 import type { SmbiosIdentity } from '../../../src/ports/hypervisor.js';
 import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON, ensureCloudInitClient, runCloudInitDatasource, type CloudInitClient, type CloudInitVersion } from '../../helpers/cloud-init-client.js';
 import { describeRequests } from '../../helpers/metadata-serve-process.js';
@@ -20,10 +20,10 @@ type Mode = 'openstack' | 'ec2-unknown' | 'ec2-aws';
 
 function runFor(mode: Mode, instance: FixtureInstance): { datasource: string; identity: SmbiosIdentity; config: Record<string, unknown> } {
   const ids = { instanceId: instance.id, instanceUuid: instance.uuid };
-  if (mode === 'openstack') return { datasource: 'OpenStack', identity: smbiosIdentity('openstack', ids), config: { timeout: 5 } };
+  if (mode === 'openstack') return { datasource: 'OpenStack', identity: cloudNamed('openstack').identity(ids), config: { timeout: 5 } };
   return {
     datasource: 'Ec2',
-    identity: mode === 'ec2-aws' ? smbiosIdentity('ec2', ids) : { system: { uuid: instance.uuid } },
+    identity: mode === 'ec2-aws' ? cloudNamed('ec2').identity(ids) : { system: { uuid: instance.uuid } },
     config: {
       // The default list adds [fd00:ec2::254] and instance-data.:8773; neither exists in the test
       // namespace. Pin the one address the test serves.

@@ -83,7 +83,7 @@ describe('run flags', () => {
   });
 
   it.each<[string, string[], string]>([
-    ['bad datasource', ['--datasource', 'azure'], 'MC_ERR_USAGE'],
+    ['bad datasource', ['--datasource', 'azure'], 'MC_ERR_UNKNOWN_DATASOURCE'],
     ['bad memory', ['--memory', 'lots'], 'MC_ERR_BAD_SIZE'],
     ['bad count', ['--count', '0'], 'MC_ERR_BAD_RESOURCE'],
     ['too many', ['--count', '65'], 'MC_ERR_BAD_RESOURCE'],
@@ -99,7 +99,7 @@ describe('run flags', () => {
   });
 
   it('a bad datasource lists the valid ones', () => {
-    expect(() => parseRunFlags('minicirros', ['--datasource', 'azure'])).toThrow(/--datasource azure: use one of ec2, openstack, nocloud, configdrive/);
+    expect(() => parseRunFlags('minicirros', ['--datasource', 'azure'])).toThrow(/unknown datasource "azure" \(use one of: ec2, openstack, nocloud, configdrive\)/);
   });
 });
 

@@ -14,7 +14,7 @@ describe('instances file: the shipped examples', () => {
     const records = loadInstancesFile(join(ROOT, 'fixtures/instances.example.yaml'), NOW);
     expect(records.map((r) => r.ip)).toEqual(['127.0.0.1', '10.77.0.11', '10.77.0.12']);
     const [local, web, secure] = records;
-    expect(local).toMatchObject({ id: 'i-0123456789abcdef0', datasource: 'ec2', imdsv2: 'optional', createdAt: NOW });
+    expect(local).toMatchObject({ id: 'i-0123456789abcdef0', datasource: 'openstack', imdsv2: 'optional', createdAt: NOW });
     expect(local?.iamRole).toMatchObject({ name: 'minicloud-demo-role', accessKeyId: 'ASIAMINICLOUDEXAMPLE' });
     expect(web).toMatchObject({ datasource: 'openstack', availabilityZone: 'nova', meta: { role: 'web', tier: 'frontend' } });
     expect(new TextDecoder().decode(web?.userData ?? undefined)).toMatch(/^#cloud-config\nhostname: web-1\n/);

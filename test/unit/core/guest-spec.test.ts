@@ -3,7 +3,7 @@ import { buildGuestSpec, MAX_IFNAME, tapName } from '../../../src/core/guest-spe
 import { initialStageState } from '../../../src/core/stage-tracker.js';
 import type { InstanceRecord } from '../../../src/domain/instance.js';
 import { guestName } from '../../../src/core/guest-name.js';
-import { smbiosIdentity } from '../../../src/core/smbios-identity.js';
+import { guestIdentity } from '../../../src/clouds/guest-identity.js';
 
 const record = {
   id: 'i-0123456789abcdef0',
@@ -32,6 +32,8 @@ const specInput = {
   },
 };
 
+const ids = { instanceId: record.id, instanceUuid: record.uuid };
+
 describe('guest spec', () => {
   it('taps fit IFNAMSIZ and differ per cloud', () => {
     for (const cloud of ['dev', 'a-very-long-cloud-name-indeed', 'x']) {
@@ -47,15 +49,15 @@ describe('guest spec', () => {
     ['configdrive', { product: 'OpenStack Nova', uuid: record.uuid }, `/var/lib/minicloud/instances/${record.id}/config-drive.iso`],
     ['ec2', { manufacturer: 'Amazon EC2', serial: 'ec2f3c1e-1b2c-4d3e-8f40-0123456789ab', uuid: 'ec2f3c1e-1b2c-4d3e-8f40-0123456789ab' }, null],
     ['nocloud', { serial: `ds=nocloud-net;s=http://169.254.169.254/nocloud/${record.id}/`, uuid: record.uuid }, null],
-  ] as const)('takes the SMBIOS identity for %s from the hypervisor; guest uuid = SMBIOS uuid', (datasource, expected, drive) => {
-    const spec = buildGuestSpec({ ...specInput, record: { ...record, datasource } });
+  ] as const)('takes the SMBIOS identity for %s from its cloud; guest uuid = SMBIOS uuid', (datasource, expected, drive) => {
+    const spec = buildGuestSpec({ ...specInput, record: { ...record, datasource }, identity: guestIdentity(datasource, ids) });
     expect(spec.smbios.system).toMatchObject(expected);
     expect(spec.uuid).toBe(spec.smbios.system.uuid);
     expect(spec.configDrivePath).toBe(drive);
   });
 
   it('builds the spec from the instance, paths and network', () => {
-    expect(buildGuestSpec(specInput)).toEqual({
+    expect(buildGuestSpec({ ...specInput, identity: guestIdentity('openstack', ids) })).toEqual({
       cloudId: 'dev',
       instanceId: record.id,
       uuid: record.uuid,
@@ -66,7 +68,7 @@ describe('guest spec', () => {
       disk: { basePath: '/images/minicirros.qcow2', baseFormat: 'qcow2', overlayPath: `/var/lib/minicloud/instances/${record.id}/disk.qcow2`, sizeBytes: 2 ** 30 },
       kernel: { kernelPath: '/k', initrdPath: '/i', cmdline: 'console=ttyS0' },
       nic: { mac: record.mac, bridge: 'minicloud0', tapName: tapName('dev', record.id) },
-      smbios: smbiosIdentity('openstack', { instanceId: record.id, instanceUuid: record.uuid }),
+      smbios: guestIdentity('openstack', ids).smbios,
       configDrivePath: null,
       consoleLogPath: `/var/lib/minicloud/instances/${record.id}/console.log`,
       runDir: `/var/lib/minicloud/instances/${record.id}/run`,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Datasource } from '../../../src/domain/instance.js';
 import type { GuestSpec } from '../../../src/ports/hypervisor.js';
 import { guestName } from '../../../src/core/guest-name.js';
-import { guestUuid, smbiosIdentity } from '../../../src/core/smbios-identity.js';
+import { cloudNamed } from '../../../src/clouds/registry.js';
 
 /** A fixed GuestSpec for golden files: every path under /var/lib/minicloud/c1, so goldens never depend on the machine. */
 export function sampleGuestSpec(datasource: Datasource, overrides: Partial<GuestSpec> = {}): GuestSpec {
@@ -12,7 +12,7 @@ export function sampleGuestSpec(datasource: Datasource, overrides: Partial<Guest
   // Unique per cloud and instance (libvirt refuses two domains with one uuid), fixed for the goldens.
   const h = createHash('sha256').update(`${cloudId}/${instanceId}`).digest('hex');
   const instanceUuid = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
-  const uuid = guestUuid(datasource, instanceUuid);
+  const uuid = cloudNamed(datasource).guestUuid(instanceUuid);
   return {
     cloudId,
     instanceId,
@@ -24,7 +24,7 @@ export function sampleGuestSpec(datasource: Datasource, overrides: Partial<Guest
     disk: { basePath: '/var/lib/minicloud/images/minicirros.qcow2', baseFormat: 'qcow2', overlayPath: `${dir}/disk.qcow2`, sizeBytes: null },
     kernel: null,
     nic: { mac: '52:54:00:12:34:56', bridge: 'minicloud0', tapName: 'mc1a2b012345678' },
-    smbios: smbiosIdentity(datasource, { instanceId, instanceUuid }),
+    smbios: cloudNamed(datasource).identity({ instanceId, instanceUuid }),
     configDrivePath: null,
     consoleLogPath: `${dir}/console.log`,
     runDir: `${dir}/run`,

@@ -1,3 +1,4 @@
+import { CLOUD_METADATA } from '../../../src/clouds/registry.js';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryInstanceStore } from '../../../src/adapters/store/memory-instance-store.js';
@@ -5,7 +6,7 @@ import { MemoryRequestLog } from '../../../src/adapters/store/memory-request-log
 import { EventBus } from '../../../src/events/event-bus.js';
 import { buildMetadataApp } from '../../../src/metadata/build-metadata-app.js';
 import { ManualClock } from '../../../src/ports/clock.js';
-import { fixtureInstance, harness, TOKEN_SECRET, type Harness } from './metadata-test-kit.js';
+import { fixtureInstance, GUEST_IP, harness, NOCLOUD_IP, TOKEN_SECRET, type Harness } from './metadata-test-kit.js';
 import { rawExchange } from './raw-connection.js';
 
 describe('bad input', () => {
@@ -18,10 +19,10 @@ describe('bad input', () => {
       ['POST', '/latest/meta-data/instance-id', 'GET, HEAD'],
       ['DELETE', '/', 'GET, HEAD'],
       ['PATCH', '/openstack', 'GET, HEAD'],
-      ['PUT', '/nocloud/i-0123456789abcdef0/meta-data', 'GET, HEAD'],
+      ['PUT', '/nocloud/i-0000000000000000c/meta-data', 'GET, HEAD'],
       ['OPTIONS', '/latest/user-data', 'GET, HEAD'],
     ] as const) {
-      const res = await h.req(url, { method });
+      const res = await h.req(url, { method, remoteAddress: url.startsWith('/nocloud') ? NOCLOUD_IP : GUEST_IP });
       expect(res.statusCode, `${method} ${url}`).toBe(405);
       expect(res.headers['allow']).toBe(allow);
       expect(res.body).toContain('MC_ERR_METADATA_METHOD');
@@ -60,14 +61,14 @@ describe('bad input', () => {
   });
 
   it('refuses a token secret shorter than 32 bytes', () => {
-    const deps = { instances: new MemoryInstanceStore(), requestLog: new MemoryRequestLog(), bus: new EventBus(), clock: new ManualClock() };
+    const deps = { instances: new MemoryInstanceStore(), requestLog: new MemoryRequestLog(), bus: new EventBus(), clock: new ManualClock(), clouds: CLOUD_METADATA };
     expect(() => buildMetadataApp({ ...deps, tokenSecret: new Uint8Array(16) })).toThrow(/MC_ERR|at least 32/);
   });
 
   describe('over a real socket', () => {
     async function listening(limits = {}) {
       const store = new MemoryInstanceStore([fixtureInstance({ ip: '127.0.0.1' })]);
-      const app = buildMetadataApp({ instances: store, requestLog: new MemoryRequestLog(), bus: new EventBus(), clock: new ManualClock(), tokenSecret: TOKEN_SECRET, limits });
+      const app = buildMetadataApp({ instances: store, requestLog: new MemoryRequestLog(), bus: new EventBus(), clock: new ManualClock(), tokenSecret: TOKEN_SECRET, limits, clouds: CLOUD_METADATA });
       await app.listen({ host: '127.0.0.1', port: 0 });
       return { app, port: (app.server.address() as AddressInfo).port };
     }

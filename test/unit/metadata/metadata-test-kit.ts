@@ -1,3 +1,4 @@
+import { CLOUD_METADATA } from '../../../src/clouds/registry.js';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { MemoryInstanceStore } from '../../../src/adapters/store/memory-instance-store.js';
@@ -11,6 +12,8 @@ import { ManualClock } from '../../../src/ports/clock.js';
 export const GUEST_IP = '10.254.254.10';
 export const OTHER_IP = '10.254.254.11';
 export const STRANGER_IP = '10.254.254.99';
+/** The address of nocloudInstance(), the one instance of the default harness whose cloud is NoCloud. */
+export const NOCLOUD_IP = '10.254.254.12';
 export const TOKEN_SECRET = new Uint8Array(32).fill(7);
 
 /** The fixture instance behind the golden files: every optional part present. */
@@ -25,7 +28,7 @@ export function fixtureInstance(overrides: Partial<InstanceRecord> = {}): Instan
     publicKeys: [{ name: 'mykey', key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTests mykey' }],
     userData: new TextEncoder().encode('#cloud-config\nruncmd:\n  - echo hello\n'),
     meta: { role: 'web', tier: 'frontend' },
-    datasource: 'ec2',
+    datasource: 'openstack',
     imdsv2: 'optional',
     launchIndex: 0,
     instanceType: 'm1.small',
@@ -65,6 +68,11 @@ export function bareInstance(overrides: Partial<InstanceRecord> = {}): InstanceR
   });
 }
 
+/** The fixture instance as a NoCloud guest (its own address): only the /nocloud seed answers it. */
+export function nocloudInstance(overrides: Partial<InstanceRecord> = {}): InstanceRecord {
+  return fixtureInstance({ id: 'i-0000000000000000c', uuid: '0a0b0c0d-0000-4000-8000-00000000000c', name: 'seed', hostname: 'seed', mac: '52:54:00:00:00:0c', ip: NOCLOUD_IP, datasource: 'nocloud', ...overrides });
+}
+
 export interface Harness {
   app: FastifyInstance;
   instances: MemoryInstanceStore;
@@ -77,7 +85,7 @@ export interface Harness {
 }
 
 export async function harness(
-  instances: InstanceRecord[] = [fixtureInstance(), bareInstance()],
+  instances: InstanceRecord[] = [fixtureInstance(), bareInstance(), nocloudInstance()],
   extra: Partial<MetadataAppDeps> = {},
 ): Promise<Harness> {
   const store = new MemoryInstanceStore(instances);
@@ -86,7 +94,7 @@ export async function harness(
   const clock = new ManualClock(Date.UTC(2025, 5, 1));
   const events: MinicloudEvent[] = [];
   bus.subscribe((e) => events.push(e));
-  const app = buildMetadataApp({ instances: store, requestLog, bus, clock, tokenSecret: TOKEN_SECRET, ...extra });
+  const app = buildMetadataApp({ instances: store, requestLog, bus, clock, tokenSecret: TOKEN_SECRET, clouds: CLOUD_METADATA, ...extra });
   await app.ready();
   return {
     app,

@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { harness, OTHER_IP, type Harness } from './metadata-test-kit.js';
+import { bareInstance, fixtureInstance, GUEST_IP, harness, OTHER_IP, type Harness } from './metadata-test-kit.js';
+
+/** The default harness's two instances as NoCloud guests. */
+const nocloud = () => harness([fixtureInstance({ datasource: 'nocloud' }), bareInstance({ datasource: 'nocloud' })]);
 
 describe('NoCloud-net seed', () => {
   let h: Harness;
@@ -7,7 +10,7 @@ describe('NoCloud-net seed', () => {
   const seed = '/nocloud/i-0123456789abcdef0/';
 
   it('answers all four files with 200 (cloud-init retries a 404 ten times)', async () => {
-    h = await harness();
+    h = await nocloud();
     expect((await h.req(seed)).body).toBe('meta-data\nnetwork-config\nuser-data\nvendor-data');
     const md = JSON.parse((await h.req(`${seed}meta-data`)).body) as Record<string, unknown>;
     expect(md).toEqual({
@@ -24,8 +27,13 @@ describe('NoCloud-net seed', () => {
     expect(bare.body).toBe('');
   });
 
-  it('answers 404 when the path names another instance than the source address', async () => {
+  it('answers only NoCloud guests: an OpenStack guest asking for its own seed gets 404', async () => {
     h = await harness();
+    expect((await h.req(`${seed}meta-data`, { remoteAddress: GUEST_IP })).statusCode).toBe(404);
+  });
+
+  it('answers 404 when the path names another instance than the source address', async () => {
+    h = await nocloud();
     expect((await h.req('/nocloud/i-00000000000000002/meta-data')).statusCode).toBe(404);
     expect((await h.req(`${seed}nope`)).statusCode).toBe(404);
     expect((await h.req('/nocloud/')).statusCode).toBe(404);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MetadataRequestRecord } from '../../../src/domain/metadata-request.js';
-import { GUEST_IP, harness, STRANGER_IP, type Harness } from './metadata-test-kit.js';
+import { GUEST_IP, harness, NOCLOUD_IP, STRANGER_IP, type Harness } from './metadata-test-kit.js';
 
 function published(h: Harness): MetadataRequestRecord[] {
   return h.events.flatMap((e) => (e.type === 'metadata.request' ? [e.request] : []));
@@ -16,7 +16,7 @@ describe('request recording', () => {
     const token = (await h.req('/latest/api/token', { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } })).body;
     await h.req('/latest/meta-data/local-ipv4', { method: 'HEAD', headers: { 'x-aws-ec2-metadata-token': token } });
     await h.req('/openstack/latest/meta_data.json');
-    await h.req('/nocloud/i-0123456789abcdef0/meta-data');
+    await h.req('/nocloud/i-0000000000000000c/meta-data', { remoteAddress: NOCLOUD_IP });
     await h.req('/latest/meta-data/nope');
     const log = h.requestLog.query({});
     expect(log).toHaveLength(6);

@@ -1,3 +1,4 @@
+import { cloudNamed } from '../../../src/clouds/registry.js';
 import { describe, expect, it } from 'vitest';
 import { errors } from '../../../src/errors/catalogue.js';
 import { parseCheck } from '../../../src/smoke/check-spec.js';
@@ -72,13 +73,13 @@ describe('profiles', () => {
 describe('planChecks', () => {
   const names = (p: ReturnType<typeof planChecks>) => p.filter((c) => c.skip === null).map((c) => c.name);
   it('minicirros over EC2: no password, no cloud-init', () => {
-    expect(names(planChecks(PROFILES.minicirros, 'ec2'))).toEqual(['boot', 'dhcp', 'metadata', 'userdata', 'ssh', 'local-ipv4', 'console-log']);
+    expect(names(planChecks(PROFILES.minicirros, cloudNamed('ec2')))).toEqual(['boot', 'dhcp', 'metadata', 'userdata', 'ssh', 'local-ipv4', 'console-log']);
   });
   it('a cloud-init image over OpenStack: the password POST and cloud-init status too', () => {
-    expect(names(planChecks(PROFILES['cloud-init'], 'openstack'))).toEqual(['boot', 'dhcp', 'metadata', 'userdata', 'ssh', 'local-ipv4', 'password', 'cloud-init', 'console-log']);
+    expect(names(planChecks(PROFILES['cloud-init'], cloudNamed('openstack')))).toEqual(['boot', 'dhcp', 'metadata', 'userdata', 'ssh', 'local-ipv4', 'password', 'cloud-init', 'console-log']);
   });
   it('a config drive needs no metadata request', () => {
-    expect(planChecks(PROFILES.minicirros, 'configdrive').find((c) => c.name === 'metadata')?.skip).toMatch(/reads a disk/);
+    expect(planChecks(PROFILES.minicirros, cloudNamed('configdrive')).find((c) => c.name === 'metadata')?.skip).toMatch(/reads a disk/);
   });
 });
 

@@ -10,6 +10,8 @@ import { localIpv4Command, passwordRoundTripCommand, PASSWORD_PATH } from '../..
 import { describeWhen } from '../../helpers/tier-requirements.js';
 
 const run = promisify(execFile);
+const EC2_LOCAL_IPV4 = { path: '/latest/meta-data/local-ipv4', headers: {} };
+const GCE_LOCAL_IPV4 = { path: '/computeMetadata/v1/instance/network-interfaces/0/ip', headers: { 'Metadata-Flavor': 'Google' } };
 
 /**
  * The in-guest commands run for real under busybox sh against a local stand-in of the metadata
@@ -28,6 +30,11 @@ describeWhen({ commands: ['busybox', 'curl', 'python3'] }, 'smoke guest commands
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
         if (req.url === '/latest/meta-data/local-ipv4') return void res.end('10.250.0.10');
+        // A cloud that requires a header (GCE's Metadata-Flavor): refused without it, as GCE does.
+        if (req.url === '/computeMetadata/v1/instance/network-interfaces/0/ip') {
+          if (req.headers['metadata-flavor'] !== 'Google') return void res.writeHead(403).end('missing header');
+          return void res.end('10.250.0.11');
+        }
         if (req.url === PASSWORD_PATH && req.method === 'POST') {
           stored = body;
           return void res.end();
@@ -59,8 +66,10 @@ describeWhen({ commands: ['busybox', 'curl', 'python3'] }, 'smoke guest commands
   for (const tool of ['curl', 'python3', 'wget'] as const) {
     it(`reads local-ipv4 and round-trips the password with ${tool}`, async () => {
       const env = { PATH: pathWith(tool) };
-      const ip = await run('sh', ['-c', localIpv4Command(base)], { env });
+      const ip = await run('sh', ['-c', localIpv4Command(EC2_LOCAL_IPV4, base)], { env });
       expect(ip.stdout).toBe('10.250.0.10');
+      const gce = await run('sh', ['-c', localIpv4Command(GCE_LOCAL_IPV4, base)], { env });
+      expect(gce.stdout).toBe('10.250.0.11');
       stored = null;
       const pw = await run('sh', ['-c', passwordRoundTripCommand(`Abc123${tool}`, base)], { env });
       expect(pw.stdout).toBe(`Abc123${tool}`);
@@ -69,7 +78,11 @@ describeWhen({ commands: ['busybox', 'curl', 'python3'] }, 'smoke guest commands
   }
 
   it('fails (non-zero) on an HTTP error', async () => {
-    await expect(run('sh', ['-c', localIpv4Command(`${base}/nothing`)], { env: { PATH: pathWith('curl') } })).rejects.toMatchObject({ code: expect.any(Number) });
+    for (const tool of ['curl', 'python3', 'wget'] as const) {
+      await expect(run('sh', ['-c', localIpv4Command(EC2_LOCAL_IPV4, `${base}/nothing`)], { env: { PATH: pathWith(tool) } })).rejects.toMatchObject({ code: expect.any(Number) });
+      // The header is what makes the request succeed: without it, the stand-in refuses (403).
+      await expect(run('sh', ['-c', localIpv4Command({ ...GCE_LOCAL_IPV4, headers: {} }, base)], { env: { PATH: pathWith(tool) } })).rejects.toMatchObject({ code: expect.any(Number) });
+    }
   });
 
   it('refuses a password that would need shell quoting', () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { guestName } from '../../../src/core/guest-name.js';
 import { openHypervisor } from '../../../src/composition/open-hypervisor.js';
-import { guestUuid, smbiosIdentity } from '../../../src/core/smbios-identity.js';
+import { cloudNamed } from '../../../src/clouds/registry.js';
 import type { Datasource } from '../../../src/domain/instance.js';
 import type { GuestSpec, Hypervisor } from '../../../src/ports/hypervisor.js';
 import { BRIDGE, DEBIAN_CLOUD_DISK, MINICIRROS, type GuestWorld } from './guest-world.js';
@@ -47,7 +47,7 @@ export function minicirrosSpec(
   return {
     cloudId,
     instanceId,
-    uuid: guestUuid(datasource, instanceUuid),
+    uuid: cloudNamed(datasource).guestUuid(instanceUuid),
     name: guestName(cloudId, instanceId),
     datasource,
     cpus: 1,
@@ -56,7 +56,7 @@ export function minicirrosSpec(
     disk: { basePath: opts.image === 'debian-cloud' ? DEBIAN_CLOUD_DISK : MINICIRROS.disk, baseFormat: 'qcow2', overlayPath: join(dir, 'disk.qcow2'), sizeBytes: null },
     kernel: opts.image === 'debian-cloud' ? null : { kernelPath: MINICIRROS.kernel, initrdPath: MINICIRROS.initrd, cmdline: MINICIRROS.cmdline },
     nic: { mac: opts.mac ?? testMac(`${cloudId}/${instanceId}`), bridge: BRIDGE, tapName: `mc${tapHash}` },
-    smbios: smbiosIdentity(datasource, { instanceId, instanceUuid }),
+    smbios: cloudNamed(datasource).identity({ instanceId, instanceUuid }),
     configDrivePath: opts.configDrivePath ?? null,
     consoleLogPath: join(dir, 'console.log'),
     runDir: join(dir, 'run'),

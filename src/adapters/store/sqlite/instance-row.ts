@@ -1,3 +1,4 @@
+import { datasourceSchema } from '../../../clouds/datasource-schema.js';
 import { Type } from '@sinclair/typebox';
 import type { InstanceRecord } from '../../../domain/instance.js';
 import { parseJsonColumn, rowValidator } from './row-validation.js';
@@ -40,7 +41,7 @@ const InstanceRecordSchema = Type.Object({
   publicKeys: Type.Array(Type.Object({ name: NonEmpty, key: NonEmpty })),
   userData: Type.Union([Type.Uint8Array(), Type.Null()]),
   meta: Type.Record(Type.String(), Type.String()),
-  datasource: Type.Union([Type.Literal('ec2'), Type.Literal('openstack'), Type.Literal('nocloud'), Type.Literal('configdrive')]),
+  datasource: datasourceSchema(),
   imdsv2: Type.Union([Type.Literal('optional'), Type.Literal('required')]),
   launchIndex: Type.Integer({ minimum: 0 }),
   instanceType: NonEmpty,

@@ -1,0 +1,56 @@
+import type { MetadataApi } from '../metadata/metadata-api.js';
+import type { SmbiosIdentity } from '../ports/hypervisor.js';
+
+/** What a cloud's SMBIOS identity may be derived from. */
+export interface CloudIdentityIds {
+  instanceId: string;
+  instanceUuid: string;
+}
+
+/**
+ * What a cloud needs from the network plane beyond 169.254.169.254:80 (pure data). The plane provides
+ * the union over every registered cloud, so the bridge does not change with the instances on it.
+ */
+export interface CloudNetworkNeeds {
+  /** More TCP ports on 169.254.169.254 DNATed to the metadata server (a password server on 8080). */
+  metadataPorts: readonly number[];
+  /** DNS names the cloud's dnsmasq resolves to 169.254.169.254 (GCE's metadata.google.internal). */
+  metadataNames: readonly string[];
+}
+
+/** A request a guest makes to its metadata service, relative to http://169.254.169.254 (smoke's checks run it in the guest). */
+export interface GuestMetadataRequest {
+  /** Path and query, e.g. `/latest/meta-data/local-ipv4`; the answer's body is the value. */
+  path: string;
+  /** Headers the cloud requires (GCE's Metadata-Flavor, Oracle's Authorization). */
+  headers: Readonly<Record<string, string>>;
+}
+
+export const NO_NETWORK_NEEDS: CloudNetworkNeeds = { metadataPorts: [], metadataNames: [] };
+
+/**
+ * One cloud minicloud plays, in one folder (src/clouds/<name>/) and one registry line
+ * (src/clouds/registry.ts): how a guest recognises the cloud (SMBIOS), which metadata APIs it is served,
+ * and what the network must carry for it. Nothing outside the folder tests for a cloud by name.
+ */
+export interface CloudFlavour {
+  /** `--datasource` value, minicloud.yaml `datasource:`, the instance record's `datasource`. */
+  readonly name: string;
+  /** The cloud as people call it. */
+  readonly title: string;
+  /** cloud-init's datasource for it (`DataSource<dataSource>`) and the first cloud-init release that has it. */
+  readonly cloudInit: { readonly dataSource: string; readonly since: string };
+  /** Where the guest reads its metadata: the metadata service, or a disk attached to it (config drive). */
+  readonly delivery: 'metadata-service' | 'config-drive';
+  /** The guest's uuid (SMBIOS and libvirt): the instance uuid, or the form the cloud's detection needs. */
+  guestUuid(instanceUuid: string): string;
+  /** The SMBIOS identity that makes cloud-init (ds-identify and the datasource) take the guest for this cloud. Pure. */
+  identity(ids: CloudIdentityIds): SmbiosIdentity;
+  readonly network: CloudNetworkNeeds;
+  /** The HTTP APIs this cloud's instances are served; each answers only them. */
+  readonly metadata: readonly MetadataApi[];
+  /** Where the guest reads its private IPv4 as plain text (tempest's local-ipv4 check); null: nowhere. */
+  readonly localIpv4: GuestMetadataRequest | null;
+  /** The guest can post and read back a password (Nova's `openstack/latest/password`, tempest's check). */
+  readonly passwordApi: boolean;
+}

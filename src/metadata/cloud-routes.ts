@@ -1,0 +1,54 @@
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { InstanceViews } from './instance-views.js';
+import type { CloudMetadata, MetadataContext } from './metadata-api.js';
+import { sourceAddress } from './request-context.js';
+
+/**
+ * The router constraint `cloud`: a request is routed among the routes of the cloud its source address
+ * belongs to (the instance's datasource), so each cloud's APIs answer only that cloud's instances and
+ * two clouds may share a path. A source no instance owns derives nothing, matches no route and gets the
+ * not-found handler (the onRequest hook refuses it first).
+ */
+type ConstraintStrategy = NonNullable<FastifyServerOptions['constraints']>[string];
+type RouteHandler = ReturnType<ReturnType<ConstraintStrategy['storage']>['get']>;
+
+export function cloudConstraint(views: InstanceViews): ConstraintStrategy {
+  return {
+    name: 'cloud',
+    mustMatchWhenDerived: true,
+    storage() {
+      const handlers = new Map<unknown, NonNullable<RouteHandler>>();
+      return {
+        get: (cloud) => handlers.get(cloud) ?? null,
+        set: (cloud, handler) => void handlers.set(cloud, handler),
+      };
+    },
+    validate(value) {
+      if (typeof value !== 'string') throw new TypeError(`cloud constraint must be a cloud name, got ${String(value)}`);
+    },
+    deriveConstraint(req) {
+      try {
+        return views.forSource(sourceAddress(req.socket.remoteAddress))?.instance.datasource;
+      } catch {
+        // The store failed. Routing cannot report it; the onRequest hook asks the store again, meets the
+        // same failure and answers it through the error handler (a coded 500 and a notice event).
+        return undefined;
+      }
+    },
+  };
+}
+
+/**
+ * Registers every cloud's APIs, each cloud in a scope of its own whose routes all carry the constraint
+ * `cloud: <name>`; an API served by several clouds (Nova's EC2 tree) is registered once per cloud.
+ */
+export function registerCloudApis(app: FastifyInstance, clouds: readonly CloudMetadata[], context: MetadataContext): void {
+  for (const { cloud, apis } of clouds) {
+    app.register(async (scope) => {
+      scope.addHook('onRoute', (route) => {
+        route.constraints = { ...route.constraints, cloud };
+      });
+      for (const api of apis) await scope.register(async (apiScope) => api.plugin(apiScope, context));
+    });
+  }
+}
