@@ -1,6 +1,6 @@
 import { errors } from '../errors/catalogue.js';
 import type { CloudMetadata } from '../metadata/metadata-api.js';
-import type { CloudFlavour } from './cloud-flavour.js';
+import type { CloudFlavour, CloudNetworkNeeds } from './cloud-flavour.js';
 import { configdrive } from './configdrive/index.js';
 import { ec2 } from './ec2/index.js';
 import { nocloud } from './nocloud/index.js';
@@ -14,6 +14,12 @@ export const CLOUD_NAMES: readonly string[] = CLOUDS.map((c) => c.name);
 
 /** What the metadata server serves: each cloud with its APIs. */
 export const CLOUD_METADATA: readonly CloudMetadata[] = CLOUDS.map((c) => ({ cloud: c.name, apis: c.metadata }));
+
+/** What the network plane carries for every cloud at once (so the bridge never changes with its guests). */
+export const CLOUD_NETWORK_NEEDS: CloudNetworkNeeds = {
+  metadataPorts: [...new Set(CLOUDS.flatMap((c) => c.network.metadataPorts))].sort((a, b) => a - b),
+  metadataNames: [...new Set(CLOUDS.flatMap((c) => c.network.metadataNames))].sort(),
+};
 
 const BY_NAME = new Map(CLOUDS.map((c) => [c.name, c]));
 

@@ -1,4 +1,4 @@
-import { CLOUD_METADATA } from '../clouds/registry.js';
+import { CLOUD_METADATA, CLOUD_NETWORK_NEEDS } from '../clouds/registry.js';
 import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -126,6 +126,8 @@ export async function startCloud(opts: StartCloudOptions): Promise<RunningCloud>
       egress: settings.egress,
       domain: 'minicloud',
       stateDir: layout.networkDir,
+      extraMetadataPorts: CLOUD_NETWORK_NEEDS.metadataPorts,
+      metadataNames: CLOUD_NETWORK_NEEDS.metadataNames,
     };
     undo.push(() => network.teardown());
     await network.ensureUp(networkConfig);

@@ -19,6 +19,13 @@ export interface NetworkConfig {
   domain: string;
   /** Directory for dnsmasq's config, hosts file, leases, pid and log. */
   stateDir: string;
+  /**
+   * More ports on 169.254.169.254 DNATed to the metadata server besides 80 (a password server on 8080).
+   * The clouds' needs (src/clouds); none when absent.
+   */
+  extraMetadataPorts?: readonly number[];
+  /** Names the cloud's DNS answers with 169.254.169.254 (GCE's metadata.google.internal); none when absent. */
+  metadataNames?: readonly string[];
 }
 
 /** One static DHCP reservation, and the identity the anti-spoofing filter enforces on its tap. */

@@ -23,6 +23,8 @@ const NetworkConfigSchema = Type.Object({
   egress: Type.Boolean(),
   domain: Type.String({ pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$' }),
   stateDir: Type.String({ pattern: '^/[^\\n\\r,#]*$' }),
+  extraMetadataPorts: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 65535 }))),
+  metadataNames: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$' }))),
 });
 
 const NetworkHostSchema = Type.Object({

@@ -49,6 +49,14 @@ describe('network rule and config builders (golden files in fixtures/network/)',
     ]);
   });
 
+  it("the clouds' metadata needs: more DNATed ports, metadata names in DNS (golden)", async () => {
+    const needs = { ...sampleConfig, extraMetadataPorts: [8080], metadataNames: ['metadata.google.internal'] };
+    await expect(buildIptablesPlan(needs).restore).toMatchFileSnapshot(golden('iptables-metadata-ports.rules'));
+    expect(buildIptablesPlan(needs).restore).toMatch(/--dport 8080 .* -j DNAT --to-destination 10\.250\.0\.1:8775/);
+    await expect(buildDnsmasqConfig(needs)).toMatchFileSnapshot(golden('dnsmasq-metadata-names.conf'));
+    expect(buildDnsmasqConfig(needs)).toMatch(/^address=\/metadata\.google\.internal\/169\.254\.169\.254$/m);
+  });
+
   it('a hermetic cloud forwards no DNS queries upstream; an egress cloud does', () => {
     expect(buildDnsmasqConfig(sampleConfig)).toMatch(/^no-resolv$/m);
     expect(buildDnsmasqConfig({ ...sampleConfig, egress: true })).not.toMatch(/^no-resolv$/m);

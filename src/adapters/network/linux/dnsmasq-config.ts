@@ -37,8 +37,9 @@ export function dnsmasqPaths(stateDir: string): DnsmasqPaths {
  *  - option 121 carries 169.254.169.254/32 AND the default route, because RFC 3442 clients ignore option 3
  *    (router) when 121 is present;
  *  - `no-ping`: addresses are reserved, probing them only delays the offer;
- *  - DNS answers instance names from the addn-hosts file under `domain`; `no-resolv` keeps hermetic clouds
- *    from forwarding queries, egress clouds forward to the host's resolvers;
+ *  - DNS answers instance names from the addn-hosts file under `domain`, and the clouds' metadata names
+ *    (metadataNames, e.g. metadata.google.internal) with 169.254.169.254; `no-resolv` keeps hermetic
+ *    clouds from forwarding queries, egress clouds forward to the host's resolvers;
  *  - `dhcp-authoritative`: after a restart, guests' renewals are answered at once instead of NAKed;
  *  - `user=root`: dnsmasq re-reads the hosts files on SIGHUP after dropping privileges, and state
  *    directories usually sit under a 0700 home (/root/.minicloud), which its own user cannot traverse
@@ -68,6 +69,7 @@ export function buildDnsmasqConfig(config: NetworkConfig): string {
     `local=/${config.domain}/`,
     'expand-hosts',
     `addn-hosts=${paths.dnsHosts}`,
+    ...(config.metadataNames ?? []).map((name) => `address=/${name}/${METADATA_ADDRESS}`),
     `dhcp-range=${start},static,${mask},1h`,
     `dhcp-hostsfile=${paths.dhcpHosts}`,
     'dhcp-ignore=tag:!known',

@@ -25,8 +25,9 @@ export interface IptablesPlan {
 
 /**
  * minicloud's iptables rules for one cloud (pure). Every rule carries the cloud's tag as a comment.
- *  nat     <id>-PRE:  169.254.169.254:80 arriving on the bridge → gateway:metadataPort (DNAT keeps the source IP,
- *                     which is how the metadata server tells guests apart).
+ *  nat     <id>-PRE:  169.254.169.254:80, and each of extraMetadataPorts, arriving on the bridge →
+ *                     gateway:metadataPort (DNAT keeps the source IP, which is how the metadata server tells
+ *                     guests apart; the server tells the ports' protocols apart by what the clients send).
  *  nat     <id>-POST: MASQUERADE for the subnet, only with egress.
  *  filter  <id>-IN:   what guests may reach on the host: DHCP, DNS on the gateway, the metadata port; the rest is rejected.
  *  filter  <id>-FWD:  guest↔guest on the bridge (bridge-nf-call-iptables=1 sends bridged frames through FORWARD,
@@ -43,7 +44,9 @@ export function buildIptablesPlan(config: NetworkConfig): IptablesPlan {
     '*nat',
     `:${pre} - [0:0]`,
     `:${post} - [0:0]`,
-    `-A ${pre} -d ${METADATA_ADDRESS}/32 -p tcp -m tcp --dport ${METADATA_GUEST_PORT} ${tag} -j DNAT --to-destination ${config.gateway}:${config.metadataPort}`,
+    ...[METADATA_GUEST_PORT, ...(config.extraMetadataPorts ?? [])].map(
+      (port) => `-A ${pre} -d ${METADATA_ADDRESS}/32 -p tcp -m tcp --dport ${port} ${tag} -j DNAT --to-destination ${config.gateway}:${config.metadataPort}`,
+    ),
     ...(config.egress ? [`-A ${post} -s ${config.subnet} ! -d ${config.subnet} ${tag} -j MASQUERADE`] : []),
     'COMMIT',
   ];
