@@ -219,6 +219,7 @@ export class Controller {
     const { rec } = this.book.resolve(ref);
     const next = { ...rec, meta: { ...rec.meta, ...(change.meta ?? {}) }, ...(change.userData !== undefined ? { userData: change.userData } : {}) };
     this.book.updateRecord(next);
+    this.deps.bus.publish({ type: 'instance.metadata', at: this.deps.clock.now(), instanceId: rec.id, keys: Object.keys(change.meta ?? {}), userData: change.userData !== undefined });
     return this.info(rec.id);
   }
 

@@ -36,6 +36,8 @@ export type MinicloudEvent =
   | { type: 'instance.stage'; at: number; instanceId: string; stage: Stage; /** ms since the instance was started */ elapsedMs: number }
   | { type: 'instance.error'; at: number; instanceId: string; code: string; message: string; hint?: string }
   | { type: 'instance.removed'; at: number; instanceId: string }
+  /** `metadata set` changed what the instance's metadata APIs answer (the next request sees it; long-polls wake). */
+  | { type: 'instance.metadata'; at: number; instanceId: string; keys: string[]; userData: boolean }
   | { type: 'instance.console'; at: number; instanceId: string; line: string }
   | { type: 'metadata.request'; at: number; request: MetadataRequestRecord }
   | SkippedRequestsEvent

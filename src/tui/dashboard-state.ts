@@ -226,6 +226,11 @@ class Batch {
         return;
       case 'dhcp.lease':
         return;
+      case 'instance.metadata': {
+        const what = [...input.keys.map((k) => `meta ${k}`), ...(input.userData ? ['user-data'] : [])].join(', ');
+        this.notices.push({ at: input.at, level: 'info', message: `${this.instances[input.instanceId]?.summary.name ?? input.instanceId}: metadata changed (${what})` });
+        return;
+      }
       case 'instance.added':
       case 'instance.updated': {
         const draft = this.own(input.instance.id);

@@ -62,5 +62,7 @@ export function eventLine(e: MinicloudEvent): string {
       return `${t}  lease ${e.ip} → ${e.mac}${e.hostname ? ` (${e.hostname})` : ''}`;
     case 'service.restarted':
       return `${t}  ${e.service} restarted: ${e.reason}`;
+    case 'instance.metadata':
+      return `${t}  ${e.instanceId} metadata changed: ${[...e.keys.map((k) => `meta ${k}`), ...(e.userData ? ['user-data'] : [])].join(', ')}`;
   }
 }

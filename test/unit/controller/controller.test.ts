@@ -341,5 +341,7 @@ describe('controller', () => {
     const info = w.controller.setMetadata('m', { meta: { b: '2' }, userData: new TextEncoder().encode('#cloud-config\n') });
     expect(info.meta).toEqual({ a: '1', b: '2' });
     expect(info.userDataBytes).toBe(14);
+    // Published, so the TUI shows it and long-polling metadata clients (GCE's wait_for_change) wake.
+    expect(w.events.filter((e) => e.type === 'instance.metadata')).toEqual([{ type: 'instance.metadata', at: expect.any(Number), instanceId: info.id, keys: ['b'], userData: true }]);
   });
 });
