@@ -95,15 +95,7 @@ describeWhen(REQUIREMENTS, 'minicloud smoke', () => {
     expect(a.report.netns).not.toBe(b.report.netns);
   });
 
-  for (const datasource of ['openstack', 'ec2'] as const) {
-    it(`debian-cloud passes with --datasource ${datasource}`, async () => {
-      const run = await smoke(['--image', 'debian-cloud', '--datasource', datasource, '--memory', '512M', '--timeout', '8m']);
-      expectCleanPass(run);
-      const passedNames = run.report.checks.filter((c) => c.status === 'passed').map((c) => c.name);
-      expect(passedNames).toEqual(expect.arrayContaining(['metadata', 'userdata', 'ssh', 'local-ipv4', 'cloud-init']));
-      if (datasource === 'openstack') expect(passedNames).toContain('password');
-    });
-  }
+  // debian-cloud as a guest of every cloud: test/vm/clouds/each-cloud.test.ts.
 
   it('a user-data script that exits non-zero fails with exit 6 and names the exit status', async () => {
     const userData = join(work, 'failing-user-data');
