@@ -5,8 +5,9 @@
  * and (b) the top functions by self time, so a missed benchmark target says where the time went without
  * opening DevTools. Idle time is left out of every share.
  *
- * Native functions (no script URL: the socket's writev, SQLite's statement.run …) are charged to the area
- * of their nearest caller that has one, so "node:http" includes the syscalls it makes.
+ * Native functions (no script URL: SQLite's statement.run …) are charged to the area of their nearest
+ * caller that has one; socket system calls (writev, read) are an area of their own, because V8 samples
+ * wall time and a thread preempted inside one is sampled there.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -42,7 +43,13 @@ const AREAS: [string, (url: string) => boolean][] = [
   ['node: other (modules, process, events)', (u) => u.startsWith('node:')],
 ];
 
+/** Native frames that are system calls on sockets and files. */
+const SYSTEM_CALLS = new Set(['writev', 'writeBuffer', 'writeUtf8String', 'writeLatin1String', 'writeAsciiString', 'writeString', 'read', 'readv']);
+
 function areaOf(url: string, functionName: string): string {
+  // V8 samples wall time: a thread preempted inside a system call is sampled there, so on a busy host
+  // this area also holds time spent waiting for a CPU (bench/metadata's /proc figures are CPU time).
+  if (SYSTEM_CALLS.has(functionName)) return 'system calls (socket writes and reads; includes time preempted in them)';
   if (url === '') return functionName === '(garbage collector)' ? 'GC' : functionName === '(program)' ? 'V8/runtime (program)' : 'native (no caller)';
   for (const [area, test] of AREAS) if (test(url)) return area;
   return 'other';
@@ -80,7 +87,7 @@ export function summariseCpuProfileDir(dir: string, top = 20): ProfileSummary | 
       const where = url ? `${relative(process.cwd(), url.replace(/^file:\/\//, ''))}:${lineNumber + 1}` : '';
       const key = `${functionName || '(anonymous)'} ${where}`.trim();
       selfUs.set(key, (selfUs.get(key) ?? 0) + dt);
-      const area = areaOf(url === '' && functionName.startsWith('(') ? '' : urlOf(id), functionName);
+      const area = areaOf(url === '' && (functionName.startsWith('(') || SYSTEM_CALLS.has(functionName)) ? '' : urlOf(id), functionName);
       areaUs.set(area, (areaUs.get(area) ?? 0) + dt);
       busyUs += dt;
     });
