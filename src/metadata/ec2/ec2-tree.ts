@@ -62,7 +62,7 @@ function buildMetaData(instance: InstanceRecord, version: Ec2Version, ctx: Ec2Tr
     'instance-action': since('2008-09-01') ? t('none') : undefined,
     // 2011-01-01
     mac: since('2011-01-01') ? t(instance.mac) : undefined,
-    network: since('2011-01-01') ? buildNetwork(instance, ctx) : undefined,
+    network: since('2011-01-01') ? buildNetwork(instance, version, ctx) : undefined,
     // 2012-01-12
     iam: since('2012-01-12') && ctx.iamRole !== null ? buildIam(instance, ctx.iamRole, ctx) : undefined,
     // 2014-02-25
@@ -81,8 +81,15 @@ function buildPublicKeys(instance: InstanceRecord): MetadataDir {
   return dir(entries, { listAs });
 }
 
-function buildNetwork(instance: InstanceRecord, ctx: Ec2TreeContext): MetadataDir {
+/**
+ * The interface's subnet and VPC blocks are the /24 around its address: a minicloud cloud is one /24 on
+ * one bridge (the controller refuses any other prefix), so that is the guest's real DHCP subnet, and one
+ * bridge is one VPC. `metadata serve` knows only the address and assumes the same (docs/configuration.md).
+ */
+function buildNetwork(instance: InstanceRecord, version: Ec2Version, ctx: Ec2TreeContext): MetadataDir {
   const net = networkSeed(instance.ip);
+  const block = `${net}.0/24`;
+  const hasBlockLists = ec2VersionIncludes(version, '2016-06-30');
   const t = textLeaf;
   const macDir = dir({
     'device-number': t('0'),
@@ -93,7 +100,11 @@ function buildNetwork(instance: InstanceRecord, ctx: Ec2TreeContext): MetadataDi
     'owner-id': t(ctx.accountId),
     'security-groups': t(instance.securityGroups.join('\n')),
     'subnet-id': t(`subnet-${derivedHex(`subnet:${net}`, 17)}`),
+    'subnet-ipv4-cidr-block': t(block),
+    'subnet-ipv4-cidr-blocks': hasBlockLists ? t(block) : undefined,
     'vpc-id': t(`vpc-${derivedHex(`vpc:${net}`, 17)}`),
+    'vpc-ipv4-cidr-block': t(block),
+    'vpc-ipv4-cidr-blocks': hasBlockLists ? t(block) : undefined,
   });
   return dir({ interfaces: dir({ macs: dir({ [instance.mac]: macDir }) }) });
 }

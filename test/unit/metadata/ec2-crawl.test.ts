@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EC2_VERSIONS } from '../../../src/metadata/ec2/ec2-versions.js';
-import { harness, type Harness } from './metadata-test-kit.js';
+import { harness, OTHER_IP, type Harness } from './metadata-test-kit.js';
 
 /**
  * Crawls an EC2 meta-data tree the way cloud-init's MetadataMaterializer does (helpers/ec2.py): every
@@ -70,6 +70,28 @@ describe('EC2 tree crawl', () => {
     expect((await h.req('/2009-04-04/meta-data/placement/')).body).toBe('availability-zone');
     expect((await h.req('/2021-03-23/meta-data/placement/')).body).toBe('availability-zone\nregion');
     expect((await h.req('/2021-03-23/meta-data/mac')).body).toBe('52:54:00:12:34:56');
+  });
+
+  it('tells each interface its subnet and VPC blocks in every version with network/ (cloud-init routes secondary NICs by them)', async () => {
+    h = await harness();
+    const mac = '/network/interfaces/macs/52:54:00:12:34:56';
+    const withNetwork: string[] = [];
+    for (const version of EC2_VERSIONS) {
+      const meta = (await h.req(`/${version}/meta-data/`)).body.split('\n');
+      if (!meta.includes('network/')) continue;
+      withNetwork.push(version);
+      const listing = (await h.req(`/${version}/meta-data${mac}/`)).body.split('\n');
+      expect(listing, version).toEqual(expect.arrayContaining(['subnet-ipv4-cidr-block', 'subnet-ipv4-cidr-blocks', 'vpc-ipv4-cidr-block', 'vpc-ipv4-cidr-blocks']));
+      for (const leaf of ['subnet-ipv4-cidr-block', 'subnet-ipv4-cidr-blocks', 'vpc-ipv4-cidr-block', 'vpc-ipv4-cidr-blocks']) {
+        const res = await h.req(`/${version}/meta-data${mac}/${leaf}`);
+        expect(res.statusCode, `${version} ${leaf}`).toBe(200);
+        // The guest's own subnet: the /24 its address sits in (a minicloud cloud is one /24, one bridge, one VPC).
+        expect(res.body, `${version} ${leaf}`).toBe('10.254.254.0/24');
+      }
+    }
+    expect(withNetwork).toEqual(['2016-09-02', '2018-09-24', '2021-03-23', 'latest']);
+    // Another address, another block: the value follows the instance's address, not a constant.
+    expect((await h.req('/latest/meta-data/network/interfaces/macs/52:54:00:00:00:02/subnet-ipv4-cidr-block', { remoteAddress: OTHER_IP })).body).toBe('10.254.254.0/24');
   });
 
   it('serves the instance without optional parts: no public-keys/, no iam/, user-data 404', async () => {
