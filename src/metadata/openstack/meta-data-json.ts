@@ -24,7 +24,8 @@ export function buildMetaDataJson(
   if (Object.keys(instance.meta).length > 0) doc['meta'] = { ...instance.meta };
   if (instance.publicKeys.length > 0) {
     doc['public_keys'] = Object.fromEntries(instance.publicKeys.map((k) => [k.name, k.key]));
-    if (versionDate >= V.LIBERTY) doc['keys'] = instance.publicKeys.map((k) => ({ name: k.name, type: 'ssh', data: k.key }));
+    // Nova sets `keys` beside `public_keys` without a version gate: every version carries it.
+    doc['keys'] = instance.publicKeys.map((k) => ({ name: k.name, type: 'ssh', data: k.key }));
   }
   doc['hostname'] = instance.hostname;
   doc['name'] = instance.name;

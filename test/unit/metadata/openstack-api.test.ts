@@ -53,9 +53,23 @@ describe('OpenStack API', () => {
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     await expect(withStableSeed(res.body)).toMatchFileSnapshot('../../../fixtures/metadata/openstack-2018-08-27-meta_data.json');
     const folsom = JSON.parse((await h.req('/openstack/2012-08-10/meta_data.json')).body) as Record<string, unknown>;
-    expect(Object.keys(folsom)).toEqual(['uuid', 'meta', 'public_keys', 'hostname', 'name', 'launch_index', 'availability_zone']);
+    expect(Object.keys(folsom)).toEqual(['uuid', 'meta', 'public_keys', 'keys', 'hostname', 'name', 'launch_index', 'availability_zone']);
     const latest = JSON.parse((await h.req('/openstack/latest/meta_data.json')).body) as Record<string, unknown>;
     expect(latest).toMatchObject({ uuid: fixtureInstance().uuid, devices: [], dedicated_cpus: [] });
+  });
+
+  it('carries keys at every version, as Nova does (no version gate), and none without a key pair', async () => {
+    h = await harness();
+    const key = fixtureInstance().publicKeys[0];
+    for (const version of (await h.req('/openstack')).body.split('\n')) {
+      const doc = JSON.parse((await h.req(`/openstack/${version}/meta_data.json`)).body) as Record<string, unknown>;
+      expect(doc['keys'], version).toEqual([{ name: key?.name, type: 'ssh', data: key?.key }]);
+    }
+    const folsom = await h.req('/openstack/2012-08-10/meta_data.json');
+    await expect(withStableSeed(folsom.body)).toMatchFileSnapshot('../../../fixtures/metadata/openstack-2012-08-10-meta_data.json');
+    const bare = JSON.parse((await h.req('/openstack/2012-08-10/meta_data.json', { remoteAddress: OTHER_IP })).body) as Record<string, unknown>;
+    expect(bare).not.toHaveProperty('keys');
+    expect(bare).not.toHaveProperty('public_keys');
   });
 
   it('serves network_data.json with the instance real MAC (golden)', async () => {
