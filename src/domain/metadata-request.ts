@@ -16,6 +16,9 @@ export interface MetadataRequestRecord {
   userAgent: string | null;
   /** Whether an IMDSv2 token was presented (valid or not). */
   tokenUsed: boolean;
-  /** Which API flavour answered: ec2, openstack, nocloud, or null when no route matched. */
-  flavour: 'ec2' | 'openstack' | 'nocloud' | null;
+  /**
+   * Which API answered: the `name` of its MetadataApi (ec2, openstack, nocloud, hetzner…; one per cloud
+   * API, so the set grows with src/clouds/registry.ts), or null when no route matched.
+   */
+  flavour: string | null;
 }

@@ -29,7 +29,8 @@ const MetadataRequestSchema = Type.Object({
   latencyMs: Type.Number({ minimum: 0 }),
   userAgent: Type.Union([Type.String(), Type.Null()]),
   tokenUsed: Type.Boolean(),
-  flavour: Type.Union([Type.Literal('ec2'), Type.Literal('openstack'), Type.Literal('nocloud'), Type.Null()]),
+  // A MetadataApi name; the registry decides which exist, and a row written by a newer minicloud may name one this one lacks.
+  flavour: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
 });
 
 const checkRequest = rowValidator(MetadataRequestSchema, 'metadata_requests');
