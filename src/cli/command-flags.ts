@@ -3,7 +3,8 @@ import { errors } from '../errors/catalogue.js';
 import { parseCheck, type UserCheck } from '../smoke/check-spec.js';
 import { parseProfileName } from '../smoke/profiles.js';
 import { parseDuration } from '../core/units.js';
-import { collect, options } from './options.js';
+import { NETNS_NAME_PATTERN } from '../config/netns-record.js';
+import { collect, options, wholeNumber } from './options.js';
 
 /**
  * Every command's flags, one definition each (no actions: src/cli/program.ts attaches those and imports
@@ -14,6 +15,61 @@ import { collect, options } from './options.js';
 type AnyCommand = Command<unknown[], Record<string, unknown>, Record<string, unknown>>;
 /** The typed options a command definition yields. */
 export type OptionsOf<F extends () => AnyCommand> = ReturnType<ReturnType<F>['opts']>;
+
+/** A network namespace name (`ip netns`), checked as the flag is read. */
+function netnsOption(description: string) {
+  return new Option('--netns <name>', description).argParser((name) => {
+    if (!NETNS_NAME_PATTERN.test(name)) throw errors.usage(`--netns ${name}: use up to 64 letters, digits, dots, dashes and underscores`);
+    return name;
+  });
+}
+
+/**
+ * `up` flags. Flags that minicloud.yaml can also set (cloud, bridge, subnet…) are checked together with
+ * the file, before anything is created (src/composition/cloud-inputs.ts); here only their form.
+ */
+export function upCommand() {
+  return new Command('up')
+    .description('start the cloud: network, metadata server, controller; TUI on a terminal, event lines otherwise')
+    .option('-d, --detach', 'run in the background (log in $MINICLOUD_HOME/controller.log)')
+    .option('--json', 'print events as NDJSON')
+    .option('--plain', 'print event lines even on a terminal (no TUI)')
+    .addOption(netnsOption('run the whole cloud inside this network namespace (created if missing)'))
+    .option('--config <file>', 'minicloud.yaml (default: $MINICLOUD_HOME/minicloud.yaml if present)')
+    .option('--subnet <cidr>', 'guest subnet, e.g. 10.77.0.0/24 (network.subnet; default: the first free one)')
+    .addOption(options.metadataPort('port the metadata server listens on; 169.254.169.254:80 is redirected to it (network.metadataPort)'))
+    .addOption(options.accelerator())
+    .addOption(options.driver('hypervisor driver (hypervisor.driver; default auto: libvirt where usable, else qemu)'))
+    .option('--connect <uri>', 'libvirt URI (hypervisor.connect; default $LIBVIRT_DEFAULT_URI, else a private libvirtd for the cloud)')
+    .option('--cloud <id>', 'cloud id: names guests, bridge alias and firewall chains (cloud)')
+    .option('--bridge <name>', 'bridge name (network.bridge; default mc-<cloud>)')
+    .option('--egress', 'let guests reach beyond the host (network.egress)');
+}
+export type UpOptions = OptionsOf<typeof upCommand>;
+
+export function doctorCommand() {
+  return new Command('doctor')
+    .description('check the host: root, qemu, hypervisor driver (libvirt or qemu), KVM, dnsmasq, iptables/nft, ip_forward, subnet, metadata port, images')
+    .option('--json', 'JSON')
+    .addOption(options.metadataPort('port to check (default: network.metadataPort, else 8775)'))
+    .addOption(options.driver('driver to check (default: hypervisor.driver, else auto)'))
+    .option('--connect <uri>', 'libvirt URI to check (default: hypervisor.connect, else $LIBVIRT_DEFAULT_URI)')
+    .option('--config <file>', 'minicloud.yaml (default: $MINICLOUD_HOME/minicloud.yaml if present)');
+}
+
+export function pruneCommand() {
+  return new Command('prune')
+    .description('remove orphan guests, failed instances and stray files; with no controller running, everything a crashed run left')
+    .option('--json', 'JSON')
+    .addOption(netnsOption('the network namespace the crashed cloud ran in (default: the one `up --netns` recorded in $MINICLOUD_HOME)'))
+    .option('--config <file>', 'minicloud.yaml that named the cloud (default: $MINICLOUD_HOME/minicloud.yaml if present)');
+}
+
+export function downCommand() {
+  return new Command('down')
+    .description('stop the cloud: guests, network and controller; instances stay recorded for the next `up`')
+    .addOption(new Option('--timeout <seconds>', 'how long to wait for the controller to finish').argParser((v) => wholeNumber('--timeout', v, 1, 3600)).default(60));
+}
 
 /** `run` flags; the TUI's `r` key parses its flags with this same definition. */
 export function runCommand() {

@@ -23,10 +23,20 @@ export function choiceOption<const F extends string, const T extends string>(fla
   });
 }
 
-/** A whole number in min..max (MC_ERR_BAD_RESOURCE, as the controller's own launch check says it). */
+/** A whole number in min..max (MC_ERR_USAGE). */
 export function wholeNumber(flag: string, value: string, min: number, max: number): number {
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw errors.badResource(flag, `"${value}" is not a whole number in ${min}..${max}`);
+  if (!isWholeIn(value, min, max)) throw errors.usage(`${flag}: "${value}" is not a whole number in ${min}..${max}`);
   return Number(value);
+}
+
+/** A guest resource count (--count, --cpus) in 1..max: MC_ERR_BAD_RESOURCE, as the controller's own launch check says it. */
+function resourceCount(flag: string, value: string, max: number): number {
+  if (!isWholeIn(value, 1, max)) throw errors.badResource(flag, `"${value}" is not a whole number in 1..${max}`);
+  return Number(value);
+}
+
+function isWholeIn(value: string, min: number, max: number): boolean {
+  return /^\d+$/.test(value) && Number(value) >= min && Number(value) <= max;
 }
 
 /** Appends each occurrence of a repeatable flag. */
@@ -37,8 +47,8 @@ export function collect(value: string, previous: string[]): string[] {
 export const options = {
   datasource: () => new Option('--datasource <cloud>', 'the cloud the guest is to believe it runs on (docs/clouds.md)').choices(CLOUD_NAMES).argParser((v) => cloudNamed(v).name),
   count: () =>
-    new Option('--count <n>', `how many instances (1..${LAUNCH_LIMITS.maxCount})`).argParser((v) => wholeNumber('--count', v, 1, LAUNCH_LIMITS.maxCount)).default(1),
-  cpus: () => new Option('-c, --cpus <n>', 'virtual CPUs (default: defaults.cpus, else 1)').argParser((v) => wholeNumber('--cpus', v, 1, LAUNCH_LIMITS.maxCpus)),
+    new Option('--count <n>', `how many instances (1..${LAUNCH_LIMITS.maxCount})`).argParser((v) => resourceCount('--count', v, LAUNCH_LIMITS.maxCount)).default(1),
+  cpus: () => new Option('-c, --cpus <n>', 'virtual CPUs (default: defaults.cpus, else 1)').argParser((v) => resourceCount('--cpus', v, LAUNCH_LIMITS.maxCpus)),
   memory: (description = 'memory, e.g. 256M, 1G (default: defaults.memory, else 256M)') =>
     new Option('-m, --memory <size>', description).argParser((v) => parseMemoryMiB(v, '--memory')),
   disk: () => new Option('-d, --disk <size>', 'overlay disk size, e.g. 2G (default: defaults.disk, else the image size)').argParser((v) => parseSize(v, '--disk')),

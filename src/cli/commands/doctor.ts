@@ -1,3 +1,4 @@
+import type { doctorCommand, OptionsOf } from '../command-flags.js';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -116,10 +117,10 @@ export async function runDoctorChecks(env: Record<string, string | undefined>, m
 }
 
 /** `minicloud doctor`: exit 2 when a check fails (the same checks `up` needs). */
-export async function runDoctor(opts: { json?: boolean; metadataPort?: string; driver?: string; connect?: string; config?: string }): Promise<void> {
+export async function runDoctor(opts: OptionsOf<typeof doctorCommand>): Promise<void> {
   const { layout } = cliCloud();
   const { upFlagsFrom } = await import('./up.js');
-  const flags = upFlagsFrom({ ...(opts.driver !== undefined ? { driver: opts.driver } : {}), ...(opts.connect !== undefined ? { connect: opts.connect } : {}), ...(opts.metadataPort !== undefined ? { metadataPort: opts.metadataPort } : {}) });
+  const flags = upFlagsFrom(opts);
   const config = loadMinicloudConfig(opts.config ?? layout.configPath, { optional: opts.config === undefined });
   const settings = cloudSettings(config, flags, process.env, layout.home);
   const results = await runDoctorChecks(process.env, settings.metadataPort, { driver: settings.driver, uri: settings.libvirtUri });

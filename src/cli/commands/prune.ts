@@ -1,3 +1,4 @@
+import type { OptionsOf, pruneCommand } from '../command-flags.js';
 import { spawn } from 'node:child_process';
 import { Value } from '@sinclair/typebox/value';
 import { findCloudProcesses } from '../../adapters/hypervisor/stray-guests.js';
@@ -9,11 +10,7 @@ import { errors, isMinicloudError } from '../../errors/catalogue.js';
 import { cliCloud, out } from './cli-context.js';
 import { inNetns } from './ssh.js';
 
-export interface PruneOptions {
-  json?: boolean;
-  netns?: string;
-  config?: string;
-}
+export type PruneOptions = OptionsOf<typeof pruneCommand>;
 
 /**
  * Set by the prune that runs on the host for the prune it starts inside the cloud's namespace: that

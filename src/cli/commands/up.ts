@@ -2,53 +2,27 @@ import { spawn } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { ApiClient } from '../../api/api-client.js';
-import { CLOUD_ID_PATTERN, cloudLayout, minicloudHome, type UpFlags } from '../../config/minicloud-config.js';
+import { cloudLayout, minicloudHome, type UpFlags } from '../../config/minicloud-config.js';
 import type { MinicloudEvent } from '../../domain/events.js';
 import { errors, isMinicloudError } from '../../errors/catalogue.js';
 import { out, err } from './cli-context.js';
 import { eventLine } from './cli-format.js';
 import { inNetns } from './ssh.js';
 import { createNetns, deleteNetnsIfEmpty, netnsInode } from '../../adapters/network/linux/named-netns.js';
-import { clearNetnsRecord, NETNS_NAME_PATTERN, readNetnsRecord, writeNetnsRecord } from '../../config/netns-record.js';
+import { clearNetnsRecord, readNetnsRecord, writeNetnsRecord } from '../../config/netns-record.js';
+import type { UpOptions } from '../command-flags.js';
 
-export interface UpOptions {
-  detach?: boolean;
-  json?: boolean;
-  plain?: boolean;
-  netns?: string;
-  config?: string;
-  subnet?: string;
-  metadataPort?: string;
-  accelerator?: string;
-  cloud?: string;
-  bridge?: string;
-  egress?: boolean;
-  driver?: string;
-  connect?: string;
-}
-
-/** `up` flags → UpFlags, checked before anything starts (MC_ERR_USAGE). */
-export function upFlagsFrom(opts: UpOptions): UpFlags {
-  const oneOf = <T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined => {
-    if (value === undefined) return undefined;
-    const found = allowed.find((a) => a === value);
-    if (found === undefined) throw errors.usage(`${flag} ${value}: use ${allowed.join(' or ')}`);
-    return found;
-  };
-  const port = opts.metadataPort === undefined ? undefined : Number(opts.metadataPort);
-  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw errors.usage(`--metadata-port ${opts.metadataPort}: use a port number 1..65535`);
-  if (opts.cloud !== undefined && !CLOUD_ID_PATTERN.test(opts.cloud)) throw errors.usage(`--cloud ${opts.cloud}: use up to 16 lowercase letters, digits and dashes`);
-  const driver = oneOf('--driver', opts.driver, ['auto', 'libvirt', 'qemu'] as const);
-  const accelerator = oneOf('--accelerator', opts.accelerator, ['kvm', 'tcg'] as const);
+/** `up` flags → UpFlags (already parsed; checked with minicloud.yaml by readCloudInputs before anything starts). */
+export function upFlagsFrom(opts: Pick<UpOptions, 'cloud' | 'bridge' | 'subnet' | 'metadataPort' | 'egress' | 'driver' | 'connect' | 'accelerator'>): UpFlags {
   return {
     ...(opts.cloud !== undefined ? { cloud: opts.cloud } : {}),
     ...(opts.bridge !== undefined ? { bridge: opts.bridge } : {}),
     ...(opts.subnet !== undefined ? { subnet: opts.subnet } : {}),
-    ...(port !== undefined ? { metadataPort: port } : {}),
+    ...(opts.metadataPort !== undefined ? { metadataPort: opts.metadataPort } : {}),
     ...(opts.egress !== undefined ? { egress: opts.egress } : {}),
-    ...(driver !== undefined ? { driver } : {}),
+    ...(opts.driver !== undefined ? { driver: opts.driver } : {}),
     ...(opts.connect !== undefined ? { connect: opts.connect } : {}),
-    ...(accelerator !== undefined ? { accelerator } : {}),
+    ...(opts.accelerator !== undefined ? { accelerator: opts.accelerator } : {}),
   };
 }
 
@@ -99,7 +73,6 @@ function runChild(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: numbe
  */
 async function reexecInNetns(name: string, opts: UpOptions, flags: UpFlags): Promise<void> {
   if (process.getuid?.() !== 0) throw errors.needsRoot('minicloud up --netns');
-  if (!NETNS_NAME_PATTERN.test(name)) throw errors.usage(`--netns ${name}: use up to 64 letters, digits, dots, dashes and underscores`);
   const { readCloudInputs } = await import('../../composition/cloud-inputs.js');
   const { layout } = readCloudInputs({ env: process.env, ...(opts.config !== undefined ? { configPath: opts.config } : {}), flags });
   await new ApiClient(layout.socketPath).status().then(
