@@ -21,9 +21,9 @@ if (!portArg || !responseFile) {
   process.exit(2);
 }
 const captured = JSON.parse(readFileSync(responseFile, 'utf8')) as CapturedResponse;
-// The body as a latin1 string: byte for byte the same, and node:http then writes it together with the
-// head in one write (a Buffer body is a second chunk, written with writev): the cheapest form, as a
-// ceiling should be. minicloud answers text the same way (src/metadata/metadata-tree.ts).
+// The body as a latin1 string: byte for byte the same, and node:http then appends it to the head as one
+// chunk (a Buffer body is a chunk of its own in the socket's writev): the cheapest form, as a ceiling
+// should be. minicloud answers text the same way (src/metadata/metadata-tree.ts).
 const body = Buffer.from(captured.bodyBase64, 'base64').toString('latin1');
 // Flattened [name, value, name, value, …]: the cheapest form writeHead accepts.
 const headers = captured.headers.flat();
