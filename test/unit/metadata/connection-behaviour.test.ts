@@ -111,6 +111,15 @@ describe('connections (keep-alive, pipelining, closing)', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
   });
 
+  it('closes a connection that sends nothing within the idle timeout (fastify connectionTimeout)', async () => {
+    s = await serve({ limits: { idleTimeoutMs: 300 } });
+    const silent = await open(s);
+    const started = Date.now();
+    await silent.closed;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(s.h.requestLog.query({})).toEqual([]);
+  });
+
   it('lets the server close while keep-alive connections are open and idle', async () => {
     const served = await serve();
     const c = await open(served);
