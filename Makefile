@@ -23,9 +23,10 @@ build: deps ## compile TypeScript to dist/
 typecheck: deps ## type-check src, test and bench
 	npx tsc -p tsconfig.json
 
-lint: deps ## ESLint (typescript-eslint, type-checked rules, zero warnings) and the dependency rule (.dependency-cruiser.cjs)
+lint: deps ## ESLint (type-checked rules, zero warnings), the dependency rule (.dependency-cruiser.cjs), dead exports (knip)
 	npx eslint --max-warnings 0 .
 	npx depcruise src
+	npx knip
 
 run: setup build ## set up the host, build minicirros, `minicloud up` with one minicirros instance (README.md)
 	$(MAKE) -C vm-images minicirros

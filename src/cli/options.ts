@@ -14,7 +14,7 @@ import { errors } from '../errors/catalogue.js';
  */
 
 /** A value out of a fixed list; the error lists the valid ones. Help shows them as choices. */
-export function choiceOption<const F extends string, const T extends string>(flags: F, description: string, allowed: readonly T[]) {
+function choiceOption<const F extends string, const T extends string>(flags: F, description: string, allowed: readonly T[]) {
   const flag = flags.split(/[ ,]+/).find((f) => f.startsWith('--')) ?? flags;
   return new Option(flags, description).choices(allowed).argParser((value): T => {
     const found = allowed.find((a) => a === value);

@@ -11,6 +11,8 @@ import type { ProfileName } from './profiles.js';
  */
 export interface SmokeInstanceReport {
   id: string;
+  /** The instance's uuid (OpenStack's id; the SMBIOS uuid of most clouds). */
+  uuid: string;
   name: string;
   ip: string;
   /** ms from the instance's start to each readiness stage it reached. */

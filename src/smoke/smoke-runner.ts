@@ -168,7 +168,7 @@ export async function runSmoke(opts: SmokeOptions): Promise<SmokeReport> {
         await artifact(`console-${info.name}.log`, consoleText);
         const fresh = await c.client.info(info.id).catch(() => info);
         instances.push({
-          id: info.id, name: info.name, ip: info.ip, stageDurations: fresh.stageDurations,
+          id: info.id, uuid: info.uuid, name: info.name, ip: info.ip, stageDurations: fresh.stageDurations,
           consoleTail: consoleText.split(/\r?\n/).filter((l) => l.trim() !== '').slice(-TAIL_LINES),
           metadataRequests: (requestsById.get(info.id) ?? all.filter((r) => r.instanceId === info.id)).slice(-TAIL_LINES),
         });

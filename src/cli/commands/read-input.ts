@@ -12,7 +12,3 @@ export function parsePairs(flag: string, pairs: string[]): Record<string, string
   }
   return out;
 }
-
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}

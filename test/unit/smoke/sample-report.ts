@@ -28,6 +28,7 @@ export function sampleInput(): SmokeReportInput {
     instances: [
       {
         id: 'i-0123456789abcdef0',
+        uuid: '6f1c3a0e-2b7d-4c59-9a51-0d7e8f9a1b2c',
         name: inst,
         ip: '10.250.0.10',
         stageDurations: { booting: 2100, dhcp: 3000, metadata: 4100, userdata: 4300, ssh: 6500, ready: 6500 },

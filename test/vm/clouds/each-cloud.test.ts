@@ -1,11 +1,14 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { CloudFlavour } from '../../../src/clouds/cloud-flavour.js';
 import { CLOUDS, cloudNamed } from '../../../src/clouds/registry.js';
+import type { SmbiosIdentity } from '../../../src/ports/hypervisor.js';
 import type { SmokeReport } from '../../../src/smoke/smoke-report.js';
+import { guestDmiFiles } from '../../helpers/guest-dmi.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
 
 /**
@@ -38,10 +41,24 @@ const boots = new Map<string, CloudBoot>();
 /** The final line cloud-init prints: `Cloud-init v. 22.4.2 finished at … Datasource DataSourceEc2Local.  Up 95.12 seconds`. */
 const FINISHED = /Cloud-init v\. \S+ finished at .* Datasource (\S+?)\.? .*Up ([\d.]+) seconds/;
 
+/**
+ * A smoke check that prints a digest of the guest's whole /sys/class/dmi/id (`name=value` lines, sorted;
+ * sudo: serials and the uuid are root-only). The test compares it with guestDmiFiles(), the tree the
+ * netns tier's real-client and ds-identify tests run on, so those tests see what a guest sees.
+ */
+const DMI_DIGEST_CHECK =
+  "exec:sudo -n sh -c 'cd /sys/class/dmi/id && for f in $(LC_ALL=C ls); do [ -f \"$f\" ] && [ \"$f\" != modalias ] && [ \"$f\" != uevent ] && printf \"%s=%s\\n\" \"$f\" \"$(cat \"$f\")\"; done' | sha256sum | cut -c1-64";
+
+function expectedDmiDigest(identity: SmbiosIdentity): string {
+  const files = guestDmiFiles(identity);
+  const lines = Object.keys(files).sort().map((name) => `${name}=${files[name] ?? ''}\n`);
+  return createHash('sha256').update(lines.join('')).digest('hex');
+}
+
 function bootAs(cloud: CloudFlavour): Promise<CloudBoot> {
   const dir = mkdtempSync(join(work, `${cloud.name}-`));
   const reportPath = join(dir, 'report.json');
-  const args = ['smoke', '--image', 'debian-cloud', '--datasource', cloud.name, '--memory', '512M', '--timeout', '8m', '--report', reportPath, '--artifacts', join(dir, 'artifacts')];
+  const args = ['smoke', '--image', 'debian-cloud', '--datasource', cloud.name, '--memory', '512M', '--timeout', '8m', '--check', DMI_DIGEST_CHECK, '--report', reportPath, '--artifacts', join(dir, 'artifacts')];
   return new Promise((res, rej) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, MINICLOUD_SMOKE_STATE: work }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -68,7 +85,10 @@ describeWhen(REQUIREMENTS, 'debian-cloud booted as a guest of each cloud', () =>
   afterAll(() => {
     const rows = [...boots].map(([name, b]) => `  ${name.padEnd(12)} ${b.upSeconds.toFixed(1).padStart(7)} s  ${(b.upSeconds / (boots.get('ec2')?.upSeconds ?? NaN)).toFixed(2)}x  ${b.finalLine.replace(/^.*Datasource /, '')}`);
     process.stdout.write(`\ncloud-init's end (guest uptime) per cloud, vs ec2:\n${rows.join('\n')}\n`);
-    if (work) rmSync(work, { recursive: true, force: true });
+    // A failed boot keeps its smoke artifacts (console log, cloud-init's requests) for a look.
+    const failed = [...boots.values()].some((b) => b.code !== 0 || b.finalLine === '');
+    if (failed) process.stdout.write(`smoke artifacts kept in ${work}\n`);
+    else if (work) rmSync(work, { recursive: true, force: true });
   });
 
   // EC2 first: it is the yardstick of the others. MINICLOUD_TEST_CLOUDS=gce,hetzner boots only those
@@ -82,13 +102,18 @@ describeWhen(REQUIREMENTS, 'debian-cloud booted as a guest of each cloud', () =>
       const failed = boot.report.checks.filter((c) => c.status === 'failed');
       expect(failed, boot.stderr).toEqual([]);
       expect(boot.code, boot.stderr).toBe(0);
-      expect(boot.finalLine, boot.stderr).toMatch(new RegExp(`Datasource DataSource${cloud.cloudInit.dataSource}(Local)?\\b`));
+      // The network-stage class, or its Local (init-local) or Net (NoCloud's seed URL) variant.
+      expect(boot.finalLine, boot.stderr).toMatch(new RegExp(`Datasource DataSource${cloud.cloudInit.dataSource}(Local|Net)?\\b`));
       const passed = boot.report.checks.filter((c) => c.status === 'passed').map((c) => c.name);
       const expected = ['userdata', 'ssh', 'cloud-init', 'teardown'];
       if (cloud.delivery === 'metadata-service') expected.push('metadata');
       if (cloud.localIpv4) expected.push('local-ipv4');
       if (cloud.passwordApi) expected.push('password');
       expect(passed, boot.stderr).toEqual(expect.arrayContaining(expected));
+      const [guest] = boot.report.instances;
+      const digest = boot.report.checks.find((c) => c.name === DMI_DIGEST_CHECK);
+      const identity = cloud.identity({ instanceId: guest?.id ?? '', instanceUuid: guest?.uuid ?? '' });
+      expect(digest?.message, `the guest's DMI differs from guestDmiFiles(${JSON.stringify(identity)})`).toBe(`exit 0: ${expectedDmiDigest(identity)}`);
       const ec2 = boots.get('ec2');
       if (cloud.name !== 'ec2' && ec2) {
         expect(boot.upSeconds / ec2.upSeconds, `${cloud.name} ${boot.upSeconds} s vs ec2 ${ec2.upSeconds} s`).toBeLessThanOrEqual(MAX_RATIO);
