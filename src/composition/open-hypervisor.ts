@@ -63,7 +63,14 @@ async function openLibvirt(opts: OpenHypervisorOptions): Promise<OpenedHyperviso
   const daemon = await ensurePrivateLibvirtd({ root, netns: opts.netns }).catch((err: unknown) => {
     throw errors.libvirtUnavailable(`cannot start a private libvirtd: ${err instanceof Error ? err.message : String(err)}`).causedBy(err);
   });
-  const hypervisor = await openLibvirtHypervisor({ cloudId: opts.cloudId, uri: daemon.uri, pidDir: daemon.pidDir });
+  const hypervisor = await openLibvirtHypervisor({ cloudId: opts.cloudId, uri: daemon.uri, pidDir: daemon.pidDir }).catch(async (err: unknown) => {
+    // The daemon started but cannot be used: stop it now, so a qemu fallback does not run beside a
+    // libvirtd nobody talks to (and prune has one process less to find).
+    await stopPrivateLibvirtd(root).catch((stopErr: unknown) => {
+      throw errors.libvirtUnavailable(`cannot connect to the private libvirtd (${String(err)}), nor stop it: ${String(stopErr)}`).causedBy(stopErr);
+    });
+    throw err;
+  });
   return {
     hypervisor,
     shutdown: async () => {

@@ -15,7 +15,7 @@ import { imagesDir, type Env, type UpFlags } from '../config/minicloud-config.js
 import { declaredLaunchesChecked, readCloudInputs } from './cloud-inputs.js';
 import { UndoStack } from './undo-stack.js';
 import { stopPrivateLibvirtd } from '../adapters/hypervisor/libvirt/private-libvirtd.js';
-import { errors, isMinicloudError } from '../errors/catalogue.js';
+import { errors, isMinicloudError, type MinicloudError } from '../errors/catalogue.js';
 import { EventBus } from '../events/event-bus.js';
 import { detectAccelerator, quickAcceleratorVerdict, readHostCpuFacts, type AcceleratorVerdict } from '../adapters/hypervisor/qemu/accelerator.js';
 import { writeConfigDrive } from '../adapters/hypervisor/config-drive-iso.js';
@@ -45,10 +45,15 @@ export interface RunningCloud {
   controller: Controller;
   bus: EventBus;
   status(): CloudStatus;
-  /** `down`: guests, network, servers, socket; then resolves. Idempotent. */
+  /**
+   * `down`: guests, network, servers, socket; then resolves. Idempotent; never rejects: what could not be
+   * undone is published as an error notice and kept in shutdownError().
+   */
   shutdown(): Promise<void>;
   /** Resolves once the cloud has shut down (by `shutdown()` or an API `down`). */
   done: Promise<void>;
+  /** MC_ERR_DOWN_INCOMPLETE when the shutdown left something behind; null otherwise (or before it ran). */
+  shutdownError(): MinicloudError | null;
 }
 
 /** Creates the cloud's ssh keypair once (ed25519, no passphrase; it only ever opens test guests). */
@@ -187,20 +192,25 @@ export async function startCloud(opts: StartCloudOptions): Promise<RunningCloud>
     let resolveDone!: () => void;
     const done = new Promise<void>((r) => (resolveDone = r));
     let shuttingDown: Promise<void> | null = null;
+    let shutdownError: MinicloudError | null = null;
     const shutdown = (): Promise<void> =>
       (shuttingDown ??= (async () => {
         bus.publish({ type: 'cloud.status', at: Date.now(), status: 'stopping' });
+        const failures: unknown[] = [];
         try {
-          await shutdownController();
+          await shutdownController().catch((err: unknown) => failures.push(err));
           bus.publish({ type: 'cloud.status', at: Date.now(), status: 'down' });
-          const failures = await undo.run();
-          if (failures.length > 0) throw new AggregateError(failures, 'cloud shutdown left errors');
+          failures.push(...(await undo.run()));
+          if (failures.length > 0) {
+            shutdownError = errors.downIncomplete(failures.map(describeError).join('; ')).causedBy(new AggregateError(failures));
+            bus.publish({ type: 'notice', at: Date.now(), level: 'error', message: shutdownError.message, code: shutdownError.code });
+          }
         } finally {
           resolveDone();
         }
       })());
 
-    const api = buildApiApp({ controller, bus, status, onShutdown: () => void shutdown().catch((err: unknown) => process.emitWarning(`shutdown: ${String(err)}`)) });
+    const api = buildApiApp({ controller, bus, status, onShutdown: () => void shutdown() });
     await listen(api, { path: layout.socketPath });
     // The socket goes last: `down` waits for it to disappear.
     undo.pushLast(async () => {
@@ -211,7 +221,7 @@ export async function startCloud(opts: StartCloudOptions): Promise<RunningCloud>
     await chmod(layout.socketPath, 0o600);
     await writeFile(layout.pidPath, `${process.pid}\n`);
     bus.publish({ type: 'cloud.status', at: Date.now(), status: 'up', detail: `${cloudId}: ${subnet} on ${bridge}, metadata at ${gateway}:${networkConfig.metadataPort}, ${hypervisor.kind} driver, ${verdict.accelerator}` });
-    return { controller, bus, status, shutdown, done };
+    return { controller, bus, status, shutdown, done, shutdownError: () => shutdownError };
   } catch (err) {
     const failures = await undo.run();
     if (failures.length === 0) throw err;

@@ -221,6 +221,8 @@ export async function runUp(opts: UpOptions): Promise<void> {
     process.off('SIGTERM', onSignal);
   }
   await removeNetnsIfOurs(netns ?? process.env['MINICLOUD_NETNS'] ?? null);
+  const left = cloud.shutdownError();
+  if (left) throw left;
   if (interrupted) process.exitCode = 130;
 }
 

@@ -116,6 +116,12 @@ export const controllerErrors = {
     message: (failure: string, undo: string) => `up failed: ${failure}; undoing what it had created also failed: ${undo}`,
     hint: () => 'Run `minicloud prune` (same MINICLOUD_HOME) to remove what is left, then fix the first error and run `minicloud up` again.',
   }),
+  downIncomplete: defineError('MC_ERR_DOWN_INCOMPLETE', {
+    summary: 'Stopping the cloud (`down`, Ctrl-C on `up`, `q` then `s` in the dashboard) could not remove everything it had created.',
+    exit: ExitCode.host,
+    message: (failures: string) => `the cloud stopped, but undoing what it had created failed: ${failures}`,
+    hint: () => 'Run `minicloud prune` (same MINICLOUD_HOME) to remove what is left.',
+  }),
   pruneIncomplete: defineError('MC_ERR_PRUNE_INCOMPLETE', {
     summary: '`minicloud prune` could not remove everything a stopped or crashed cloud left; the message lists what is still there.',
     exit: ExitCode.host,
