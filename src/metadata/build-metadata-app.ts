@@ -85,13 +85,13 @@ export function buildMetadataApp(deps: MetadataAppDeps): FastifyInstance {
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     connectionTimeout: limits.idleTimeoutMs,
     routerOptions: {
+      // Routes answer only the instances of the cloud that registered them (cloud-routes.ts).
+      constraints: { cloud: cloudConstraint(views) },
       ignoreDuplicateSlashes: true,
       ignoreTrailingSlash: true,
       maxParamLength: limits.maxPathSegmentLength,
     },
     clientErrorHandler: createClientErrorHandler({ sink, views, clock, limits }),
-    // Routes answer only the instances of the cloud that registered them (cloud-routes.ts).
-    constraints: { cloud: cloudConstraint(views) },
     // Malformed percent-encoding in the URL: the router rejects it before any hook; answer it as a coded 400.
     frameworkErrors: (err, request, reply) => {
       request.metadataArrivedAt = clock.now();

@@ -6,10 +6,10 @@ import { sourceAddress } from './request-context.js';
 /**
  * The router constraint `cloud`: a request is routed among the routes of the cloud its source address
  * belongs to (the instance's datasource), so each cloud's APIs answer only that cloud's instances and
- * two clouds may share a path. A source no instance owns derives nothing, matches no route and gets the
+ * two clouds may share a path. A source no instance owns derives '', matches no route and gets the
  * not-found handler (the onRequest hook refuses it first).
  */
-type ConstraintStrategy = NonNullable<FastifyServerOptions['constraints']>[string];
+type ConstraintStrategy = NonNullable<NonNullable<FastifyServerOptions['routerOptions']>['constraints']>[string];
 type RouteHandler = ReturnType<ReturnType<ConstraintStrategy['storage']>['get']>;
 
 export function cloudConstraint(views: InstanceViews): ConstraintStrategy {
@@ -17,7 +17,7 @@ export function cloudConstraint(views: InstanceViews): ConstraintStrategy {
     name: 'cloud',
     mustMatchWhenDerived: true,
     storage() {
-      const handlers = new Map<unknown, NonNullable<RouteHandler>>();
+      const handlers = new Map<string, NonNullable<RouteHandler>>();
       return {
         get: (cloud) => handlers.get(cloud) ?? null,
         set: (cloud, handler) => void handlers.set(cloud, handler),
@@ -28,11 +28,12 @@ export function cloudConstraint(views: InstanceViews): ConstraintStrategy {
     },
     deriveConstraint(req) {
       try {
-        return views.forSource(sourceAddress(req.socket.remoteAddress))?.instance.datasource;
+        // '' is no cloud's name: a source no instance owns matches no route.
+        return views.forSource(sourceAddress(req.socket.remoteAddress))?.instance.datasource ?? '';
       } catch {
         // The store failed. Routing cannot report it; the onRequest hook asks the store again, meets the
         // same failure and answers it through the error handler (a coded 500 and a notice event).
-        return undefined;
+        return '';
       }
     },
   };
