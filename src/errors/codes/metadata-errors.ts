@@ -121,4 +121,23 @@ export const metadataErrors = {
     http: 400,
     message: (limit: number) => `the password is longer than ${limit} bytes`,
   }),
+  gceFlavorRequired: defineError('MC_ERR_GCE_FLAVOR_REQUIRED', {
+    summary: 'A GCE guest asked for /computeMetadata/ without the header `Metadata-Flavor: Google`; GCE refuses such requests with 403.',
+    exit: ExitCode.usage,
+    http: 403,
+    message: (path: string) => `missing required header "Metadata-Flavor: Google" for ${path}`,
+    hint: () => 'Send `Metadata-Flavor: Google` with every request to the GCE metadata server.',
+  }),
+  gceForwardedRefused: defineError('MC_ERR_GCE_FORWARDED', {
+    summary: 'A GCE guest\'s metadata request carried X-Forwarded-For, so it may come through a proxy; GCE refuses it with 403.',
+    exit: ExitCode.usage,
+    http: 403,
+    message: () => 'metadata requests carrying X-Forwarded-For are refused',
+  }),
+  gceGuestAttributeRefused: defineError('MC_ERR_GCE_GUEST_ATTRIBUTE', {
+    summary: 'A GCE guest attribute write was refused: the path is not guest-attributes/<namespace>/<key>, a name or the value is invalid, or the instance has too many.',
+    exit: ExitCode.usage,
+    http: 400,
+    message: (detail: string) => `guest attribute not written: ${detail}`,
+  }),
 };
