@@ -71,6 +71,16 @@ export function downCommand() {
     .addOption(new Option('--timeout <seconds>', 'how long to wait for the controller to finish').argParser((v) => wholeNumber('--timeout', v, 1, 3600)).default(60));
 }
 
+export function metadataServeCommand() {
+  return new Command('serve')
+    .description("serve each instance in a file its cloud's metadata API, by source IP (no VMs, no network setup)")
+    .requiredOption('--instances <file>', 'YAML or JSON file mapping source IPs to instance records')
+    .addOption(options.listen())
+    .option('--state-dir <dir>', 'keep the state database (instances, request log, token secret) here (default: a temporary directory, removed on exit)')
+    .option('--json', 'log each request as one JSON object per line');
+}
+export type MetadataServeOptions = OptionsOf<typeof metadataServeCommand>;
+
 /** `run` flags; the TUI's `r` key parses its flags with this same definition. */
 export function runCommand() {
   return new Command('run')

@@ -1,5 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
-import { registerControllerCommands, registerMetadataSet } from './commands/register-controller-commands.js';
+import { registerControllerCommands, registerMetadataServe, registerMetadataSet } from './commands/register-controller-commands.js';
 import { packageVersion } from './package-version.js';
 
 /**
@@ -14,17 +14,7 @@ export function buildProgram(): Command {
     .exitOverride();
 
   const metadata = program.command('metadata').description('the metadata server on its own');
-  metadata
-    .command('serve')
-    .description('serve EC2 and OpenStack metadata for the instances in a file (no VMs, no network setup)')
-    .requiredOption('--instances <file>', 'YAML or JSON file mapping source IPs to instance records')
-    .option('--listen <host:port>', 'address to listen on', '127.0.0.1:8775')
-    .option('--state-dir <dir>', 'keep the state database (instances, request log, token secret) here (default: a temporary directory, removed on exit)')
-    .option('--json', 'log each request as one JSON object per line', false)
-    .action(async (opts: Record<string, unknown>) => {
-      const { runMetadataServe } = await import('./commands/metadata-serve.js');
-      await runMetadataServe(opts);
-    });
+  registerMetadataServe(metadata);
   registerMetadataSet(metadata);
   registerControllerCommands(program);
 

@@ -1,20 +1,8 @@
-import { Type } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { MinicloudEvent } from '../../domain/events.js';
-import { errors } from '../../errors/catalogue.js';
 import { systemClock } from '../../ports/clock.js';
-import { parseListenAddress } from '../../config/listen-address.js';
 import { formatRequestLine } from '../request-log-line.js';
 import { startStandaloneServer } from '../../composition/start-metadata-server.js';
-
-/** The flags as commander hands them over; checked here, at the edge, before anything runs. */
-const MetadataServeFlags = Type.Object({
-  instances: Type.String({ minLength: 1 }),
-  listen: Type.String({ minLength: 1 }),
-  stateDir: Type.Optional(Type.String({ minLength: 1 })),
-  json: Type.Boolean(),
-});
-const checkFlags = TypeCompiler.Compile(MetadataServeFlags);
+import type { MetadataServeOptions } from '../command-flags.js';
 
 interface Output {
   stdout: { write(chunk: string | Uint8Array): unknown };
@@ -27,13 +15,8 @@ interface Output {
  * stdout carries the request log — text lines, or NDJSON records with --json (then the
  * "listening" line goes to stderr so stdout stays machine-readable); notices go to stderr.
  */
-export async function runMetadataServe(rawFlags: Record<string, unknown>, io: Output = process): Promise<void> {
-  if (!checkFlags.Check(rawFlags)) {
-    const first = checkFlags.Errors(rawFlags).First();
-    throw errors.usage(`metadata serve: ${first ? `${first.path}: ${first.message}` : 'invalid flags'}`);
-  }
-  const flags = rawFlags;
-  const listen = parseListenAddress(flags.listen);
+export async function runMetadataServe(flags: MetadataServeOptions, io: Output = process): Promise<void> {
+  const listen = flags.listen;
   const requestLines = batchLines(io.stdout);
   const onEvent = (event: MinicloudEvent): void => {
     if (event.type === 'metadata.request') {

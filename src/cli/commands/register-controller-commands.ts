@@ -1,7 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import {
   consoleCommand, consoleLogCommand, deleteCommand, doctorCommand, downCommand, eventsCommand, execCommand, infoCommand, lsCommand,
-  metadataLogCommand, metadataSetCommand, pruneCommand, runCommand, smokeCommand, sshCommand, upCommand,
+  metadataLogCommand, metadataServeCommand, metadataSetCommand, pruneCommand, runCommand, smokeCommand, sshCommand, upCommand,
 } from '../command-flags.js';
 
 /** Adds a command defined on its own, with the settings subcommands made by `.command()` inherit (exitOverride, help after error). */
@@ -33,6 +33,11 @@ export function registerControllerCommands(program: Command): void {
   adopt(program, downCommand().action(async (opts) => (await import('./down.js')).runDown(opts)));
 
   adopt(program, smokeCommand().action(async (opts) => (await import('./smoke-command.js')).runSmokeCommand(opts)));
+}
+
+/** `metadata serve`, under the `metadata` command group. */
+export function registerMetadataServe(metadata: Command): void {
+  adopt(metadata, metadataServeCommand().action(async (opts) => (await import('./metadata-serve.js')).runMetadataServe(opts)));
 }
 
 /** `metadata set`, under the existing `metadata` command group. */
