@@ -92,6 +92,8 @@ export interface CloudInitResult {
   vendorDataB64?: string | null;
   networkConfig?: unknown;
   metadata?: unknown;
+  /** The datasource's get_config_obj(): config it adds (Exoscale's password, ssh_pwauth, chpasswd). */
+  configObj?: unknown;
 }
 
 export interface DatasourceRun {

@@ -8,7 +8,8 @@ is the class to run (default DataSource<NAME>: the network-stage class, never th
 
 Prints one JSON object as its last stdout line:
     {"ok", "dsname", "cloudName", "platform", "subplatform", "instanceId", "hostname",
-     "localHostname", "publicKeys", "userDataB64", "vendorDataB64", "networkConfig", "metadata"}
+     "localHostname", "publicKeys", "userDataB64", "vendorDataB64", "networkConfig", "metadata",
+     "configObj"}
 cloud-init's own log goes to stderr (DEBUG), so a failing test shows every request it made.
 
 What is real and what is not:
@@ -134,6 +135,8 @@ def main() -> int:
                 "vendorDataB64": as_b64(ds.get_vendordata_raw()),
                 "networkConfig": jsonable(network_config),
                 "metadata": jsonable(ds.metadata),
+                # What the datasource adds to cloud-init's config (Exoscale: the password it was given).
+                "configObj": jsonable(ds.get_config_obj()),
             }
         )
     print(json.dumps(result))
