@@ -105,7 +105,7 @@ rm -f "$ROOT"/etc/ssh/ssh_host_*
 rm -rf "$ROOT"/var/lib/cloud/* "$ROOT"/var/cache/apt/*.bin "$ROOT"/var/lib/apt/lists/* "$ROOT"/var/log/*.log
 chroot "$ROOT" apt-get clean
 { echo "image: debian-cloud $SUITE"; echo "hash: $MC_HASH"; echo "built: $(date -u +%FT%TZ)"; echo "kernel: $KVER"
-  echo "cmdline: root=UUID=$FS_UUID ro console=tty0 console=ttyS0,115200"; echo "# included packages, as installed:"
+  echo "cmdline: root=UUID=$FS_UUID ro console=tty0 console=ttyS0,115200 no_timer_check"; echo "# included packages, as installed:"
   chroot "$ROOT" dpkg-query -W -f='${Package}=${Version}\n' "${INCLUDE[@]}"; } > "$STAGE/manifest.txt"
 
 OUT="$STAGE/out"; mkdir -p "$OUT"

@@ -81,6 +81,6 @@ make_boot_disk "$D" cirros-rootfs "$(cat "$HERE/fs-uuid")" 64 "$GRUB_MODULES" "$
 step "disk.qcow2 $(stat -c %s "$OUT/disk.qcow2") bytes"
 
 { echo "image: minicirros $(cat "$HERE/rootfs/etc/minicirros-version")"; echo "hash: $MC_HASH"
-  echo "built: $(date -u +%FT%TZ)"; echo "kernel: $KVER"; echo "cmdline: console=ttyS0 quiet"; echo "$VERSIONS"; } > "$OUT/manifest.txt"
+  echo "built: $(date -u +%FT%TZ)"; echo "kernel: $KVER"; echo "cmdline: console=ttyS0 quiet no_timer_check"; echo "$VERSIONS"; } > "$OUT/manifest.txt"
 mv "$OUT" "$STAGE.done"
 publish "$STAGE.done"

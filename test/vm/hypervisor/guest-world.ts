@@ -14,7 +14,7 @@ export const MINICIRROS = {
   kernel: join(ROOT, 'vm-images/out/minicirros/vmlinuz'),
   initrd: join(ROOT, 'vm-images/out/minicirros/initrd.img'),
   disk: join(ROOT, 'vm-images/out/minicirros/disk.qcow2'),
-  cmdline: 'console=ttyS0 quiet',
+  cmdline: 'console=ttyS0 quiet no_timer_check',
 } as const;
 
 export const DEBIAN_CLOUD_DISK = join(ROOT, 'vm-images/out/debian-cloud/disk.qcow2');

@@ -40,7 +40,7 @@ describeWhen(REQUIREMENTS, 'minicirros image boots against minicloud metadata se
 
   it('direct kernel boot: instance-id, hostname, #! user-data, login:, ssh with the injected key, ACPI power-off', async () => {
     if (!world) throw new Error('world not set up');
-    const source: GuestBootSource = { kind: 'kernel', kernel: join(dir, 'vmlinuz'), initrd: join(dir, 'initrd.img'), append: 'console=ttyS0 quiet' };
+    const source: GuestBootSource = { kind: 'kernel', kernel: join(dir, 'vmlinuz'), initrd: join(dir, 'initrd.img'), append: 'console=ttyS0 quiet no_timer_check' };
     const guest = await world.boot(CIRROS, source, { memoryMiB: 256, hardTimeoutMs: 120_000 });
 
     await guest.waitFor(new RegExp(`successful after \\d+/20 tries: up [\\d.]+\\. iid=${CIRROS.id}`), 60_000);
@@ -75,7 +75,7 @@ describeWhen(REQUIREMENTS, 'minicirros image boots against minicloud metadata se
   it('an attached config drive (config-2) wins over the network, as in cirros', async () => {
     if (!world) throw new Error('world not set up');
     const iso = configDrive(world.scratch, world.publicKey);
-    const source: GuestBootSource = { kind: 'kernel', kernel: join(dir, 'vmlinuz'), initrd: join(dir, 'initrd.img'), append: 'console=ttyS0 quiet' };
+    const source: GuestBootSource = { kind: 'kernel', kernel: join(dir, 'vmlinuz'), initrd: join(dir, 'initrd.img'), append: 'console=ttyS0 quiet no_timer_check' };
     const guest = await world.boot(CIRROS, source, { memoryMiB: 256, hardTimeoutMs: 120_000, extraDisks: [iso] });
     await guest.waitFor(/found datasource \(configdrive, local\)/, 60_000);
     await guest.waitFor(/CONFIGDRIVE-USERDATA-MARKER/, 20_000);
