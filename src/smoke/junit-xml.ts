@@ -30,7 +30,7 @@ const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 function evidence(report: SmokeReport, instance: string): string {
   const inst = report.instances.find((i) => i.name === instance);
   if (!inst) return '';
-  const requests = inst.metadataRequests.map(metadataLine);
+  const requests = inst.metadataRequests.map((r) => metadataLine(r));
   return [
     `console tail (${inst.consoleTail.length} lines):`,
     ...inst.consoleTail.map((l) => `  | ${l}`),

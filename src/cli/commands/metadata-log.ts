@@ -5,7 +5,8 @@ import { metadataLine } from '../../core/metadata-line.js';
 /** `minicloud metadata-log [ID] [-f] [--json]`: from the request log (SQLite), then live with -f. */
 export async function runMetadataLog(ref: string | undefined, opts: { follow?: boolean; json?: boolean; limit: number }): Promise<void> {
   const { client } = cliCloud();
-  const print = (r: MetadataRequestRecord) => out(opts.json ? JSON.stringify(r) : metadataLine(r));
+  const color = process.stdout.isTTY && process.env['NO_COLOR'] === undefined;
+  const print = (r: MetadataRequestRecord) => out(opts.json ? JSON.stringify(r) : metadataLine(r, { color }));
   const instance = ref === undefined ? undefined : (await client.info(ref)).id;
   const backlog = await client.metadataLog({ ...(instance ? { instance } : {}), limit: opts.limit });
   backlog.forEach(print);

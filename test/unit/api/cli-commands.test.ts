@@ -1,3 +1,4 @@
+import { CLOUD_NAMES } from '../../../src/clouds/registry.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,6 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildApiApp } from '../../../src/api/api-app.js';
-import { CLOUD_NAMES } from '../../../src/clouds/registry.js';
 import { launchBodyFrom } from '../../../src/cli/commands/run.js';
 import { parseRunFlags } from '../../../src/cli/command-flags.js';
 import { buildProgram } from '../../../src/cli/program.js';
@@ -101,6 +101,7 @@ describe('run flags', () => {
 
   it('a bad datasource lists the valid ones', () => {
     expect(() => parseRunFlags('minicirros', ['--datasource', 'azure'])).toThrow(`unknown datasource "azure" (use one of: ${CLOUD_NAMES.join(', ')})`);
+    expect(CLOUD_NAMES.slice(0, 4)).toEqual(['ec2', 'openstack', 'nocloud', 'configdrive']);
   });
 });
 
