@@ -45,7 +45,7 @@ describe('smoke report and JUnit (golden files in fixtures/smoke/)', () => {
     expect(xml.match(/<testcase /g)).toHaveLength(11);
     const failure = /<failure message="[^"]*user-data script exited 3[^"]*"[^>]*>([\s\S]*?)<\/failure>/.exec(xml)?.[1] ?? '';
     expect(failure).toContain('| minicirros: user-data exited 3');
-    expect(failure).toContain('GET  200  /2009-04-04/user-data');
+    expect(failure).toContain('GET  200  ec2        /2009-04-04/user-data');
   });
 
   it('keeps the XML well-formed whatever the console printed', () => {
