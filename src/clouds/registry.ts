@@ -5,11 +5,12 @@ import { configdrive } from './configdrive/index.js';
 import { ec2 } from './ec2/index.js';
 import { exoscale } from './exoscale/index.js';
 import { gce } from './gce/index.js';
+import { hetzner } from './hetzner/index.js';
 import { nocloud } from './nocloud/index.js';
 import { openstack } from './openstack/index.js';
 
 /** Every cloud minicloud plays, one line each. The first is the default datasource. */
-export const CLOUDS: readonly CloudFlavour[] = [ec2, openstack, nocloud, configdrive, gce, exoscale];
+export const CLOUDS: readonly CloudFlavour[] = [ec2, openstack, nocloud, configdrive, gce, exoscale, hetzner];
 
 /** The valid `--datasource` values, in registry order. */
 export const CLOUD_NAMES: readonly string[] = CLOUDS.map((c) => c.name);
