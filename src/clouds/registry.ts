@@ -8,9 +8,10 @@ import { gce } from './gce/index.js';
 import { hetzner } from './hetzner/index.js';
 import { nocloud } from './nocloud/index.js';
 import { openstack } from './openstack/index.js';
+import { oracle } from './oracle/index.js';
 
 /** Every cloud minicloud plays, one line each. The first is the default datasource. */
-export const CLOUDS: readonly CloudFlavour[] = [ec2, openstack, nocloud, configdrive, gce, exoscale, hetzner];
+export const CLOUDS: readonly CloudFlavour[] = [ec2, openstack, nocloud, configdrive, gce, exoscale, hetzner, oracle];
 
 /** The valid `--datasource` values, in registry order. */
 export const CLOUD_NAMES: readonly string[] = CLOUDS.map((c) => c.name);

@@ -146,4 +146,17 @@ export const metadataErrors = {
     http: 400,
     message: (value: string) => `unknown DomU_Request ${JSON.stringify(value)}; the password server understands send_my_password and saved_password`,
   }),
+  opcAuthorizationRequired: defineError('MC_ERR_OPC_AUTHORIZATION', {
+    summary: 'An OCI guest asked for /opc/v2/ without the header `Authorization: Bearer Oracle`; OCI refuses such requests.',
+    exit: ExitCode.usage,
+    http: 401,
+    message: () => 'OCI instance metadata v2 requires the header "Authorization: Bearer Oracle"',
+    hint: () => 'Send `Authorization: Bearer Oracle`, or read the legacy /opc/v1/ endpoints (no header).',
+  }),
+  opcForwardedRefused: defineError('MC_ERR_OPC_FORWARDED', {
+    summary: 'An OCI guest asked for /opc/v2/ with a Forwarded, X-Forwarded-For or X-Forwarded-Host header; OCI rejects forwarded requests.',
+    exit: ExitCode.usage,
+    http: 403,
+    message: (header: string) => `OCI instance metadata v2 rejects requests forwarded by a proxy (${header})`,
+  }),
 };
