@@ -22,9 +22,10 @@ const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
 export const PASSWORD_LENGTH = 16;
 
 /**
- * The password Exoscale generates for an instance when it is created: 16 characters, derived from the
- * cloud's secret and the instance id, so it is stable across restarts of the server and cannot be
- * guessed from outside the host. A test password: it guards only a guest on minicloud's own bridge.
+ * The instance's password, generated as Exoscale generates one when it creates an instance: 16 letters
+ * and digits, derived from the cloud's secret and the instance id, so it is stable across restarts of
+ * the server and cannot be guessed from outside the host. A test password: it guards only a guest on
+ * minicloud's own bridge.
  */
 export function exoscalePassword(cloudSecret: Uint8Array, instanceId: string): string {
   const digest = createHmac('sha256', cloudSecret).update(`exoscale-password:${instanceId}`).digest();
