@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from '../../src/adapters/store/sqlite/migrate.js';
+import { migration0004RequestLogFault } from '../../src/adapters/store/sqlite/migrations/0004-request-log-fault.js';
 import { migrations } from '../../src/adapters/store/sqlite/migrations/index.js';
 import { SqliteRequestLog } from '../../src/adapters/store/sqlite/sqlite-request-log.js';
 import type { MetadataRequestRecord } from '../../src/domain/metadata-request.js';
@@ -45,6 +46,7 @@ function record(n: number): MetadataRequestRecord {
     userAgent: 'wrk',
     tokenUsed: false,
     flavour: 'ec2',
+    fault: null,
   };
 }
 
@@ -63,6 +65,8 @@ function measure(version: number, batch: number): Cell {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     migrate(db, path, migrations.slice(0, version));
+    // Both schemas get migration 4's `fault` column (added last, no index), which today's insert writes.
+    migration0004RequestLogFault.up(db);
     const log = new SqliteRequestLog(db, {
       flushIntervalMs: 3_600_000,
       maxBatch: Number.MAX_SAFE_INTEGER,

@@ -8,6 +8,10 @@ export interface MetadataRequestRecord {
   method: string;
   /** Path as requested (with query string, if any), truncated to 1024 characters. */
   path: string;
+  /**
+   * HTTP status answered; 0 (NO_ANSWER_STATUS in src/domain/fault-rule.ts) when a fault rule sent none:
+   * the connection was reset, or the request hung until the client or the server closed it.
+   */
   status: number;
   /** Response body bytes. */
   bytes: number;
@@ -21,4 +25,6 @@ export interface MetadataRequestRecord {
    * API, so the set grows with src/clouds/registry.ts), or null when no route matched.
    */
   flavour: string | null;
+  /** The id of the fault rule that shaped this answer (docs/faults.md); null for a normal answer. */
+  fault: string | null;
 }

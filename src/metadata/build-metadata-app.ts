@@ -113,6 +113,7 @@ export function buildMetadataApp(deps: MetadataAppDeps): FastifyInstance {
   app.decorateRequest('metadataSource', '');
   app.decorateRequest('metadataArrivedAt', 0);
   app.decorateRequest('metadataFlavour', null);
+  app.decorateRequest('metadataFault', null);
 
   const unmetExpectations = routeNodeRequests(app, { idleTimeoutMs: limits.idleTimeoutMs });
   app.addHook('onRequest', (request, reply, done) => {

@@ -48,6 +48,7 @@ export function createClientErrorHandler(deps: ClientErrorDeps): (err: Error & {
       userAgent: null,
       tokenUsed: false,
       flavour: null,
+      fault: null,
     });
   };
 }

@@ -29,6 +29,7 @@ export function buildRequestRecord(request: FastifyRequest, reply: FastifyReply)
     userAgent: ua === undefined ? null : ua,
     tokenUsed: request.headers['x-aws-ec2-metadata-token'] !== undefined,
     flavour: request.metadataFlavour,
+    fault: request.metadataFault,
   };
 }
 

@@ -17,6 +17,8 @@ declare module 'fastify' {
      * access, too slow for the hot path). Null when no route matched.
      */
     metadataFlavour: MetadataFlavour | null;
+    /** The id of the fault rule that shaped this answer (src/metadata/inject-faults.ts); null for a normal one. */
+    metadataFault: string | null;
   }
   interface FastifyContextConfig {
     flavour?: MetadataFlavour;

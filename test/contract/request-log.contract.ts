@@ -31,6 +31,9 @@ export function requestLogContract(adapter: string, create: () => RequestLogSubj
         sampleRequest(1),
         sampleRequest(2, { instanceId: null, sourceIp: '10.9.9.9', status: 404, flavour: null, userAgent: null }),
         sampleRequest(3, { method: 'PUT', path: '/latest/api/token', tokenUsed: true, latencyMs: 1.625, bytes: 56 }),
+        // A fault rule's answer names the rule; a request it reset or held got no answer: status 0.
+        sampleRequest(4, { status: 500, fault: 'f1' }),
+        sampleRequest(5, { status: 0, bytes: 0, latencyMs: 10_000, fault: 'boot-hang' }),
       ];
       for (const r of records) log.append(r);
       expect(log.query({})).toEqual(records);

@@ -14,6 +14,7 @@ export function sampleRequest(n: number, overrides: Partial<MetadataRequestRecor
     userAgent: 'curl/7.88.1',
     tokenUsed: false,
     flavour: 'ec2',
+    fault: null,
     ...overrides,
   };
 }

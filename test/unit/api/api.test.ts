@@ -177,7 +177,7 @@ describe('controller API over its unix socket', () => {
 
   it('streams request summaries to a follower that asks for them, and every event to one that does not', async () => {
     const record = (n: number, over: Partial<MetadataRequestRecord> = {}): MinicloudEvent => {
-      const r: MetadataRequestRecord = { time: 1000 + n, instanceId: 'i-1', sourceIp: '10.77.0.10', method: 'GET', path: `/p/${n % 3}`, status: n === 4 ? 404 : 200, bytes: 10, latencyMs: 1, userAgent: null, tokenUsed: false, flavour: 'ec2', ...over };
+      const r: MetadataRequestRecord = { time: 1000 + n, instanceId: 'i-1', sourceIp: '10.77.0.10', method: 'GET', path: `/p/${n % 3}`, status: n === 4 ? 404 : 200, bytes: 10, latencyMs: 1, userAgent: null, tokenUsed: false, flavour: 'ec2', fault: null, ...over };
       return { type: 'metadata.request', at: r.time, request: r };
     };
     const follow = (opts: { requests?: 'summary'; keep?: number }, until: (seen: MinicloudEvent[]) => boolean) => {

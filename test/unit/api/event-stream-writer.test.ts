@@ -101,7 +101,7 @@ const ID_B = 'i-000000000000000b';
 function req(n: number, over: Partial<MetadataRequestRecord> = {}): MinicloudEvent {
   const request: MetadataRequestRecord = {
     time: 1000 + n, instanceId: ID_A, sourceIp: '10.0.0.10', method: 'GET', path: '/latest/meta-data/instance-id',
-    status: 200, bytes: 19, latencyMs: 1, userAgent: null, tokenUsed: false, flavour: 'ec2', ...over,
+    status: 200, bytes: 19, latencyMs: 1, userAgent: null, tokenUsed: false, flavour: 'ec2', fault: null, ...over,
   };
   return { type: 'metadata.request', at: request.time, request };
 }

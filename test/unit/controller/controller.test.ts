@@ -123,7 +123,7 @@ describe('controller', () => {
     await w.controller.watchOnce();
     expect(w.controller.info(id).stage).toBe('dhcp');
     w.clock.advance(100);
-    const md = (path: string, status: number) => w.bus.publish({ type: 'metadata.request', at: w.clock.now(), request: { time: w.clock.now(), instanceId: id, sourceIp: inst!.ip, method: 'GET', path, status, bytes: 1, latencyMs: 1, userAgent: 'Wget', tokenUsed: false, flavour: 'ec2' } });
+    const md = (path: string, status: number) => w.bus.publish({ type: 'metadata.request', at: w.clock.now(), request: { time: w.clock.now(), instanceId: id, sourceIp: inst!.ip, method: 'GET', path, status, bytes: 1, latencyMs: 1, userAgent: 'Wget', tokenUsed: false, flavour: 'ec2', fault: null } });
     md('/2009-04-04/meta-data/instance-id', 200);
     w.clock.advance(100);
     md('/2009-04-04/user-data', 200);

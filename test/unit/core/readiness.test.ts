@@ -15,7 +15,7 @@ const base: DiagnosisInput = {
 };
 
 function req(path: string, status: number) {
-  return { time: 0, instanceId: 'i-1', sourceIp: '10.77.0.10', method: 'GET', path, status, bytes: 0, latencyMs: 1, userAgent: null, tokenUsed: false, flavour: null };
+  return { time: 0, instanceId: 'i-1', sourceIp: '10.77.0.10', method: 'GET', path, status, bytes: 0, latencyMs: 1, userAgent: null, tokenUsed: false, flavour: null, fault: null };
 }
 
 describe('readiness hints', () => {

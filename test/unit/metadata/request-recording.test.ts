@@ -33,6 +33,7 @@ describe('request recording', () => {
       userAgent: 'Cloud-Init/22.4.2',
       tokenUsed: false,
       flavour: 'ec2',
+      fault: null,
     });
     expect(log.map((r) => [r.method, r.status, r.tokenUsed, r.flavour, r.bytes === 0])).toEqual([
       ['GET', 200, false, 'ec2', false],

@@ -7,8 +7,8 @@ import type { SmokeReportInput } from '../../../src/smoke/smoke-report.js';
 const t0 = Date.UTC(2026, 0, 2, 3, 4, 5);
 
 const sampleRequests: MetadataRequestRecord[] = [
-  { time: t0 + 4100, instanceId: 'i-0123456789abcdef0', sourceIp: '10.250.0.10', method: 'GET', path: '/2009-04-04/meta-data/instance-id', status: 200, bytes: 19, latencyMs: 1.2, userAgent: 'curl/7.86.0 (minicirros)', tokenUsed: false, flavour: 'ec2' },
-  { time: t0 + 4300, instanceId: 'i-0123456789abcdef0', sourceIp: '10.250.0.10', method: 'GET', path: '/2009-04-04/user-data', status: 200, bytes: 31, latencyMs: 0.8, userAgent: 'curl/7.86.0 (minicirros)', tokenUsed: false, flavour: 'ec2' },
+  { time: t0 + 4100, instanceId: 'i-0123456789abcdef0', sourceIp: '10.250.0.10', method: 'GET', path: '/2009-04-04/meta-data/instance-id', status: 200, bytes: 19, latencyMs: 1.2, userAgent: 'curl/7.86.0 (minicirros)', tokenUsed: false, flavour: 'ec2', fault: null },
+  { time: t0 + 4300, instanceId: 'i-0123456789abcdef0', sourceIp: '10.250.0.10', method: 'GET', path: '/2009-04-04/user-data', status: 200, bytes: 31, latencyMs: 0.8, userAgent: 'curl/7.86.0 (minicirros)', tokenUsed: false, flavour: 'ec2', fault: null },
 ];
 
 /** A failed minicirros run: the user-data script exited 3. Deterministic, for the golden files. */

@@ -38,7 +38,7 @@ describe('migration 3: the request log keyed by a plain rowid', () => {
   it('copies every row with its seq, then appends after the highest one', () => {
     const before = version2WithRows();
     const store = openSqliteStore({ path, requestLog: failOnFlushError });
-    expect(store.schemaVersion).toBe(3);
+    expect(store.schemaVersion).toBe(migrations.length);
     expect(store.requestLog.query({}).map((r) => r.time)).toEqual([1, 2, 3, 4].map((n) => sampleRequest(n).time));
     store.requestLog.append(sampleRequest(5));
     store.close();
@@ -64,5 +64,34 @@ describe('migration 3: the request log keyed by a plain rowid', () => {
     expect(byInstance).toContain('USING INDEX metadata_requests_by_instance');
     expect(byInstance).not.toContain('TEMP B-TREE');
     db.close();
+  });
+});
+
+describe('migration 4: the request log names the fault rule that shaped an answer', () => {
+  let dir: string;
+  let path: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'minicloud-migrate-fault-'));
+    path = join(dir, 'state.db');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps the rows of schema 3 (read back with fault null) and stores the fault of new ones', () => {
+    const db = new Database(path);
+    migrate(db, path, migrations.slice(0, 3));
+    const insert = db.prepare(`INSERT INTO metadata_requests (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const old = sampleRequest(1);
+    insert.run(1, old.time, old.instanceId, old.sourceIp, old.method, old.path, old.status, old.bytes, old.latencyMs, old.userAgent, 0, old.flavour);
+    db.close();
+
+    const store = openSqliteStore({ path, requestLog: failOnFlushError });
+    expect(store.schemaVersion).toBe(4);
+    store.requestLog.append(sampleRequest(2, { status: 500, fault: 'f1' }));
+    store.requestLog.append(sampleRequest(3, { status: 0, bytes: 0, fault: 'f2' }));
+    store.close();
+
+    const reopened = openSqliteStore({ path, requestLog: failOnFlushError });
+    expect(reopened.requestLog.query({}).map((r) => [r.status, r.fault])).toEqual([[200, null], [500, 'f1'], [0, 'f2']]);
+    reopened.close();
   });
 });

@@ -40,6 +40,7 @@ export function request(overrides: Partial<MetadataRequestRecord> = {}): Metadat
     userAgent: 'Cloud-Init/22.4.2',
     tokenUsed: false,
     flavour: 'ec2',
+    fault: null,
     ...overrides,
   };
 }

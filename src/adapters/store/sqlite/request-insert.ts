@@ -1,7 +1,7 @@
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import type { MetadataRequestRecord } from '../../../domain/metadata-request.js';
 
-type InsertParams = [number, string | null, string, string, string, number, number, number, string | null, number, string | null];
+type InsertParams = [number, string | null, string, string, string, number, number, number, string | null, number, string | null, string | null];
 
 /**
  * Writes request-log records to `metadata_requests`: one prepared single-row INSERT, prepared once and
@@ -15,14 +15,14 @@ export class RequestLogInsert {
 
   constructor(db: Database) {
     this.insert = db.prepare<InsertParams>(
-      `INSERT INTO metadata_requests (time, instance_id, source_ip, method, path, status, bytes, latency_ms, user_agent, token_used, flavour)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO metadata_requests (time, instance_id, source_ip, method, path, status, bytes, latency_ms, user_agent, token_used, flavour, fault)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insert = this.insert;
     this.inOneTransaction = db.transaction((records: readonly MetadataRequestRecord[], from: number, to: number) => {
       for (let i = from; i < to; i++) {
         const r = records[i] as MetadataRequestRecord;
-        insert.run(r.time, r.instanceId, r.sourceIp, r.method, r.path, r.status, r.bytes, r.latencyMs, r.userAgent, r.tokenUsed ? 1 : 0, r.flavour);
+        insert.run(r.time, r.instanceId, r.sourceIp, r.method, r.path, r.status, r.bytes, r.latencyMs, r.userAgent, r.tokenUsed ? 1 : 0, r.flavour, r.fault);
       }
     });
   }

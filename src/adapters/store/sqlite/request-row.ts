@@ -16,6 +16,8 @@ export interface RequestRow {
   user_agent: string | null;
   token_used: number;
   flavour: string | null;
+  /** Migration 4; NULL for rows written before it and for normal answers. */
+  fault: string | null;
 }
 
 const MetadataRequestSchema = Type.Object({
@@ -24,13 +26,15 @@ const MetadataRequestSchema = Type.Object({
   sourceIp: Type.String(),
   method: Type.String({ minLength: 1 }),
   path: Type.String(),
-  status: Type.Integer({ minimum: 100, maximum: 599 }),
+  // 0: no HTTP answer was sent (a fault rule reset the connection or held the request: NO_ANSWER_STATUS).
+  status: Type.Union([Type.Literal(0), Type.Integer({ minimum: 100, maximum: 599 })]),
   bytes: Type.Integer({ minimum: 0 }),
   latencyMs: Type.Number({ minimum: 0 }),
   userAgent: Type.Union([Type.String(), Type.Null()]),
   tokenUsed: Type.Boolean(),
   // A MetadataApi name; the registry decides which exist, and a row written by a newer minicloud may name one this one lacks.
   flavour: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
+  fault: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
 });
 
 const checkRequest = rowValidator(MetadataRequestSchema, 'metadata_requests');
@@ -49,6 +53,7 @@ export function requestFromRow(row: RequestRow): MetadataRequestRecord {
     userAgent: row.user_agent,
     tokenUsed: row.token_used === 1 ? true : row.token_used === 0 ? false : row.token_used,
     flavour: row.flavour,
+    fault: row.fault,
   };
   return checkRequest(candidate, `seq ${row.seq}`);
 }
