@@ -4,7 +4,7 @@ import { renderJson, renderListing, renderRecursiveText, resolveGceNode, type Gc
 
 /** GCE's content types: `application/text` for values and listings, `application/json` for JSON. */
 export const GCE_TEXT = 'application/text';
-export const GCE_JSON = 'application/json';
+const GCE_JSON = 'application/json';
 
 /** An answer ready to send, with its ETag (a hash of the body, so it changes exactly when the body does). */
 export interface GceAnswer {

@@ -19,7 +19,7 @@ export const GCE_LIVE_DEFAULT: GceLiveState = { maintenanceEvent: 'NONE', preemp
 export type GceGuestAttributes = ReadonlyMap<string, ReadonlyMap<string, string>>;
 
 /** The scopes GCE gives the default compute service account ("Allow default access"). */
-export const DEFAULT_SCOPES = [
+const DEFAULT_SCOPES = [
   'https://www.googleapis.com/auth/devstorage.read_only',
   'https://www.googleapis.com/auth/logging.write',
   'https://www.googleapis.com/auth/monitoring.write',
@@ -85,7 +85,7 @@ function buildInstanceDir(instance: InstanceRecord, project: GceProject, live: G
  * `user-data-encoding` when it is not UTF-8, so it still arrives byte for byte), and its `meta`, which
  * comes last and so wins (`metadata set ID ssh-keys=…` replaces the keys, as on GCE).
  */
-export function instanceAttributes(instance: InstanceRecord): Record<string, GceNode> {
+function instanceAttributes(instance: InstanceRecord): Record<string, GceNode> {
   const attributes: Record<string, GceNode> = {};
   if (instance.publicKeys.length > 0) attributes['ssh-keys'] = textValue(instance.publicKeys.map((k) => `cloudinit:${k.key}`).join('\n'));
   if (instance.userData !== null) {

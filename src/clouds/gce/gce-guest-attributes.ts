@@ -4,7 +4,7 @@ import type { GceGuestAttributes } from './gce-documents.js';
 /** Namespace and key names GCE accepts for guest attributes (cloud-init writes `hostkeys/ssh-ed25519`). */
 const NAME = /^[A-Za-z0-9_-]{1,128}$/;
 /** Most attributes one instance may hold; cloud-init writes one per host key type (2-4). */
-export const MAX_GUEST_ATTRIBUTES = 64;
+const MAX_GUEST_ATTRIBUTES = 64;
 
 const EMPTY: GceGuestAttributes = new Map();
 

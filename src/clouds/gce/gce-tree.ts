@@ -110,7 +110,7 @@ export function renderListing(dir: GceDir): string {
 }
 
 /** `network-interfaces` → `networkInterfaces`. */
-export function camelName(name: string): string {
+function camelName(name: string): string {
   return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
