@@ -92,6 +92,7 @@ export const SkippedRequestsEventSchema = Type.Object({
   firstAt: Type.Number(),
   lastAt: Type.Number(),
   paths: Type.Array(Type.Object({ path: Type.String(), status: Type.Integer() }), { maxItems: SKIPPED_PATHS_MAX }),
+  faultHits: Type.Optional(Type.Record(Type.String(), Type.Integer({ minimum: 1 }))),
 });
 
 /** What `GET /v1/status` answers: enough for every CLI command to find and reach the cloud. */

@@ -53,6 +53,8 @@ class SourceWindow {
   lastAt = 0;
   /** path → status of its last skipped request, in the order of that request (Map order). */
   paths: Map<string, number> | null = null;
+  /** fault rule id → skipped requests it shaped (null until one was). */
+  faultHits: Record<string, number> | null = null;
   private lastPath = '';
   private lastStatus = 0;
 
@@ -87,6 +89,10 @@ class SourceWindow {
     this.count++;
     this.bytes += request.bytes;
     if (request.status >= 400) this.errorCount++;
+    if (request.fault !== null) {
+      const hits = (this.faultHits ??= {});
+      hits[request.fault] = (hits[request.fault] ?? 0) + 1;
+    }
     // A guest polling one path is the common flood: then the Map is not touched at all.
     if (request.path === this.lastPath && request.status === this.lastStatus) return;
     this.lastPath = request.path;
@@ -106,6 +112,7 @@ class SourceWindow {
       const summary: SkippedRequestsEvent = {
         type: 'metadata.requests.skipped', at: this.lastAt, instanceId: first.request.instanceId, sourceIp: first.request.sourceIp,
         count: this.count, errorCount: this.errorCount, bytes: this.bytes, firstAt: this.firstAt, lastAt: this.lastAt, paths,
+        ...(this.faultHits === null ? {} : { faultHits: this.faultHits }),
       };
       out.push({ seq: this.skippedSeq, event: summary });
     }

@@ -1,3 +1,4 @@
+import type { FaultRuleView } from './fault-rule.js';
 import type { Datasource } from './instance.js';
 import type { MetadataRequestRecord } from './metadata-request.js';
 import type { Stage } from './stages.js';
@@ -42,7 +43,10 @@ export type MinicloudEvent =
   | { type: 'metadata.request'; at: number; request: MetadataRequestRecord }
   | SkippedRequestsEvent
   | { type: 'dhcp.lease'; at: number; mac: string; ip: string; hostname: string | null }
-  | { type: 'service.restarted'; at: number; service: string; reason: string };
+  | { type: 'service.restarted'; at: number; service: string; reason: string }
+  /** A fault rule was added (its hits then arrive as `metadata.request` records naming it: docs/faults.md). */
+  | { type: 'fault.added'; at: number; rule: FaultRuleView }
+  | { type: 'fault.removed'; at: number; id: string };
 
 /** Most distinct paths a SkippedRequestsEvent lists (the TUI shows 40 per instance). */
 export const SKIPPED_PATHS_MAX = 64;
@@ -76,4 +80,6 @@ export interface SkippedRequestsEvent {
    * request, oldest first; only the SKIPPED_PATHS_MAX most recent.
    */
   paths: { path: string; status: number }[];
+  /** Of them, how many each fault rule shaped (rule id → count); absent when none was. */
+  faultHits?: Record<string, number>;
 }

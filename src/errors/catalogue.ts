@@ -1,6 +1,7 @@
 import { cliErrors } from './codes/cli-errors.js';
 import { configErrors } from './codes/config-errors.js';
 import { controllerErrors } from './codes/controller-errors.js';
+import { faultErrors } from './codes/fault-errors.js';
 import { hypervisorErrors } from './codes/hypervisor-errors.js';
 import { imagesErrors } from './codes/images-errors.js';
 import { metadataErrors } from './codes/metadata-errors.js';
@@ -22,6 +23,7 @@ export const errors = {
   ...imagesErrors,
   ...controllerErrors,
   ...smokeErrors,
+  ...faultErrors,
 };
 
 import { isMinicloudError, type MinicloudError } from './minicloud-error.js';

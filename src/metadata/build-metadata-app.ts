@@ -5,12 +5,14 @@ import { errors } from '../errors/catalogue.js';
 import type { Clock } from '../ports/clock.js';
 import type { InstanceStore, RequestLogStore } from '../ports/store.js';
 import { derivedHex } from '../core/derived-ids.js';
+import { FaultBook } from '../core/fault-book.js';
 import { createClientErrorHandler } from './client-errors.js';
 import { InstanceViews } from './instance-views.js';
 import { cloudConstraint, registerCloudApis } from './cloud-routes.js';
 import type { CloudMetadata, MetadataContext } from './metadata-api.js';
 import { METADATA_LIMITS, type MetadataLimits } from './metadata-limits.js';
 import { createMetadataErrorHandler } from './metadata-error-handler.js';
+import { createFaultInjector } from './inject-faults.js';
 import { createRecordSink, createRequestRecorder } from './record-requests.js';
 import { sendNotFound, sendRefusal } from './reply-helpers.js';
 import { refusedRequest } from './request-gate.js';
@@ -42,6 +44,8 @@ export interface MetadataAppDeps {
   limits?: Partial<MetadataLimits>;
   /** Every cloud and the APIs its instances are served (the cloud registry's metadata side). */
   clouds: readonly CloudMetadata[];
+  /** Fault rules (docs/faults.md), added and removed while the app runs. Absent: none, ever. */
+  faults?: FaultBook;
 }
 
 /**
@@ -62,7 +66,7 @@ export function buildMetadataApp(deps: MetadataAppDeps): FastifyInstance {
   const handleError = createMetadataErrorHandler(bus, now);
   const sink = createRecordSink(deps.requestLog, bus, now);
   const recordRequest = createRequestRecorder(sink);
-  const views = new InstanceViews(deps.instances, { accountId, defaultIamRole: deps.iamDefaults?.role ?? null });
+  const views = new InstanceViews(deps.instances, { accountId, defaultIamRole: deps.iamDefaults?.role ?? null, now });
   const app = Fastify({
     logger: false,
     trustProxy: false,
@@ -116,6 +120,8 @@ export function buildMetadataApp(deps: MetadataAppDeps): FastifyInstance {
   app.decorateRequest('metadataFault', null);
 
   const unmetExpectations = routeNodeRequests(app, { idleTimeoutMs: limits.idleTimeoutMs });
+  const faults = deps.faults ?? new FaultBook({ now, seed: () => 0, clouds: [], publish: () => {} });
+  const injectFault = createFaultInjector(app, { faults, sink });
   app.addHook('onRequest', (request, reply, done) => {
     request.metadataArrivedAt = clock.now();
     const ip = sourceAddress(request.socket.remoteAddress);
@@ -123,7 +129,8 @@ export function buildMetadataApp(deps: MetadataAppDeps): FastifyInstance {
     const view = views.forSource(ip);
     request.metadataView = view;
     const refused = refusedRequest(request, unmetExpectations);
-    if (refused === null && view !== null) return done();
+    // Fault rules come after the gate and the lookup, before any handler; with none, one comparison.
+    if (refused === null && view !== null) return faults.activeCount === 0 ? done() : injectFault(request, reply, done);
     // Answered here, so done() is not called: no handler runs. A malformed request is no flavour's;
     // an unknown source is recorded as the flavour of the route it asked for.
     request.metadataFlavour = refused === null ? (request.routeOptions.config?.flavour ?? null) : null;

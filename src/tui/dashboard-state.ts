@@ -1,4 +1,5 @@
 import type { InstanceSummary, MinicloudEvent, SkippedRequestsEvent } from '../domain/events.js';
+import type { FaultRule } from '../domain/fault-rule.js';
 import type { MetadataRequestRecord } from '../domain/metadata-request.js';
 import type { Stage } from '../domain/stages.js';
 
@@ -71,6 +72,16 @@ export interface FollowedConsole {
   lines: readonly string[];
 }
 
+/** A fault rule as the dashboard knows it: from `fault.added`, its hits counted from the request records. */
+export interface FaultEntry {
+  id: string;
+  /** Null when the dashboard saw the rule's hits but not its `fault.added` (added before the retained history). */
+  rule: FaultRule | null;
+  hits: number;
+  /** Time of the first hit (for a `for` rule's expiry); null before it. */
+  firstHitAt: number | null;
+}
+
 export interface DashboardState {
   cloud: { status: 'starting' | 'up' | 'stopping' | 'down'; detail?: string; at: number } | null;
   /** Keyed by instance id; insertion order is launch order. */
@@ -81,6 +92,8 @@ export interface DashboardState {
   requestCount: number;
   notices: readonly Notice[];
   followed: FollowedConsole | null;
+  /** Fault rules by id, in the order they were added (docs/faults.md). */
+  faults: ReadonlyMap<string, FaultEntry>;
 }
 
 /** Inputs the TUI feeds the reducer besides the controller's events. */
@@ -91,7 +104,7 @@ export type ConsoleInput =
 export type DashboardInput = MinicloudEvent | ConsoleInput;
 
 export function initialDashboardState(): DashboardState {
-  return { cloud: null, instances: {}, requests: [], requestCount: 0, notices: [], followed: null };
+  return { cloud: null, instances: {}, requests: [], requestCount: 0, notices: [], followed: null, faults: new Map() };
 }
 
 function newInstanceView(summary: InstanceSummary, at: number): Draft {
@@ -145,6 +158,9 @@ class Batch {
   requestCount: number;
   readonly notices: Notice[];
   followed: { instanceId: string; lines: string[] } | null;
+  private faults: ReadonlyMap<string, FaultEntry>;
+  /** The batch's own copy of `faults`, made on the first change. */
+  private ownFaults: Map<string, FaultEntry> | null = null;
   private readonly owned = new Map<string, Draft>();
 
   constructor(state: DashboardState) {
@@ -154,6 +170,20 @@ class Batch {
     this.requestCount = state.requestCount;
     this.notices = [...state.notices];
     this.followed = state.followed === null ? null : { instanceId: state.followed.instanceId, lines: [...state.followed.lines] };
+    this.faults = state.faults;
+  }
+
+  private faultsToChange(): Map<string, FaultEntry> {
+    this.ownFaults ??= new Map(this.faults);
+    this.faults = this.ownFaults;
+    return this.ownFaults;
+  }
+
+  /** Counts hits of fault rules (a rule the dashboard has not seen added gets an entry without its rule). */
+  private faultHits(id: string, hits: number, at: number): void {
+    const faults = this.faultsToChange();
+    const entry = faults.get(id) ?? { id, rule: null, hits: 0, firstHitAt: null };
+    faults.set(id, { ...entry, hits: entry.hits + hits, firstHitAt: entry.firstHitAt ?? at });
   }
 
   private own(id: string | null): Draft | undefined {
@@ -184,6 +214,7 @@ class Batch {
     this.requests.push(request);
     trim(this.requests, LIMITS.requests, false);
     this.requestCount++;
+    if (request.fault !== null) this.faultHits(request.fault, 1, request.time);
     const draft = this.own(request.instanceId);
     if (draft === undefined) return;
     draft.summary.lastMetadataAt = maxOrNull(draft.summary.lastMetadataAt, request.time);
@@ -203,6 +234,7 @@ class Batch {
    */
   private skipped(input: SkippedRequestsEvent): void {
     this.requestCount += input.count;
+    for (const [id, hits] of Object.entries(input.faultHits ?? {})) this.faultHits(id, hits, input.firstAt);
     const draft = this.own(input.instanceId);
     if (draft === undefined) return;
     draft.summary.lastMetadataAt = maxOrNull(draft.summary.lastMetadataAt, input.lastAt);
@@ -270,6 +302,12 @@ class Batch {
       case 'metadata.requests.skipped':
         this.skipped(input);
         return;
+      case 'fault.added':
+        this.faultsToChange().set(input.rule.id, { id: input.rule.id, rule: input.rule, hits: input.rule.hits, firstHitAt: input.rule.firstHitAt });
+        return;
+      case 'fault.removed':
+        this.faultsToChange().delete(input.id);
+        return;
       case 'tui.console.follow':
         this.followed = { instanceId: input.instanceId, lines: [] };
         return;
@@ -294,7 +332,7 @@ class Batch {
       trim(draft.console, LIMITS.consoleLines, true);
       trim(draft.errors, LIMITS.instanceErrors, true);
     }
-    return { cloud: this.cloud, instances: this.instances, requests: this.requests, requestCount: this.requestCount, notices: this.notices, followed: this.followed };
+    return { cloud: this.cloud, instances: this.instances, requests: this.requests, requestCount: this.requestCount, notices: this.notices, followed: this.followed, faults: this.faults };
   }
 }
 

@@ -1,3 +1,4 @@
+import { describeFault } from '../../core/describe-fault.js';
 import { formatDuration } from '../../core/units.js';
 import type { InstanceSummary, MinicloudEvent } from '../../domain/events.js';
 
@@ -55,13 +56,17 @@ export function eventLine(e: MinicloudEvent): string {
     case 'instance.console':
       return `${t}  ${e.instanceId} | ${e.line}`;
     case 'metadata.request':
-      return `${t}  ${e.request.instanceId ?? e.request.sourceIp} ${e.request.method} ${e.request.path} ${e.request.status}`;
+      return `${t}  ${e.request.instanceId ?? e.request.sourceIp} ${e.request.method} ${e.request.path} ${e.request.status}${e.request.fault === null ? '' : ` fault ${e.request.fault}`}`;
     case 'metadata.requests.skipped':
       return `${t}  ${e.instanceId ?? e.sourceIp} ${e.count} more requests (${e.errorCount} 4xx/5xx) not listed`;
     case 'dhcp.lease':
       return `${t}  lease ${e.ip} → ${e.mac}${e.hostname ? ` (${e.hostname})` : ''}`;
     case 'service.restarted':
       return `${t}  ${e.service} restarted: ${e.reason}`;
+    case 'fault.added':
+      return `${t}  fault ${e.rule.id} added: ${describeFault(e.rule)}`;
+    case 'fault.removed':
+      return `${t}  fault ${e.id} removed`;
     case 'instance.metadata':
       return `${t}  ${e.instanceId} metadata changed: ${[...e.keys.map((k) => `meta ${k}`), ...(e.userData ? ['user-data'] : [])].join(', ')}`;
   }
