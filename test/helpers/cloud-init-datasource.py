@@ -55,7 +55,8 @@ class NoEphemeralNetwork(contextlib.AbstractContextManager):
 
 
 def as_b64(data):
-    if data is None or data == b"" or data == "":
+    # Empty in any form is "none": Vultr sends an empty list for no user-data, which cloud-init keeps.
+    if not data:
         return None
     if isinstance(data, str):
         data = data.encode("utf-8")
