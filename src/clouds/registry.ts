@@ -9,10 +9,11 @@ import { hetzner } from './hetzner/index.js';
 import { nocloud } from './nocloud/index.js';
 import { openstack } from './openstack/index.js';
 import { oracle } from './oracle/index.js';
+import { upcloud } from './upcloud/index.js';
 import { vultr } from './vultr/index.js';
 
 /** Every cloud minicloud plays, one line each. The first is the default datasource. */
-export const CLOUDS: readonly CloudFlavour[] = [ec2, openstack, nocloud, configdrive, gce, exoscale, hetzner, oracle, vultr];
+export const CLOUDS: readonly CloudFlavour[] = [ec2, openstack, nocloud, configdrive, gce, exoscale, hetzner, oracle, vultr, upcloud];
 
 /** The valid `--datasource` values, in registry order. */
 export const CLOUD_NAMES: readonly string[] = CLOUDS.map((c) => c.name);
