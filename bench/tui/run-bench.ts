@@ -38,7 +38,7 @@ const instance: InstanceRecord = {
   mac: '52:54:00:00:00:0b', ip: '127.0.0.1', publicKeys: [], userData: null, meta: {}, datasource: 'ec2',
   imdsv2: 'optional', launchIndex: 0, instanceType: 'm1.small', imageId: 'ami-00000001', availabilityZone: 'nova',
   region: 'minicloud-1', reservationId: 'r-0b0b0b0b0b0b0b0b0', securityGroups: ['default'], iamRole: null,
-  vendorData: {}, createdAt: Date.now(),
+  vendorData: {}, createdAt: Date.now(), cloudEvents: [],
 };
 
 /** utime + stime of a process from /proc/PID/stat, in microseconds (USER_HZ = 100). */

@@ -1,3 +1,4 @@
+import type { CloudEvent } from '../domain/cloud-event.js';
 import type { InstanceRecord, PublicKey } from '../domain/instance.js';
 import { derivedHex, derivedUuid } from '../core/derived-ids.js';
 import type { InstanceEntry } from './instances-file-schema.js';
@@ -17,12 +18,14 @@ const ENTRY_DEFAULTS = {
 
 /**
  * How the caller resolves `userData` given as `{ file }` (relative to the instances file) and as
- * `{ base64 }`: both can fail with a coded error naming the entry, so they are the caller's job.
+ * `{ base64 }`, and `events`: each can fail with a coded error naming the entry, so they are the caller's job.
  */
 export interface EntryContext {
   /** Epoch ms stamped as createdAt (the loader passes load time + index, so file order is list order). */
   createdAt: number;
   userData: Uint8Array | null;
+  /** The entry's `events:` (src/config/cloud-events-from-entry.ts: their times depend on when the server starts). */
+  cloudEvents: CloudEvent[];
 }
 
 /**
@@ -66,6 +69,7 @@ export function instanceFromEntry(entry: InstanceEntry, ctx: EntryContext): Inst
       : null,
     vendorData: entry.vendorData ?? {},
     createdAt: ctx.createdAt,
+    cloudEvents: ctx.cloudEvents,
   };
 }
 

@@ -33,6 +33,36 @@ const IamRoleEntry = Type.Object(
   { additionalProperties: false },
 );
 
+/** A delay from the server's start (`30s`, `2m`, `1h30m`) or a UTC time. */
+const EventTime = Type.String({
+  pattern: '^((\\d+(\\.\\d+)?(ms|s|m|h))+|\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z)$',
+  description: 'a delay from the server start like 30s, 2m or 1h30m, or a UTC time like 2030-01-01T00:00:00Z',
+});
+const EventDuration = Type.String({ pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h))+$', description: 'a duration like 90s, 2m or 1h30m' });
+
+/**
+ * A cloud event the server plays (docs/events.md): which fields apply depends on `type`, checked when the
+ * entry becomes an event (src/config/cloud-events-from-entry.ts), so the error names the field.
+ */
+const CloudEventEntrySchema = Type.Object(
+  {
+    type: Type.Union([Type.Literal('spot'), Type.Literal('maintenance'), Type.Literal('rebalance')], { description: 'spot, maintenance or rebalance' }),
+    id: Type.Optional(Type.String({ pattern: '^instance-event-[0-9a-f]{17}$', description: 'an event id: instance-event- and 17 lowercase hex digits' })),
+    notice: Type.Optional(EventTime),
+    action: Type.Optional(Type.Union([Type.Literal('terminate'), Type.Literal('stop'), Type.Literal('hibernate')], { description: 'terminate, stop or hibernate' })),
+    in: Type.Optional(EventDuration),
+    code: Type.Optional(
+      Type.Union(
+        [Type.Literal('system-reboot'), Type.Literal('instance-reboot'), Type.Literal('system-maintenance'), Type.Literal('instance-retirement'), Type.Literal('instance-stop')],
+        { description: 'system-reboot, instance-reboot, system-maintenance, instance-retirement or instance-stop' },
+      ),
+    ),
+    at: Type.Optional(EventTime),
+    duration: Type.Optional(EventDuration),
+  },
+  { additionalProperties: false },
+);
+
 export const InstanceEntrySchema = Type.Object(
   {
     ip: Ipv4,
@@ -59,6 +89,7 @@ export const InstanceEntrySchema = Type.Object(
     securityGroups: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
     iamRole: Type.Optional(IamRoleEntry),
     vendorData: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    events: Type.Optional(Type.Array(CloudEventEntrySchema)),
   },
   { additionalProperties: false },
 );
@@ -69,4 +100,5 @@ export const InstancesFileSchema = Type.Object(
 );
 
 export type InstanceEntry = Static<typeof InstanceEntrySchema>;
+export type CloudEventEntry = Static<typeof CloudEventEntrySchema>;
 export type InstancesFile = Static<typeof InstancesFileSchema>;

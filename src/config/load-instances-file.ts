@@ -4,6 +4,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { InstanceRecord } from '../domain/instance.js';
 import { errors } from '../errors/catalogue.js';
 import { schemaChecker } from './first-schema-error.js';
+import { cloudEventsFromEntry } from './cloud-events-from-entry.js';
 import { instanceFromEntry } from './instance-from-entry.js';
 import { InstancesFileSchema, type InstanceEntry, type InstancesFile } from './instances-file-schema.js';
 
@@ -28,7 +29,11 @@ export function loadInstancesFile(path: string, now: number): InstanceRecord[] {
   const parsed = parseInstancesFile(text, path);
   const baseDir = dirname(resolve(path));
   const records = parsed.instances.map((entry, index) =>
-    instanceFromEntry(entry, { createdAt: now + index, userData: resolveUserData(entry, index, path, baseDir) }),
+    instanceFromEntry(entry, {
+      createdAt: now + index,
+      userData: resolveUserData(entry, index, path, baseDir),
+      cloudEvents: cloudEventsFromEntry(entry.events, { startedAt: now, seed: entry.ip, pointer: `/instances/${index}/events`, path }),
+    }),
   );
   assertUnique(records, path);
   return records;

@@ -115,6 +115,7 @@ export function buildLaunch(req: LaunchRequest, ctx: LaunchContext): LaunchedIns
       iamRole: null,
       vendorData: {},
       createdAt: ctx.now,
+      cloudEvents: [],
     };
     const instance: ControllerInstance = {
       id,

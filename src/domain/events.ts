@@ -1,3 +1,4 @@
+import type { CloudEventNews } from './cloud-event.js';
 import type { FaultRuleView } from './fault-rule.js';
 import type { Datasource } from './instance.js';
 import type { MetadataRequestRecord } from './metadata-request.js';
@@ -46,7 +47,9 @@ export type MinicloudEvent =
   | { type: 'service.restarted'; at: number; service: string; reason: string }
   /** A fault rule was added (its hits then arrive as `metadata.request` records naming it: docs/faults.md). */
   | { type: 'fault.added'; at: number; rule: FaultRuleView }
-  | { type: 'fault.removed'; at: number; id: string };
+  | { type: 'fault.removed'; at: number; id: string }
+  /** Cloud events (docs/events.md): made, announced, fired, completed, canceled. */
+  | CloudEventNews;
 
 /** Most distinct paths a SkippedRequestsEvent lists (the TUI shows 40 per instance). */
 export const SKIPPED_PATHS_MAX = 64;

@@ -1,3 +1,5 @@
+import type { CloudEvent } from './cloud-event.js';
+
 /**
  * The instance as the metadata plane sees it: everything a guest can read about itself.
  * Pure data; validated at the edges (instances file, SQLite rows, controller API) before it gets here.
@@ -60,4 +62,6 @@ export interface InstanceRecord {
   vendorData: Record<string, unknown>;
   /** Epoch milliseconds. */
   createdAt: number;
+  /** What the cloud announced to the instance (spot interruption, maintenance, rebalance), oldest first. */
+  cloudEvents: CloudEvent[];
 }

@@ -1,6 +1,7 @@
 import { cliErrors } from './codes/cli-errors.js';
 import { configErrors } from './codes/config-errors.js';
 import { controllerErrors } from './codes/controller-errors.js';
+import { eventErrors } from './codes/event-errors.js';
 import { faultErrors } from './codes/fault-errors.js';
 import { hypervisorErrors } from './codes/hypervisor-errors.js';
 import { imagesErrors } from './codes/images-errors.js';
@@ -24,6 +25,7 @@ export const errors = {
   ...controllerErrors,
   ...smokeErrors,
   ...faultErrors,
+  ...eventErrors,
 };
 
 import { isMinicloudError, type MinicloudError } from './minicloud-error.js';

@@ -1,3 +1,4 @@
+import { nextBoundary } from '../core/cloud-event-timeline.js';
 import type { IamRole, InstanceRecord } from '../domain/instance.js';
 import type { InstanceStore } from '../ports/store.js';
 import { buildEc2VersionTree, type Ec2TreeContext } from './ec2/ec2-tree.js';
@@ -16,8 +17,13 @@ export interface InstanceView {
   readonly instance: InstanceRecord;
   /** The store revision this view was built at: an answer derived from it is valid while revision() equals it. */
   readonly revision: number;
-  /** The EC2 tree of one version, built on first use. */
-  ec2Tree(version: Ec2Version): MetadataDir;
+  /**
+   * Until when (epoch ms) answers derived from this view stay right: the instance's next cloud event
+   * boundary (a notice appearing, an action time, a window's end); Infinity when none is ahead.
+   */
+  readonly validUntil: number;
+  /** The EC2 tree of one version, built on first use; with `cloudEvents`, EC2's own event paths too. */
+  ec2Tree(version: Ec2Version, cloudEvents: boolean): MetadataDir;
   /** Answers already resolved, by request path (a bounded memo: the hot path is one Map lookup). */
   readonly answers: Map<string, PreparedBody>;
 }
@@ -31,11 +37,14 @@ export interface ViewContext {
   accountId: string;
   /** Served under `iam/` to instances whose record has no role; null: those instances have no `iam/`. */
   defaultIamRole: IamRole | null;
+  /** The clock; read only for instances with cloud events ahead (their views expire at the next boundary). */
+  now: () => number;
 }
 
 /**
- * Source address → InstanceView, cached until `instances.revision()` changes, so a request costs one
- * revision() call and one Map lookup instead of a store query and a tree build.
+ * Source address → InstanceView, cached until `instances.revision()` changes (or, for an instance with
+ * cloud events ahead, until its next boundary), so a request costs one revision() call and one Map
+ * lookup instead of a store query and a tree build.
  */
 export class InstanceViews {
   private readonly store: InstanceStore;
@@ -56,26 +65,30 @@ export class InstanceViews {
       this.revision = rev;
     }
     const cached = this.bySource.get(ip);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined && (cached === null || cached.validUntil === Infinity || cached.validUntil > this.ctx.now())) return cached;
     const instance = this.store.getInstanceByIp(ip);
-    const view = instance === undefined ? null : createView(instance, this.ctx, rev);
+    const view = instance === undefined ? null : createView(instance, this.ctx, rev, instance.cloudEvents.length === 0 ? 0 : this.ctx.now());
     if (this.bySource.size >= MAX_SOURCES) this.bySource.clear();
     this.bySource.set(ip, view);
     return view;
   }
 }
 
-function createView(instance: InstanceRecord, ctx: ViewContext, revision: number): InstanceView {
-  const treeCtx: Ec2TreeContext = { accountId: ctx.accountId, iamRole: instance.iamRole ?? ctx.defaultIamRole };
-  const trees = new Map<Ec2Version, MetadataDir>();
+/** `now`: the moment the view stands for (0 when the instance has no cloud events: nothing in it depends on time). */
+function createView(instance: InstanceRecord, ctx: ViewContext, revision: number, now: number): InstanceView {
+  const iamRole = instance.iamRole ?? ctx.defaultIamRole;
+  const trees = new Map<string, MetadataDir>();
   return {
     instance,
     revision,
-    ec2Tree(version) {
-      let tree = trees.get(version);
+    validUntil: nextBoundary(instance.cloudEvents, now),
+    ec2Tree(version, cloudEvents) {
+      const key = cloudEvents ? `${version}+events` : version;
+      let tree = trees.get(key);
       if (tree === undefined) {
+        const treeCtx: Ec2TreeContext = { accountId: ctx.accountId, iamRole, cloudEventsAt: cloudEvents ? now : null };
         tree = buildEc2VersionTree(instance, version, treeCtx);
-        trees.set(version, tree);
+        trees.set(key, tree);
       }
       return tree;
     },

@@ -1,7 +1,9 @@
+import type { CloudEventView } from '../domain/cloud-event.js';
 import type { InstanceSummary, MinicloudEvent, SkippedRequestsEvent } from '../domain/events.js';
 import type { FaultRule } from '../domain/fault-rule.js';
 import type { MetadataRequestRecord } from '../domain/metadata-request.js';
 import type { Stage } from '../domain/stages.js';
+import { cloudEventNotice, withCloudEventNews } from './cloud-events-state.js';
 
 /**
  * The TUI's view model and the pure reducer that builds it from MinicloudEvents.
@@ -94,6 +96,8 @@ export interface DashboardState {
   followed: FollowedConsole | null;
   /** Fault rules by id, in the order they were added (docs/faults.md). */
   faults: ReadonlyMap<string, FaultEntry>;
+  /** Cloud events by id as last reported, in the order they were made (docs/events.md; bounded). */
+  cloudEvents: ReadonlyMap<string, CloudEventView>;
 }
 
 /** Inputs the TUI feeds the reducer besides the controller's events. */
@@ -104,7 +108,7 @@ export type ConsoleInput =
 export type DashboardInput = MinicloudEvent | ConsoleInput;
 
 export function initialDashboardState(): DashboardState {
-  return { cloud: null, instances: {}, requests: [], requestCount: 0, notices: [], followed: null, faults: new Map() };
+  return { cloud: null, instances: {}, requests: [], requestCount: 0, notices: [], followed: null, faults: new Map(), cloudEvents: new Map() };
 }
 
 function newInstanceView(summary: InstanceSummary, at: number): Draft {
@@ -161,6 +165,7 @@ class Batch {
   private faults: ReadonlyMap<string, FaultEntry>;
   /** The batch's own copy of `faults`, made on the first change. */
   private ownFaults: Map<string, FaultEntry> | null = null;
+  private cloudEvents: ReadonlyMap<string, CloudEventView>;
   private readonly owned = new Map<string, Draft>();
 
   constructor(state: DashboardState) {
@@ -171,6 +176,7 @@ class Batch {
     this.notices = [...state.notices];
     this.followed = state.followed === null ? null : { instanceId: state.followed.instanceId, lines: [...state.followed.lines] };
     this.faults = state.faults;
+    this.cloudEvents = state.cloudEvents;
   }
 
   private faultsToChange(): Map<string, FaultEntry> {
@@ -308,6 +314,14 @@ class Batch {
       case 'fault.removed':
         this.faultsToChange().delete(input.id);
         return;
+      case 'cloud.event.scheduled':
+      case 'cloud.event.notice':
+      case 'cloud.event.fired':
+      case 'cloud.event.completed':
+      case 'cloud.event.canceled':
+        this.cloudEvents = withCloudEventNews(this.cloudEvents, input);
+        this.notices.push(cloudEventNotice(input));
+        return;
       case 'tui.console.follow':
         this.followed = { instanceId: input.instanceId, lines: [] };
         return;
@@ -332,7 +346,7 @@ class Batch {
       trim(draft.console, LIMITS.consoleLines, true);
       trim(draft.errors, LIMITS.instanceErrors, true);
     }
-    return { cloud: this.cloud, instances: this.instances, requests: this.requests, requestCount: this.requestCount, notices: this.notices, followed: this.followed, faults: this.faults };
+    return { cloud: this.cloud, instances: this.instances, requests: this.requests, requestCount: this.requestCount, notices: this.notices, followed: this.followed, faults: this.faults, cloudEvents: this.cloudEvents };
   }
 }
 

@@ -25,6 +25,7 @@ export function sampleInstance(n: number, overrides: Partial<InstanceRecord> = {
     iamRole: null,
     vendorData: {},
     createdAt: 1_700_000_000_000 + n,
+    cloudEvents: [],
     ...overrides,
   };
 }

@@ -1,4 +1,5 @@
 import { describeFault } from '../../core/describe-fault.js';
+import { cloudEventNewsText } from '../../core/cloud-event-text.js';
 import { formatDuration } from '../../core/units.js';
 import type { InstanceSummary, MinicloudEvent } from '../../domain/events.js';
 
@@ -69,5 +70,11 @@ export function eventLine(e: MinicloudEvent): string {
       return `${t}  fault ${e.id} removed`;
     case 'instance.metadata':
       return `${t}  ${e.instanceId} metadata changed: ${[...e.keys.map((k) => `meta ${k}`), ...(e.userData ? ['user-data'] : [])].join(', ')}`;
+    case 'cloud.event.scheduled':
+    case 'cloud.event.notice':
+    case 'cloud.event.fired':
+    case 'cloud.event.completed':
+    case 'cloud.event.canceled':
+      return `${t}  ${cloudEventNewsText(e)}`;
   }
 }

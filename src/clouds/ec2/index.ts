@@ -1,5 +1,5 @@
 import { NO_NETWORK_NEEDS, type CloudFlavour } from '../cloud-flavour.js';
-import { ec2Api } from './ec2-api.js';
+import { ec2ImdsApi } from './ec2-api.js';
 
 /**
  * Amazon EC2. cloud-init (22.4: uuid and serial both start with `ec2`; 24.2+: the uuid alone) and
@@ -19,5 +19,5 @@ export const ec2: CloudFlavour = {
   network: NO_NETWORK_NEEDS,
   localIpv4: { path: '/latest/meta-data/local-ipv4', headers: {} },
   passwordApi: false,
-  metadata: [ec2Api],
+  metadata: [ec2ImdsApi],
 };

@@ -11,6 +11,8 @@ import { issueImdsToken, parseTokenTtl, verifyImdsToken } from './imds-token.js'
 export interface Ec2PluginOptions {
   clock: Clock;
   tokenSecret: Uint8Array;
+  /** Serve the instance's cloud events (spot/, events/, autoscaling/), as EC2 does; Nova's EC2 tree has none. */
+  cloudEvents: boolean;
 }
 
 const TOKEN_HEADER = 'x-aws-ec2-metadata-token';
@@ -95,7 +97,7 @@ export async function ec2Plugin(app: FastifyInstance, opts: Ec2PluginOptions): P
     }
     if (!isRead) return sendMethodNotAllowed(request, reply, ALLOW_READ);
     if (!checkToken(request, reply, view)) return reply;
-    const node = resolveNode(view.ec2Tree(version), segments.slice(1));
+    const node = resolveNode(view.ec2Tree(version, opts.cloudEvents), segments.slice(1));
     if (node === undefined) return sendNotFound(request, reply);
     const answer = nodeBody(node);
     rememberAnswer(view, rest, answer);

@@ -1,6 +1,7 @@
 import type { IamRole, InstanceRecord } from '../../domain/instance.js';
 import { derivedHex, networkSeed, rfc3339 } from '../../core/derived-ids.js';
 import { bytesLeaf, dir, jsonLeaf, OCTET_STREAM, textLeaf, type MetadataDir, type MetadataNode } from '../metadata-tree.js';
+import { ec2EventEntries } from './ec2-events-tree.js';
 import { ec2VersionIncludes, type Ec2Version } from './ec2-versions.js';
 
 /** What the EC2 tree needs beyond the instance record. */
@@ -9,6 +10,11 @@ export interface Ec2TreeContext {
   accountId: string;
   /** The role served under `iam/` (the instance's, else the cloud default); null: no `iam/` at all, as on EC2. */
   iamRole: IamRole | null;
+  /**
+   * The moment the instance's cloud events are shown at (spot/, events/, autoscaling/: EC2's own tree);
+   * null leaves them out (Nova's EC2-compatible tree has none).
+   */
+  cloudEventsAt: number | null;
 }
 
 /**
@@ -30,6 +36,7 @@ export function buildEc2VersionTree(instance: InstanceRecord, version: Ec2Versio
 function buildMetaData(instance: InstanceRecord, version: Ec2Version, ctx: Ec2TreeContext): MetadataDir {
   const since = (v: string) => ec2VersionIncludes(version, v);
   const t = textLeaf;
+  const events = ctx.cloudEventsAt === null ? undefined : ec2EventEntries(instance.cloudEvents, ctx.cloudEventsAt, version);
   return dir({
     // 1.0
     'ami-id': t(instance.imageId),
@@ -67,6 +74,10 @@ function buildMetaData(instance: InstanceRecord, version: Ec2Version, ctx: Ec2Tr
     iam: since('2012-01-12') && ctx.iamRole !== null ? buildIam(instance, ctx.iamRole, ctx) : undefined,
     // 2014-02-25
     services: since('2014-02-25') ? dir({ domain: t('amazonaws.com'), partition: t('aws') }) : undefined,
+    // Cloud events (docs/events.md), each from the version EC2 introduced it in.
+    spot: events?.spot,
+    events: events?.events,
+    autoscaling: events?.autoscaling,
   });
 }
 

@@ -46,6 +46,7 @@ export function fixtureInstance(overrides: Partial<InstanceRecord> = {}): Instan
     },
     vendorData: {},
     createdAt: 1_700_000_000_000,
+    cloudEvents: [],
     ...overrides,
   };
 }

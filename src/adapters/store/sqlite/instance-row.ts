@@ -1,4 +1,5 @@
 import { datasourceSchema } from '../../../clouds/datasource-schema.js';
+import { CloudEventSchema } from '../../../core/cloud-event-schema.js';
 import { Type } from '@sinclair/typebox';
 import type { InstanceRecord } from '../../../domain/instance.js';
 import { parseJsonColumn, rowValidator } from './row-validation.js';
@@ -26,6 +27,7 @@ export interface InstanceRow {
   iam_role: string | null;
   vendor_data: string;
   created_at: number;
+  cloud_events: string;
 }
 
 const NonEmpty = Type.String({ minLength: 1 });
@@ -56,6 +58,7 @@ const InstanceRecordSchema = Type.Object({
   ]),
   vendorData: Type.Record(Type.String(), Type.Unknown()),
   createdAt: Type.Integer(),
+  cloudEvents: Type.Array(CloudEventSchema),
 });
 
 const checkInstance = rowValidator(InstanceRecordSchema, 'instances');
@@ -87,6 +90,7 @@ export function instanceFromRow(row: InstanceRow): InstanceRecord {
     iamRole: row.iam_role === null ? null : json(row.iam_role, 'iam_role'),
     vendorData: json(row.vendor_data, 'vendor_data'),
     createdAt: row.created_at,
+    cloudEvents: json(row.cloud_events, 'cloud_events'),
   };
   return checkInstance(candidate, row.id);
 }
@@ -115,6 +119,7 @@ export function rowFromInstance(i: InstanceRecord): InstanceRow {
     iam_role: i.iamRole === null ? null : JSON.stringify(i.iamRole),
     vendor_data: JSON.stringify(i.vendorData),
     created_at: i.createdAt,
+    cloud_events: JSON.stringify(i.cloudEvents),
   };
 }
 
@@ -122,5 +127,5 @@ export function rowFromInstance(i: InstanceRecord): InstanceRow {
 export const INSTANCE_COLUMNS: readonly (keyof InstanceRow)[] = [
   'id', 'uuid', 'name', 'hostname', 'mac', 'ip', 'public_keys', 'user_data', 'meta', 'datasource', 'imdsv2',
   'launch_index', 'instance_type', 'image_id', 'availability_zone', 'region', 'reservation_id',
-  'security_groups', 'iam_role', 'vendor_data', 'created_at',
+  'security_groups', 'iam_role', 'vendor_data', 'created_at', 'cloud_events',
 ];
