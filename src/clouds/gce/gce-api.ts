@@ -4,5 +4,5 @@ import { gcePlugin } from './gce-plugin.js';
 /** GCE's metadata server: `/computeMetadata/v1/` (instance, project), `Metadata-Flavor: Google` required. */
 export const gceApi: MetadataApi = {
   name: 'gce',
-  plugin: (app, ctx) => gcePlugin(app, { instances: ctx.instances, bus: ctx.bus, projectSeed: ctx.projectId }),
+  plugin: (app, ctx) => gcePlugin(app, { instances: ctx.instances, bus: ctx.bus, clock: ctx.clock, projectSeed: ctx.projectId }),
 };

@@ -5,7 +5,7 @@ import { documentValue, gceArrayDir, gceDir, listValue, numberValue, textValue, 
 
 /**
  * What the cloud does to the instance while it runs (GCE's `instance/maintenance-event` and
- * `instance/preempted`): issue 14's cloud events set it; until then every instance has the defaults.
+ * `instance/preempted`), from its cloud events (gce-live-state.ts).
  */
 export interface GceLiveState {
   /** `NONE`, `MIGRATE_ON_HOST_MAINTENANCE` or `TERMINATE_ON_HOST_MAINTENANCE`. */
@@ -13,7 +13,6 @@ export interface GceLiveState {
   preempted: boolean;
 }
 
-export const GCE_LIVE_DEFAULT: GceLiveState = { maintenanceEvent: 'NONE', preempted: false };
 
 /** Guest attributes the guest wrote (PUT), by namespace then key. */
 export type GceGuestAttributes = ReadonlyMap<string, ReadonlyMap<string, string>>;

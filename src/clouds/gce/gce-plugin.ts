@@ -2,21 +2,29 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { InstanceRecord } from '../../domain/instance.js';
 import { errors, isMinicloudError, type MinicloudError } from '../../errors/catalogue.js';
 import type { EventBus } from '../../events/event-bus.js';
+import { nextBoundary } from '../../core/cloud-event-timeline.js';
+import type { Clock } from '../../ports/clock.js';
 import type { InstanceStore } from '../../ports/store.js';
 import { errorBody, isReadMethod, ROUTE_METHODS, sendBody, sendError, viewOrNotFound } from '../../metadata/reply-helpers.js';
 import { displayPath, splitMetadataPath } from '../../metadata/request-path.js';
 import { GCE_TEXT, gceAnswer, gceEtag, resolveGce, type GceAnswer } from './gce-answer.js';
-import { buildGceTree, GCE_LIVE_DEFAULT } from './gce-documents.js';
+import { buildGceTree } from './gce-documents.js';
 import { GuestAttributeStore } from './gce-guest-attributes.js';
 import { gceProject } from './gce-ids.js';
+import { gceLiveState } from './gce-live-state.js';
 import { LongPollRegistry } from './gce-long-poll.js';
 import { MAX_WAIT_SEC, parseGceQuery, type GceQuery } from './gce-query.js';
 import type { GceDir } from './gce-tree.js';
 
 export interface GcePluginOptions {
   instances: InstanceStore;
-  /** `instance.metadata` (metadata set) and `instance.removed` wake the instance's long-polls. */
+  /**
+   * `instance.metadata` (metadata set), `instance.removed` and every `cloud.event.*` (an event made,
+   * announced, fired, completed or canceled: docs/events.md) wake the instance's long-polls.
+   */
   bus: EventBus;
+  /** Cloud events change `maintenance-event` and `preempted` over time. */
+  clock: Clock;
   /** The cloud's project id (MetadataContext.projectId), from which the GCE project is derived. */
   projectSeed: string;
   /** Where held wait_for_change requests are kept; a fresh registry when absent (tests pass theirs to watch it). */
@@ -26,6 +34,8 @@ export interface GcePluginOptions {
 /** Everything the plugin precomputes for one instance record and one generation of its guest attributes. */
 interface GceState {
   readonly generation: number;
+  /** The instance's next cloud event boundary: the tree (maintenance-event, preempted) is rebuilt from then. */
+  readonly validUntil: number;
   readonly tree: GceDir;
   /** Answers already sent, by request URL (reads without wait_for_change only); bounded. */
   readonly answers: Map<string, GceAnswer>;
@@ -55,10 +65,21 @@ export async function gcePlugin(app: FastifyInstance, opts: GcePluginOptions): P
   const states = new WeakMap<InstanceRecord, GceState>();
 
   const unsubscribe = bus.subscribe((event) => {
-    if (event.type === 'instance.metadata') polls.wake(event.instanceId);
-    else if (event.type === 'instance.removed') {
-      guestAttributes.forget(event.instanceId);
-      polls.wake(event.instanceId);
+    switch (event.type) {
+      case 'instance.metadata':
+      case 'cloud.event.scheduled':
+      case 'cloud.event.notice':
+      case 'cloud.event.fired':
+      case 'cloud.event.completed':
+      case 'cloud.event.canceled':
+        polls.wake(event.instanceId);
+        return;
+      case 'instance.removed':
+        guestAttributes.forget(event.instanceId);
+        polls.wake(event.instanceId);
+        return;
+      default:
+        return;
     }
   });
   // preClose runs before the server stops accepting and waits for open requests: held ones answer now.
@@ -74,9 +95,11 @@ export async function gcePlugin(app: FastifyInstance, opts: GcePluginOptions): P
   function stateOf(record: InstanceRecord): GceState {
     const generation = guestAttributes.generation(record.id);
     let state = states.get(record);
-    if (state === undefined || state.generation !== generation) {
-      // Issue 14's cloud events will give the live state (maintenance-event, preempted) here.
-      state = { generation, tree: buildGceTree(record, project, GCE_LIVE_DEFAULT, guestAttributes.of(record.id)), answers: new Map() };
+    // Without cloud events nothing depends on the clock, and the clock is not read.
+    const now = record.cloudEvents.length === 0 ? 0 : opts.clock.now();
+    if (state === undefined || state.generation !== generation || now >= state.validUntil) {
+      const live = gceLiveState(record.cloudEvents, now);
+      state = { generation, validUntil: nextBoundary(record.cloudEvents, now), tree: buildGceTree(record, project, live, guestAttributes.of(record.id)), answers: new Map() };
       states.set(record, state);
     }
     return state;

@@ -24,7 +24,7 @@ const ATTRIBUTES = `${V1}/instance/attributes/?recursive=True`;
 /** The registry's clouds with the GCE API given `polls`, so a test can see what is held. */
 function cloudsWatching(polls: LongPollRegistry): CloudMetadata[] {
   return CLOUD_METADATA.map((c) =>
-    c.cloud === 'gce' ? { cloud: 'gce', apis: [{ name: 'gce', plugin: (app, ctx) => gcePlugin(app, { instances: ctx.instances, bus: ctx.bus, projectSeed: ctx.projectId, polls }) }] } : c,
+    c.cloud === 'gce' ? { cloud: 'gce', apis: [{ name: 'gce', plugin: (app, ctx) => gcePlugin(app, { instances: ctx.instances, bus: ctx.bus, clock: ctx.clock, projectSeed: ctx.projectId, polls }) }] } : c,
   );
 }
 
