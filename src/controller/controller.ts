@@ -20,7 +20,10 @@ import type { Hypervisor } from '../ports/hypervisor.js';
 import type { Accelerator } from '../domain/controller-instance.js';
 import type { NetworkConfig, NetworkHost, NetworkObservation, NetworkPlane } from '../ports/network.js';
 import type { InstanceStore, RequestLogQuery, RequestLogStore } from '../ports/store.js';
+import type { CloudEventView } from '../domain/cloud-event.js';
 import { AsyncMutex } from './async-mutex.js';
+import { CloudEventDesk, type CloudEventRequest } from './cloud-event-desk.js';
+import { CloudEventTicker } from './cloud-event-ticker.js';
 import { executeAction, type ExecuteContext } from './execute-action.js';
 import { InstanceBook } from './instance-book.js';
 import { ReadinessWatcher } from './readiness-watcher.js';
@@ -80,6 +83,9 @@ export class Controller {
   private readonly mutex = new AsyncMutex();
   readonly book: InstanceBook;
   private readonly watcher: ReadinessWatcher;
+  private readonly cloudEvents: CloudEventDesk;
+  /** Wakes the reconcile at each cloud event's action time and announces notices and window ends. */
+  readonly cloudEventTicker: CloudEventTicker;
   private appliedHosts: NetworkHost[] | null = null;
   /** Leases (mac → ip) seen at the last reconcile; launch avoids addresses leased to other MACs. */
   private lastLeases: { mac: string; ip: string }[] = [];
@@ -93,6 +99,8 @@ export class Controller {
     this.deps = deps;
     this.book = new InstanceBook({ records: deps.instances, rows: deps.controllerStore, bus: deps.bus, clock: deps.clock });
     this.watcher = new ReadinessWatcher({ book: this.book, bus: deps.bus, clock: deps.clock, network: deps.network, requestLog: deps.requestLog, sshProbe: deps.sshProbe, paths: deps.paths });
+    this.cloudEvents = new CloudEventDesk({ book: this.book, bus: deps.bus, clock: deps.clock, random: deps.random });
+    this.cloudEventTicker = new CloudEventTicker({ instances: deps.instances, bus: deps.bus, clock: deps.clock, onDue: () => this.kick() });
   }
 
   /** Subscribes to metadata requests, runs a first reconcile, then starts the timers. */
@@ -105,6 +113,7 @@ export class Controller {
       }
     });
     await this.reconcile();
+    this.cloudEventTicker.start();
     this.timers.push(setInterval(() => this.kick(), this.deps.reconcileIntervalMs ?? 2000));
     this.timers.push(setInterval(() => void this.watchOnce(), this.deps.watchIntervalMs ?? 500));
   }
@@ -116,6 +125,7 @@ export class Controller {
     this.timers = [];
     this.unsubscribe?.();
     this.unsubscribe = null;
+    this.cloudEventTicker.stop();
   }
 
   /** Asks for a reconcile pass soon; coalesces bursts. */
@@ -145,6 +155,7 @@ export class Controller {
         appliedHosts: this.appliedHosts,
         tapNameOf: (id) => tapName(this.deps.cloudId, id),
         removeOrphans: opts.removeOrphans ?? false,
+        now: this.deps.clock.now(),
       });
       for (const action of actions) {
         try {
@@ -221,6 +232,23 @@ export class Controller {
     this.book.updateRecord(next);
     this.deps.bus.publish({ type: 'instance.metadata', at: this.deps.clock.now(), instanceId: rec.id, keys: Object.keys(change.meta ?? {}), userData: change.userData !== undefined });
     return this.info(rec.id);
+  }
+
+  /** Makes a cloud event for a running instance (docs/events.md); the reconcile acts on it when its time comes. */
+  scheduleCloudEvent(ref: string, request: CloudEventRequest): CloudEventView {
+    const view = this.cloudEvents.schedule(ref, request);
+    this.kick();
+    return view;
+  }
+
+  /** Withdraws a pending cloud event. */
+  cancelCloudEvent(id: string): CloudEventView {
+    return this.cloudEvents.cancel(id);
+  }
+
+  /** Every cloud event of every instance, as it stands now. */
+  listCloudEvents(): CloudEventView[] {
+    return this.cloudEvents.list();
   }
 
   /** The password the guest posted to the OpenStack password route, as Nova's `get-password` shows it. */

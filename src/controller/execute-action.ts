@@ -11,6 +11,7 @@ import type { InstanceRecord } from '../domain/instance.js';
 import type { Hypervisor } from '../ports/hypervisor.js';
 import type { Accelerator } from '../domain/controller-instance.js';
 import type { NetworkConfig, NetworkHost, NetworkPlane } from '../ports/network.js';
+import { fireCloudEvent, GUEST_STOP_TIMEOUT_MS } from './fire-cloud-event.js';
 import type { InstanceBook } from './instance-book.js';
 
 export interface ExecuteContext {
@@ -54,12 +55,13 @@ export async function executeAction(ctx: ExecuteContext, action: Action): Promis
     case 'guest.start':
       return startGuest(ctx, action.instanceId, action.kind === 'guest.create');
     case 'guest.remove':
-      await ctx.hypervisor.destroy(action.instanceId);
-      await ctx.hypervisor.undefine(action.instanceId);
-      // undefine removed the driver's files; the directory the controller made for them goes too.
-      await rm(instanceDir(ctx.paths, action.instanceId), { recursive: true, force: true });
-      ctx.book.forget(action.instanceId);
+      return removeGuest(ctx, action.instanceId);
+    case 'guest.stop':
+      await ctx.hypervisor.stop(action.instanceId, { timeoutMs: GUEST_STOP_TIMEOUT_MS });
+      ctx.book.update(action.instanceId, (i) => i);
       return;
+    case 'cloud-event.fire':
+      return fireCloudEvent({ hypervisor: ctx.hypervisor, book: ctx.book, bus: ctx.bus, clock: ctx.clock, terminate: (id) => removeGuest(ctx, id) }, action.instanceId, action.eventId);
     case 'instance.forget':
       ctx.book.forget(action.instanceId);
       return;
@@ -84,6 +86,15 @@ export async function executeAction(ctx: ExecuteContext, action: Action): Promis
       ctx.bus.publish({ type: 'notice', at: ctx.clock.now(), level: 'info', message: `removed orphan guest ${action.name}` });
       return;
   }
+}
+
+/** Powers off and undefines the guest, removes its directory and forgets the instance (each step idempotent). */
+async function removeGuest(ctx: ExecuteContext, id: string): Promise<void> {
+  await ctx.hypervisor.destroy(id);
+  await ctx.hypervisor.undefine(id);
+  // undefine removed the driver's files; the directory the controller made for them goes too.
+  await rm(instanceDir(ctx.paths, id), { recursive: true, force: true });
+  ctx.book.forget(id);
 }
 
 async function networkStep(ctx: ExecuteContext, what: string, step: () => Promise<void>): Promise<void> {

@@ -38,6 +38,7 @@ export interface ViewExtras {
 function runState(inst: ControllerInstance, guest: GuestState | null): InstanceSummary['state'] {
   if (inst.failure) return 'error';
   if (inst.desired === 'deleted') return 'stopping';
+  if (inst.desired === 'stopped') return guest === 'running' || guest === 'paused' ? 'stopping' : 'stopped';
   if (guest === 'running' || guest === 'paused') return 'running';
   if (guest === 'shutoff' || guest === 'crashed') return inst.stages.startedAt === null ? 'starting' : 'stopped';
   return inst.stages.startedAt === null ? 'defined' : 'starting';

@@ -1,3 +1,4 @@
+import { dueEvents } from './cloud-event-timeline.js';
 import type { InstanceRecord } from '../domain/instance.js';
 import type { GuestObservation } from '../ports/hypervisor.js';
 import type { NetworkHost, NetworkObservation } from '../ports/network.js';
@@ -20,6 +21,10 @@ export type Action =
   | { kind: 'guest.start'; instanceId: string }
   /** Power off and undefine the guest of a deleted instance (each step idempotent). */
   | { kind: 'guest.remove'; instanceId: string }
+  /** Power off (ACPI, then forced) the guest of a stopped instance; it stays defined. */
+  | { kind: 'guest.stop'; instanceId: string }
+  /** A cloud event's time came and the controller has not acted on it: act, and record what it did. */
+  | { kind: 'cloud-event.fire'; instanceId: string; eventId: string }
   /** Drop a deleted instance whose guest is gone from the stores. */
   | { kind: 'instance.forget'; instanceId: string }
   /** The guest stopped, crashed or vanished after it was started: record a boot failure. */
@@ -42,6 +47,8 @@ export interface PlanInput {
   tapNameOf: (instanceId: string) => string;
   /** Remove guests no instance owns; `prune` sets it, the periodic pass only reports them. */
   removeOrphans: boolean;
+  /** The controller's clock (epoch ms): which cloud events are due. */
+  now: number;
 }
 
 function desiredHosts(input: Pick<PlanInput, 'instances' | 'records' | 'tapNameOf'>): NetworkHost[] {
@@ -81,6 +88,11 @@ export function plan(input: PlanInput): Action[] {
       continue;
     }
     if (inst.failure) continue; // terminal until deleted: never retry a failed boot in a loop
+    if (inst.desired === 'stopped') {
+      if (guest?.state === 'running' || guest?.state === 'paused') starts.push({ kind: 'guest.stop', instanceId: inst.id });
+      continue;
+    }
+    for (const event of dueEvents(input.records.get(inst.id)?.cloudEvents ?? [], input.now)) starts.push({ kind: 'cloud-event.fire', instanceId: inst.id, eventId: event.id });
     const started = inst.stages.startedAt !== null;
     if (!guest) {
       starts.push(started ? { kind: 'instance.fail', instanceId: inst.id, reason: 'the guest disappeared from the hypervisor' } : { kind: 'guest.create', instanceId: inst.id });

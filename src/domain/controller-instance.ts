@@ -15,8 +15,11 @@ export interface ImageRef {
   sshUser: string;
 }
 
-/** What the controller wants for an instance. `deleted` stays until the guest is gone. */
-export type DesiredState = 'running' | 'deleted';
+/**
+ * What the controller wants for an instance. `deleted` stays until the guest is gone; `stopped` keeps the
+ * guest defined and powered off (a cloud event stopped it: docs/events.md).
+ */
+export type DesiredState = 'running' | 'stopped' | 'deleted';
 
 /** A failure that stops the controller from acting on the instance (no retry); `delete` clears it. */
 export interface InstanceFailure {

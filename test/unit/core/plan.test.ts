@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ControllerInstance } from '../../../src/domain/controller-instance.js';
+import { spotEvent } from '../../../src/core/cloud-event-spec.js';
 import { plan, type PlanInput } from '../../../src/core/plan.js';
 import { initialStageState } from '../../../src/core/stage-tracker.js';
 import type { InstanceRecord } from '../../../src/domain/instance.js';
@@ -43,6 +44,7 @@ function input(over: Partial<PlanInput>): PlanInput {
     appliedHosts: null,
     tapNameOf: (id) => `tap-${id}`,
     removeOrphans: false,
+    now: 0,
     ...over,
   };
 }
@@ -87,6 +89,9 @@ describe('plan', () => {
     ['guest in an unknown state is looked at again later', inst('i-a', {}, 5), 'unknown', []],
     ['deleted instance with a guest', inst('i-a', { desired: 'deleted' }, 5), 'running', ['guest.remove:i-a']],
     ['deleted instance without a guest', inst('i-a', { desired: 'deleted' }, 5), null, ['instance.forget:i-a']],
+    ['stopped instance whose guest still runs (a cloud event stopped it)', inst('i-a', { desired: 'stopped' }, 5), 'running', ['guest.stop:i-a']],
+    ['stopped instance with its guest off', inst('i-a', { desired: 'stopped' }, 5), 'shutoff', []],
+    ['stopped instance without a guest (after down and up)', inst('i-a', { desired: 'stopped' }, 5), null, []],
   ])('%s', (_name, instance, state, expected) => {
     const p = input({ instances: [instance], guests: state ? [guest('i-a', state)] : [] });
     const hosts = instance.desired === 'running' ? [{ instanceId: 'i-a', mac: '52:54:00:00:00:010', ip: '10.77.0.10', hostname: 'h10', tapName: 'tap-i-a' }] : [];
@@ -96,6 +101,21 @@ describe('plan', () => {
   it('drops a deleted instance from the DHCP reservations', () => {
     const p = input({ instances: [inst('i-a', { desired: 'deleted' }, 5)], guests: [guest('i-a', 'running')], appliedHosts: [{ instanceId: 'i-a', mac: 'm', ip: 'i', hostname: 'h', tapName: 't' }] });
     expect(plan(p)[0]).toEqual({ kind: 'network.setHosts', hosts: [] });
+  });
+
+  it('fires the cloud events whose time came, once each, only for running instances', () => {
+    const spot = spotEvent('instance-event-00000000000000001', 0, { action: 'stop', inMs: 100, act: true });
+    const later = spotEvent('instance-event-00000000000000002', 0, { action: 'stop', inMs: 500, act: true });
+    const records = new Map([['i-a', { ...rec('i-a', 10), cloudEvents: [spot, later] }], ['i-b', { ...rec('i-b', 11), cloudEvents: [spot] }]]);
+    const instances = [inst('i-a', {}, 5), inst('i-b', { desired: 'stopped' }, 5)];
+    const guests = [guest('i-a', 'running'), guest('i-b', 'shutoff')];
+    const fires = (now: number) => plan(input({ instances, records, guests, now })).filter((a) => a.kind === 'cloud-event.fire');
+    expect(fires(99)).toEqual([]);
+    expect(fires(100)).toEqual([{ kind: 'cloud-event.fire', instanceId: 'i-a', eventId: spot.id }]);
+    expect(fires(500).map((a) => ('eventId' in a ? a.eventId : ''))).toEqual([spot.id, later.id]);
+    const fired = { ...spot, fired: { at: 100, outcome: 'not-acted' as const, detail: null } };
+    records.set('i-a', { ...rec('i-a', 10), cloudEvents: [fired, later] });
+    expect(fires(200)).toEqual([]);
   });
 
   it('removes orphan guests only when asked (prune)', () => {

@@ -9,7 +9,7 @@ import type { ControllerStore } from '../../../ports/controller-store.js';
 const StageSchema = Type.Union(STAGES.map((s) => Type.Literal(s)));
 const ControllerInstanceSchema = Type.Object({
   id: Type.String(),
-  desired: Type.Union([Type.Literal('running'), Type.Literal('deleted')]),
+  desired: Type.Union([Type.Literal('running'), Type.Literal('stopped'), Type.Literal('deleted')]),
   image: Type.Object({
     name: Type.String(),
     path: Type.String(),
