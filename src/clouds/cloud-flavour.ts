@@ -49,6 +49,11 @@ export interface CloudFlavour {
   readonly network: CloudNetworkNeeds;
   /** The HTTP APIs this cloud's instances are served; each answers only them. */
   readonly metadata: readonly MetadataApi[];
+  /**
+   * The request (path and query, as logged) that hands the guest its user-data: what the readiness
+   * stage `userdata` and smoke's user-data evidence look for in the request log.
+   */
+  readonly userDataRequest: RegExp;
   /** Where the guest reads its private IPv4 as plain text (tempest's local-ipv4 check); null: nowhere. */
   readonly localIpv4: GuestMetadataRequest | null;
   /** The guest can post and read back a password (Nova's `openstack/latest/password`, tempest's check). */

@@ -53,7 +53,9 @@ export class ReadinessWatcher {
   /** A metadata request from an instance (bus event). */
   onMetadataRequest(instanceId: string, at: number, path: string, status: number): void {
     this.deps.book.noteMetadataRequest(instanceId, at, status);
-    this.deps.book.observe(instanceId, { kind: 'metadata', at, path, status });
+    const rec = this.deps.book.records.getInstance(instanceId);
+    const userData = rec !== undefined && cloudNamed(rec.datasource).userDataRequest.test(path);
+    this.deps.book.observe(instanceId, { kind: 'metadata', at, path, status, userData });
   }
 
   /** One pass over the started, healthy instances. */
@@ -138,6 +140,7 @@ export class ReadinessWatcher {
       guestState: this.deps.book.guestState(id),
       datasource: rec.datasource,
       delivery: cloudNamed(rec.datasource).delivery,
+      userDataRequest: cloudNamed(rec.datasource).userDataRequest,
       stalledMs: Math.max(0, this.deps.clock.now() - since),
       consoleTail: this.tailer(id).lastLines(20),
       requests: this.deps.requestLog.query({ instanceId: id, limit: 10 }),

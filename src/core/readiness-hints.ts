@@ -3,7 +3,6 @@ import type { MetadataRequestRecord } from '../domain/metadata-request.js';
 import type { Stage } from '../domain/stages.js';
 import type { GuestState } from '../ports/hypervisor.js';
 import { formatDuration } from './units.js';
-import { isUserDataPath } from './stage-tracker.js';
 
 /**
  * Explains why an instance is stuck, from what the controller saw. Pure: every input is data.
@@ -19,6 +18,8 @@ export interface DiagnosisInput {
   datasource: Datasource;
   /** Where the instance's cloud puts its metadata (a config drive makes no metadata request). */
   delivery: 'metadata-service' | 'config-drive';
+  /** The request of the instance's cloud that hands the guest its user-data (CloudFlavour.userDataRequest). */
+  userDataRequest: RegExp;
   /** How long since the current stage was reached (or since start for `defined`). */
   stalledMs: number;
   consoleTail: string[];
@@ -73,7 +74,7 @@ function stageHint(input: DiagnosisInput): string {
       if (missed.length > 0) {
         return `the guest read metadata but never asked for user-data; it got 404 for ${missed.slice(-3).join(', ')} — it may probe a version or path minicloud does not serve`;
       }
-      if (input.requests.some((r) => isUserDataPath(r.path))) return 'user-data was requested but not answered';
+      if (input.requests.some((r) => input.userDataRequest.test(r.path))) return 'user-data was requested but not answered';
       return `the guest read metadata for ${waited} but never asked for user-data: is user-data disabled in the image's datasource config?`;
     }
     case 'ssh':

@@ -17,18 +17,13 @@ export type StageObservation =
   /** A DHCP lease for the instance's MAC. */
   | { kind: 'lease'; at: number; ip: string }
   /** A request from the instance's IP to the metadata server. */
-  | { kind: 'metadata'; at: number; path: string; status: number }
+  /** `userData`: the request is the one that hands the guest its user-data in its cloud's API. */
+  | { kind: 'metadata'; at: number; path: string; status: number; userData: boolean }
   /** Port 22 open and the cloud's key accepted. */
   | { kind: 'ssh'; at: number };
 
 export function initialStageState(definedAt: number): StageState {
   return { stage: 'defined', reached: { defined: definedAt }, implied: [], startedAt: null };
-}
-
-/** User-data paths of every flavour: EC2 `/<v>/user-data`, OpenStack `/openstack/<v>/user_data`, NoCloud `/user-data`. */
-export function isUserDataPath(path: string): boolean {
-  const p = path.split('?')[0] ?? '';
-  return /\/user[-_]data\/?$/.test(p);
 }
 
 function stageFor(obs: StageObservation): Stage | null {
@@ -40,7 +35,7 @@ function stageFor(obs: StageObservation): Stage | null {
     case 'lease':
       return 'dhcp';
     case 'metadata':
-      return isUserDataPath(obs.path) ? 'userdata' : 'metadata';
+      return obs.userData ? 'userdata' : 'metadata';
     case 'ssh':
       return 'ready';
   }

@@ -1,6 +1,5 @@
 import type { CloudFlavour } from '../clouds/cloud-flavour.js';
 import { randomBytes } from 'node:crypto';
-import { isUserDataPath } from '../core/stage-tracker.js';
 import { formatDuration } from '../core/units.js';
 import type { MetadataRequestRecord } from '../domain/metadata-request.js';
 import { hasReached, type Stage } from '../domain/stages.js';
@@ -93,7 +92,7 @@ export async function runInstanceChecks(ctx: CheckContext): Promise<CheckResult[
           const r = await shell(`${cloudInitStatusCommand()} >/dev/null 2>&1; ${markerFileCommand(USERDATA_MARKER_FILE)}`);
           markerFileText = r.stdout;
         }
-        const fetched = hasReached(info.stage, 'userdata') || ctx.requests.some((r) => isUserDataPath(r.path) && r.status === 200);
+        const fetched = hasReached(info.stage, 'userdata') || ctx.requests.some((r) => ctx.cloud.userDataRequest.test(r.path) && r.status === 200);
         results.push(fromVerdict(check, name, at('userdata'), userDataVerdict({ profile: ctx.profile, consoleText, marker: ctx.marker, fetched, markerFileText })));
         break;
       }

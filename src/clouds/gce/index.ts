@@ -15,6 +15,7 @@ export const gce: CloudFlavour = {
   guestUuid: (instanceUuid) => instanceUuid.toLowerCase(),
   identity: ({ instanceUuid }) => gceIdentity(instanceUuid),
   network: { metadataPorts: [], metadataNames: ['metadata.google.internal'] },
+  userDataRequest: /^\/computeMetadata\/v1\/instance\/attributes\/(user-data)?(\?|$)/,
   localIpv4: { path: '/computeMetadata/v1/instance/network-interfaces/0/ip', headers: { 'Metadata-Flavor': 'Google' } },
   passwordApi: false,
   metadata: [gceApi],

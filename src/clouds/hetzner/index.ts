@@ -18,6 +18,7 @@ export const hetzner: CloudFlavour = {
   network: NO_NETWORK_NEEDS,
   // Hetzner documents no private-IPv4 key for a server's own NIC: `public-ipv4` is the address DHCP
   // gives eth0 (no NAT), which is what the guest's address is here (`local-ipv4` is empty, as there).
+  userDataRequest: /^\/hetzner\/v1\/userdata\/?(\?|$)/,
   localIpv4: { path: '/hetzner/v1/metadata/public-ipv4', headers: {} },
   passwordApi: false,
   metadata: [hetznerApi],

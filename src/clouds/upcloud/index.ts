@@ -18,6 +18,7 @@ export const upcloud: CloudFlavour = {
   network: NO_NETWORK_NEEDS,
   // The address of the first interface, as UpCloud's traversable API serves it (Talos and user scripts
   // read this path; UpCloud's one NIC here is that interface).
+  userDataRequest: /^\/metadata\/v1(\.json|\/user_data)\/?(\?|$)/,
   localIpv4: { path: '/metadata/v1/network/interfaces/1/ip_addresses/1/address', headers: {} },
   passwordApi: false,
   metadata: [upcloudApi],

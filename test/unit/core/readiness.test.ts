@@ -8,6 +8,7 @@ const base: DiagnosisInput = {
   guestState: 'running',
   datasource: 'ec2',
   delivery: 'metadata-service',
+  userDataRequest: /\/user-data\/?(\?|$)/,
   stalledMs: 60_000,
   consoleTail: [],
   requests: [],
