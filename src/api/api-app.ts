@@ -6,6 +6,7 @@ import type { Controller } from '../controller/controller.js';
 import type { LaunchInput } from '../core/launch.js';
 import { asCodedError, errors, isMinicloudError } from '../errors/catalogue.js';
 import type { EventBus } from '../events/event-bus.js';
+import { registerCloudEventRoutes } from './cloud-event-routes.js';
 import { createEventStreamWriter } from './event-stream-writer.js';
 import type { MinicloudEvent } from '../domain/events.js';
 import {
@@ -25,7 +26,7 @@ import {
   type LaunchBody,
 } from './api-schemas.js';
 
-export type ApiController = Pick<Controller, 'launch' | 'list' | 'info' | 'remove' | 'setMetadata' | 'password' | 'diagnosis' | 'metadataLog' | 'consoleLog' | 'prune' | 'attachConsole'>;
+export type ApiController = Pick<Controller, 'launch' | 'list' | 'info' | 'remove' | 'setMetadata' | 'password' | 'diagnosis' | 'metadataLog' | 'consoleLog' | 'prune' | 'attachConsole' | 'scheduleCloudEvent' | 'cancelCloudEvent' | 'listCloudEvents'>;
 
 export interface ApiDeps {
   controller: ApiController;
@@ -99,6 +100,7 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
       ...(req.query.limit !== undefined ? { limit: req.query.limit } : {}),
     }),
   );
+  registerCloudEventRoutes(app, controller);
   app.post('/v1/prune', async () => controller.prune());
   app.post('/v1/down', async (_req, reply) => {
     reply.raw.once('finish', () => deps.onShutdown());

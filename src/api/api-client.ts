@@ -2,12 +2,14 @@ import { request, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { PruneResult } from '../controller/controller.js';
+import type { CloudEventView } from '../domain/cloud-event.js';
 import type { InstanceInfo } from '../core/instance-view.js';
 import type { Diagnosis } from '../core/readiness-hints.js';
 import type { InstanceSummary, MinicloudEvent } from '../domain/events.js';
 import type { MetadataRequestRecord } from '../domain/metadata-request.js';
 import { errors, isMinicloudError, MinicloudError } from '../errors/catalogue.js';
 import type { ExitCode } from '../errors/exit-codes.js';
+import type { MaintenanceBody, SpotBody } from './cloud-event-routes.js';
 import { CONSOLE_UPGRADE, SkippedRequestsEventSchema, type ApiErrorBody, type CloudStatus, type LaunchBody, type MetadataPatch } from './api-schemas.js';
 
 const skippedRequestsCheck = TypeCompiler.Compile(SkippedRequestsEventSchema);
@@ -108,6 +110,22 @@ export class ApiClient {
       req.once('error', (err) => reject(this.connectError(err)));
       req.end();
     });
+  }
+  /** Every cloud event of the cloud with its status (docs/events.md). */
+  cloudEvents(): Promise<CloudEventView[]> {
+    return this.json('GET', '/v1/cloud-events');
+  }
+  spotEvent(ref: string, body: SpotBody): Promise<CloudEventView> {
+    return this.json('POST', `/v1/instances/${encodeURIComponent(ref)}/cloud-events/spot`, body);
+  }
+  maintenanceEvent(ref: string, body: MaintenanceBody): Promise<CloudEventView> {
+    return this.json('POST', `/v1/instances/${encodeURIComponent(ref)}/cloud-events/maintenance`, body);
+  }
+  rebalanceEvent(ref: string): Promise<CloudEventView> {
+    return this.json('POST', `/v1/instances/${encodeURIComponent(ref)}/cloud-events/rebalance`, {});
+  }
+  cancelCloudEvent(id: string): Promise<CloudEventView> {
+    return this.json('DELETE', `/v1/cloud-events/${encodeURIComponent(id)}`);
   }
   prune(): Promise<PruneResult> {
     return this.json('POST', '/v1/prune');

@@ -208,3 +208,43 @@ export function smokeCommand() {
     .option('--json', 'print the JSON report on stdout (progress stays on stderr)');
 }
 export type SmokeCommandOptions = OptionsOf<typeof smokeCommand>;
+
+/** `event spot ID`: an EC2 spot interruption notice, then at the time the action (docs/events.md). */
+export function eventSpotCommand() {
+  return new Command('spot')
+    .description('announce a spot interruption to an instance; at the time the cloud terminates or stops it')
+    .argument('<id>', 'instance id or name')
+    .addOption(options.spotIn())
+    .addOption(options.spotAction())
+    .option('--no-act', 'serve the notice but leave the guest running')
+    .option('--json', 'print the event as JSON');
+}
+export type EventSpotOptions = OptionsOf<typeof eventSpotCommand>;
+
+/** `event maintenance ID --at TIME`: an EC2 scheduled event (events/maintenance/scheduled). */
+export function eventMaintenanceCommand() {
+  return new Command('maintenance')
+    .description('schedule maintenance for an instance; when the window opens the cloud reboots or stops it as the code says')
+    .argument('<id>', 'instance id or name')
+    .addOption(options.maintenanceAt())
+    .addOption(options.maintenanceDuration())
+    .addOption(options.maintenanceCode())
+    .option('--no-act', 'announce it but leave the guest alone when the window opens')
+    .option('--json', 'print the event as JSON');
+}
+export type EventMaintenanceOptions = OptionsOf<typeof eventMaintenanceCommand>;
+
+export function eventRebalanceCommand() {
+  return new Command('rebalance')
+    .description('give an instance an EC2 rebalance recommendation (a notice only)')
+    .argument('<id>', 'instance id or name')
+    .option('--json', 'print the event as JSON');
+}
+
+export function eventLsCommand() {
+  return new Command('ls').alias('list').description('list the cloud events: pending ones with their countdown, and what happened to the others').option('--json', 'JSON array');
+}
+
+export function eventCancelCommand() {
+  return new Command('cancel').description('withdraw a pending cloud event (a maintenance event moves to history as canceled)').argument('<event-id>', 'instance-event-… (see `event ls`)').option('--json', 'print the event as JSON');
+}

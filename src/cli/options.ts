@@ -4,6 +4,8 @@ import { LAUNCH_LIMITS } from '../core/launch.js';
 import { parseDuration, parseMemoryMiB, parseSize } from '../core/units.js';
 import { parseWaitFor } from '../core/wait-for.js';
 import { CLOUD_NAMES, cloudNamed } from '../clouds/registry.js';
+import { MAINTENANCE_WINDOW_MS, SPOT_NOTICE_MS } from '../core/cloud-event-spec.js';
+import { MAINTENANCE_CODES, SPOT_ACTIONS } from '../domain/cloud-event.js';
 import { errors } from '../errors/catalogue.js';
 
 /**
@@ -39,6 +41,19 @@ function isWholeIn(value: string, min: number, max: number): boolean {
   return /^\d+$/.test(value) && Number(value) >= min && Number(value) <= max;
 }
 
+/**
+ * `event maintenance --at`: a UTC time (`2030-01-02T03:04:05Z`) → that moment, or a delay (`10m`, `+1h`)
+ * → that long from when the controller gets the request (MC_ERR_USAGE otherwise).
+ */
+function parseEventTime(value: string): { notBefore: number } | { inMs: number } {
+  if (/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z$/.test(value)) {
+    const at = Date.parse(value);
+    if (!Number.isNaN(at)) return { notBefore: at };
+  }
+  if (/^\+?(\d+(\.\d+)?(ms|s|m|h))+$/.test(value)) return { inMs: parseDuration(value.replace(/^\+/, ''), '--at') };
+  throw errors.usage(`--at ${value}: give a UTC time like 2030-01-02T03:04:05Z or a delay like 10m`);
+}
+
 /** Appends each occurrence of a repeatable flag. */
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -61,4 +76,10 @@ export const options = {
   metadataPort: (description: string) => new Option('--metadata-port <port>', description).argParser((v) => wholeNumber('--metadata-port', v, 1, 65535)),
   listen: () => new Option('--listen <host:port>', 'address to listen on').argParser((v) => parseListenAddress(v)).default({ host: '127.0.0.1', port: 8775 }, '127.0.0.1:8775'),
   limit: (description: string, dflt: number) => new Option('--limit <n>', description).argParser((v) => wholeNumber('--limit', v, 1, 1_000_000)).default(dflt),
+  /** Cloud events (docs/events.md). */
+  spotAction: () => choiceOption('--action <action>', 'what the cloud does at the time (hibernate: minicloud stops the guest)', SPOT_ACTIONS).default('terminate' as const),
+  spotIn: () => new Option('--in <duration>', 'from the notice to the action, e.g. 30s, 2m (EC2 gives 2 minutes)').argParser((v) => parseDuration(v, '--in')).default(SPOT_NOTICE_MS, '2m'),
+  maintenanceCode: () => choiceOption('--code <code>', "EC2's event code: what happens when the window opens", MAINTENANCE_CODES).default('system-reboot' as const),
+  maintenanceAt: () => new Option('--at <time>', 'when the window opens (EC2 NotBefore): a UTC time like 2030-01-02T03:04:05Z, or a delay like 10m').argParser(parseEventTime).makeOptionMandatory(),
+  maintenanceDuration: () => new Option('--duration <duration>', 'how long the window lasts (NotAfter - NotBefore)').argParser((v) => parseDuration(v, '--duration')).default(MAINTENANCE_WINDOW_MS, '2h'),
 };

@@ -1,4 +1,5 @@
 import type { CloudEventNews, CloudEventView } from '../domain/cloud-event.js';
+import { actionTime } from './cloud-event-timeline.js';
 import { formatDuration } from './units.js';
 
 /** Plain-text renderings of cloud events for `events`, `event ls` and the TUI. Pure. */
@@ -40,4 +41,17 @@ export function cloudEventNewsText(news: CloudEventNews): string {
     case 'cloud.event.canceled':
       return `${head} canceled: ${what}`;
   }
+}
+
+/**
+ * What the event waits for next, and when: its notice (made for later), its action time, or (a
+ * maintenance window that opened) the window's end. Null once nothing is ahead.
+ */
+export function cloudEventCountdown(view: CloudEventView, now: number): { what: 'notice' | 'action' | 'end'; at: number } | null {
+  if (view.canceledAt !== null) return null;
+  if (now < view.noticeAt) return { what: 'notice', at: view.noticeAt };
+  const action = actionTime(view);
+  if (action !== null && now < action) return { what: 'action', at: action };
+  if (view.kind === 'maintenance' && now < view.notAfter) return { what: 'end', at: view.notAfter };
+  return null;
 }

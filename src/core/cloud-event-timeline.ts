@@ -82,8 +82,8 @@ export function cloudEventView(event: CloudEvent, instance: Pick<InstanceRecord,
   return { ...event, instanceId: instance.id, instanceName: instance.name, status: cloudEventStatus(event, now), at: now };
 }
 
-/** Every event of every instance, in the order they were made (their notice time, then id). */
+/** Every event of every instance by notice time; ties keep the order they were made in (a stable sort). */
 export function cloudEventViews(records: readonly InstanceRecord[], now: number): CloudEventView[] {
   const views = records.flatMap((record) => record.cloudEvents.map((event) => cloudEventView(event, record, now)));
-  return views.sort((a, b) => a.noticeAt - b.noticeAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return views.sort((a, b) => a.noticeAt - b.noticeAt);
 }

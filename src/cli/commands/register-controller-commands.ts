@@ -3,6 +3,7 @@ import {
   consoleCommand, consoleLogCommand, deleteCommand, doctorCommand, downCommand, eventsCommand, execCommand, infoCommand, lsCommand,
   metadataLogCommand, metadataServeCommand, metadataSetCommand, pruneCommand, runCommand, smokeCommand, sshCommand, upCommand,
 } from '../command-flags.js';
+import { eventCancelCommand, eventLsCommand, eventMaintenanceCommand, eventRebalanceCommand, eventSpotCommand } from '../command-flags.js';
 
 /** Adds a command defined on its own, with the settings subcommands made by `.command()` inherit (exitOverride, help after error). */
 function adopt(parent: Command, child: Command<unknown[], Record<string, unknown>, Record<string, unknown>>): void {
@@ -33,6 +34,13 @@ export function registerControllerCommands(program: Command): void {
   adopt(program, downCommand().action(async (opts) => (await import('./down.js')).runDown(opts)));
 
   adopt(program, smokeCommand().action(async (opts) => (await import('./smoke-command.js')).runSmokeCommand(opts)));
+
+  const event = program.command('event').description('cloud events: spot interruptions, scheduled maintenance, rebalance recommendations (docs/events.md)');
+  adopt(event, eventSpotCommand().action(async (ref, opts) => (await import('./event.js')).runEventSpot(ref, opts)));
+  adopt(event, eventMaintenanceCommand().action(async (ref, opts) => (await import('./event.js')).runEventMaintenance(ref, opts)));
+  adopt(event, eventRebalanceCommand().action(async (ref, opts) => (await import('./event.js')).runEventRebalance(ref, opts)));
+  adopt(event, eventLsCommand().action(async (opts) => (await import('./event.js')).runEventLs(opts)));
+  adopt(event, eventCancelCommand().action(async (id, opts) => (await import('./event.js')).runEventCancel(id, opts)));
 }
 
 /** `metadata serve`, under the `metadata` command group. */
