@@ -54,5 +54,5 @@ bench: build ## run the benchmarks under bench/
 clean: ## remove build output (not the image cache)
 	rm -rf dist
 
-docs: deps ## regenerate docs derived from code (docs/errors.md, docs/minicloud.schema.json)
+docs: deps ## regenerate docs derived from code (docs/errors.md, docs/*.schema.json)
 	npx tsx scripts/generate-docs.ts

@@ -3,11 +3,13 @@ import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { Controller } from '../controller/controller.js';
+import type { FaultBook } from '../core/fault-book.js';
 import type { LaunchInput } from '../core/launch.js';
 import { asCodedError, errors, isMinicloudError } from '../errors/catalogue.js';
 import type { EventBus } from '../events/event-bus.js';
 import { registerCloudEventRoutes } from './cloud-event-routes.js';
 import { createEventStreamWriter } from './event-stream-writer.js';
+import { registerFaultRoutes } from './fault-routes.js';
 import type { MinicloudEvent } from '../domain/events.js';
 import {
   apiErrorBody,
@@ -31,6 +33,8 @@ export type ApiController = Pick<Controller, 'launch' | 'list' | 'info' | 'remov
 export interface ApiDeps {
   controller: ApiController;
   bus: EventBus;
+  /** The metadata server's fault rules (`minicloud fault`, /v1/faults); absent (an API without a metadata server): no fault routes. */
+  faults?: FaultBook;
   status: () => CloudStatus;
   /** `minicloud down`: called after the answer is sent; the owner shuts the cloud down. */
   onShutdown: () => void;
@@ -100,6 +104,7 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
       ...(req.query.limit !== undefined ? { limit: req.query.limit } : {}),
     }),
   );
+  if (deps.faults) registerFaultRoutes(app, deps.faults);
   registerCloudEventRoutes(app, controller);
   app.post('/v1/prune', async () => controller.prune());
   app.post('/v1/down', async (_req, reply) => {

@@ -4,7 +4,9 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { PruneResult } from '../controller/controller.js';
 import type { CloudEventView } from '../domain/cloud-event.js';
 import type { InstanceInfo } from '../core/instance-view.js';
+import type { FaultRuleSpec } from '../core/fault-rule-spec.js';
 import type { Diagnosis } from '../core/readiness-hints.js';
+import type { FaultRuleView } from '../domain/fault-rule.js';
 import type { InstanceSummary, MinicloudEvent } from '../domain/events.js';
 import type { MetadataRequestRecord } from '../domain/metadata-request.js';
 import { errors, isMinicloudError, MinicloudError } from '../errors/catalogue.js';
@@ -110,6 +112,19 @@ export class ApiClient {
       req.once('error', (err) => reject(this.connectError(err)));
       req.end();
     });
+  }
+  /** The cloud's fault rules with their hits (docs/faults.md). */
+  faults(): Promise<FaultRuleView[]> {
+    return this.json('GET', '/v1/faults');
+  }
+  addFault(spec: FaultRuleSpec): Promise<FaultRuleView> {
+    return this.json('POST', '/v1/faults', spec);
+  }
+  removeFault(id: string): Promise<{ removed: string[] }> {
+    return this.json('DELETE', `/v1/faults/${encodeURIComponent(id)}`);
+  }
+  removeAllFaults(): Promise<{ removed: string[] }> {
+    return this.json('DELETE', '/v1/faults');
   }
   /** Every cloud event of the cloud with its status (docs/events.md). */
   cloudEvents(): Promise<CloudEventView[]> {

@@ -4,6 +4,7 @@ import { parseCheck, type UserCheck } from '../smoke/check-spec.js';
 import { parseProfileName } from '../smoke/profiles.js';
 import { parseDuration } from '../core/units.js';
 import { NETNS_NAME_PATTERN } from '../config/netns-record.js';
+import { CLOUD_NAMES } from '../clouds/registry.js';
 import { collect, options, wholeNumber } from './options.js';
 
 /**
@@ -77,6 +78,7 @@ export function metadataServeCommand() {
     .requiredOption('--instances <file>', 'YAML or JSON file mapping source IPs to instance records')
     .addOption(options.listen())
     .option('--state-dir <dir>', 'keep the state database (instances, request log, token secret) here (default: a temporary directory, removed on exit)')
+    .option('--faults <file>', 'fault rules to apply (YAML or JSON `faults:` list, docs/faults.md)')
     .option('--json', 'log each request as one JSON object per line');
 }
 export type MetadataServeOptions = OptionsOf<typeof metadataServeCommand>;
@@ -208,6 +210,60 @@ export function smokeCommand() {
     .option('--json', 'print the JSON report on stdout (progress stays on stderr)');
 }
 export type SmokeCommandOptions = OptionsOf<typeof smokeCommand>;
+
+/** A duration flag kept as written (the rule's file form), checked as it is read. */
+function durationText<const F extends string>(flags: F, description: string) {
+  const flag = flags.split(' ')[0] ?? flags;
+  return new Option(flags, description).argParser((v) => {
+    parseDuration(v, flag);
+    return v;
+  });
+}
+
+/**
+ * `fault add`: one rule, the flags named as the file form's fields (docs/faults.md). One action
+ * (--status [--body] | --delay | --reset | --hang) and at most one limit (--times | --for |
+ * --probability [--seed]): commander refuses two of a kind; the rest is checked by the rule language.
+ */
+export function faultAddCommand() {
+  return new Command('add')
+    .description('add a fault rule to the running cloud: which metadata requests it matches and what it does to them')
+    .requiredOption('--path <glob>', 'path glob: * within one segment, ** any number of segments, e.g. /latest/meta-data/**')
+    .option('--instance <ref>', 'instance name, id or IP (default: every instance)')
+    .option('--method <method>', 'HTTP method (default: any)')
+    .addOption(new Option('--cloud <cloud>', "the instance's cloud (its datasource; default: any)").choices(CLOUD_NAMES))
+    .option('--id <id>', 'the rule\'s id (default: f1, f2…)')
+    .addOption(new Option('--status <code>', 'action: answer this HTTP status').argParser((v) => wholeNumber('--status', v, 100, 599)).conflicts(['delay', 'reset', 'hang']))
+    .option('--body <text>', 'with --status: the answer\'s body (default: empty)')
+    .addOption(durationText('--delay <duration>', 'action: wait this long, then answer normally, e.g. 2s').conflicts(['reset', 'hang']))
+    .addOption(new Option('--reset', 'action: reset the connection (TCP RST), no answer').conflicts('hang'))
+    .option('--hang', 'action: never answer; hold the request until the client gives up')
+    .addOption(new Option('--times <n>', 'limit: the next N matching requests').argParser((v) => wholeNumber('--times', v, 1, 1_000_000_000)).conflicts(['for', 'probability']))
+    .addOption(durationText('--for <duration>', 'limit: for this long from the first hit, e.g. 30s').conflicts('probability'))
+    .addOption(new Option('--probability <p>', 'limit: each matching request with probability p (0 < p <= 1)').argParser(probability))
+    .addOption(new Option('--seed <n>', 'with --probability: PRNG seed, to replay a run (default: random, shown by fault ls)').argParser((v) => wholeNumber('--seed', v, 0, 4294967295)))
+    .option('--json', 'print the rule as JSON');
+}
+export type FaultAddOptions = OptionsOf<typeof faultAddCommand>;
+
+function probability(value: string): number {
+  const p = Number(value);
+  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(value) || !(p > 0 && p <= 1)) throw errors.usage(`--probability: "${value}" is not a number in (0, 1]`);
+  return p;
+}
+
+export function faultLsCommand() {
+  return new Command('ls').alias('list').description('list the fault rules with their hits and state').option('--json', 'JSON array');
+}
+
+export function faultRmCommand() {
+  return new Command('rm')
+    .alias('remove')
+    .description('remove fault rules')
+    .argument('[ids...]', 'rule ids')
+    .option('--all', 'every rule')
+    .option('--json', 'JSON');
+}
 
 /** `event spot ID`: an EC2 spot interruption notice, then at the time the action (docs/events.md). */
 export function eventSpotCommand() {

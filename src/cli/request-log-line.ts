@@ -2,7 +2,8 @@ import type { MetadataRequestRecord } from '../domain/metadata-request.js';
 
 /**
  * One request as one human-readable line (the console log of `metadata serve`):
- * `TIME SOURCE-IP INSTANCE METHOD PATH STATUS BYTESb LATENCYms "USER-AGENT"`, `-` for unknown values.
+ * `TIME SOURCE-IP INSTANCE METHOD PATH STATUS BYTESb LATENCYms "USER-AGENT"`, `-` for unknown values, then
+ * `fault=ID` when a fault rule shaped the answer (status 0: it sent none; docs/faults.md).
  * Control characters and spaces in client-supplied text are escaped so a request cannot forge log lines.
  *
  * Runs once per metadata request on the server's main thread, so it avoids what is slow there: the
@@ -14,7 +15,7 @@ import type { MetadataRequestRecord } from '../domain/metadata-request.js';
  * toFixed(1) (unit-tested against it); the caches hold one value each and never grow.
  */
 export function formatRequestLine(r: MetadataRequestRecord): string {
-  return `${isoTime(r.time)} ${r.sourceIp} ${r.instanceId ?? '-'} ${escapedMethod(r.method)} ${escapedPath(r.path)} ${r.status} ${r.bytes}b ${oneDecimal(r.latencyMs)}ms ${quotedUserAgent(r.userAgent)}`;
+  return `${isoTime(r.time)} ${r.sourceIp} ${r.instanceId ?? '-'} ${escapedMethod(r.method)} ${escapedPath(r.path)} ${r.status} ${r.bytes}b ${oneDecimal(r.latencyMs)}ms ${quotedUserAgent(r.userAgent)}${r.fault === null ? '' : ` fault=${safe(r.fault)}`}`;
 }
 
 /** `new Date(time).toISOString()`, computed once per second: `YYYY-MM-DDTHH:MM:SS.` of the second, then the milliseconds. */

@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { chooseSubnet } from '../adapters/network/choose-subnet.js';
 import { validateNetworkConfig } from '../adapters/network/network-input.js';
 import { declaredLaunches } from '../config/declared-instances.js';
+import { checkFaultSpecs } from '../config/load-faults-file.js';
 import { cloudLayout, cloudSettings, imagesDir, loadMinicloudConfig, minicloudHome, type CloudLayout, type CloudSettings, type Env, type MinicloudConfig, type UpFlags } from '../config/minicloud-config.js';
 import { makeImageResolver } from '../controller/image-resolver.js';
 import type { LaunchInput } from '../core/launch.js';
@@ -19,8 +20,8 @@ export interface CloudInputs {
 /**
  * Reads and checks everything `up` takes from the user, creating nothing: the flags over minicloud.yaml
  * (its schema, sizes and durations), the network settings as the network plane will check them (cloud
- * id, bridge name, a forced subnet must be an IPv4 /24, the metadata port), and the files and images the
- * config's `instances:` name. `up --netns` calls it before it creates the namespace and `startCloud`
+ * id, bridge name, a forced subnet must be an IPv4 /24, the metadata port), the files and images the
+ * config's `instances:` name, and its `faults:` rules. `up --netns` calls it before it creates the namespace and `startCloud`
  * again inside it, so a bad flag or config fails before anything exists. Throws coded usage errors.
  * What depends on the host (a subnet already routed, a port in use) is checked later, by the plane.
  */
@@ -39,6 +40,7 @@ export function readCloudInputs(opts: { env: Env; configPath?: string; flags?: U
   const inputs = { layout, config, configDir, settings, resolveImage };
   // Every declared instance as if none existed yet: its files are read and its image resolved.
   declaredLaunchesChecked(inputs, new Set());
+  checkFaultSpecs(config.faults ?? [], (i) => `${configPath}: faults[${i}]`);
   return inputs;
 }
 

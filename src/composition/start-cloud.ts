@@ -1,5 +1,5 @@
-import { CLOUD_METADATA, CLOUD_NETWORK_NEEDS } from '../clouds/registry.js';
-import { randomBytes } from 'node:crypto';
+import { CLOUD_METADATA, CLOUD_NAMES, CLOUD_NETWORK_NEEDS } from '../clouds/registry.js';
+import { randomBytes, randomInt } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -22,6 +22,8 @@ import { writeConfigDrive } from '../adapters/hypervisor/config-drive-iso.js';
 import { procStrayGuestFinder } from '../adapters/hypervisor/stray-guests.js';
 import { openHypervisor } from './open-hypervisor.js';
 import { derivedHex } from '../core/derived-ids.js';
+import { FaultBook } from '../core/fault-book.js';
+import { MAX_SEED } from '../core/seeded-random.js';
 import { buildMetadataApp } from '../metadata/build-metadata-app.js';
 import { systemClock } from '../ports/clock.js';
 import type { Accelerator } from '../domain/controller-instance.js';
@@ -155,7 +157,11 @@ export async function startCloud(opts: StartCloudOptions): Promise<RunningCloud>
 
     // One Nova project id for the metadata server and the config drives, so both show the same document.
     const projectId = derivedHex(`project:${cloudId}`, 32);
-    const metadata = buildMetadataApp({ instances: store.instances, requestLog: store.requestLog, bus, clock: systemClock, tokenSecret: store.cloud.tokenSecret(), iamDefaults: { projectId }, clouds: CLOUD_METADATA });
+    // Fault rules live as long as this controller: minicloud.yaml's are added again at every `up`, those
+    // `fault add` adds are gone after a restart (docs/faults.md).
+    const faults = new FaultBook({ now: () => Date.now(), seed: () => randomInt(MAX_SEED), clouds: CLOUD_NAMES, publish: (e) => bus.publish(e) });
+    faults.addAll(inputs.config.faults ?? [], (i) => `minicloud.yaml: faults[${i}]`);
+    const metadata = buildMetadataApp({ instances: store.instances, requestLog: store.requestLog, bus, clock: systemClock, tokenSecret: store.cloud.tokenSecret(), iamDefaults: { projectId }, clouds: CLOUD_METADATA, faults });
     undo.push(() => metadata.close());
     await listen(metadata, { host: gateway, port: networkConfig.metadataPort });
 
@@ -210,7 +216,7 @@ export async function startCloud(opts: StartCloudOptions): Promise<RunningCloud>
         }
       })());
 
-    const api = buildApiApp({ controller, bus, status, onShutdown: () => void shutdown() });
+    const api = buildApiApp({ controller, bus, faults, status, onShutdown: () => void shutdown() });
     await listen(api, { path: layout.socketPath });
     // The socket goes last: `down` waits for it to disappear.
     undo.pushLast(async () => {

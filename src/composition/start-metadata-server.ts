@@ -1,10 +1,15 @@
-import { CLOUD_METADATA } from '../clouds/registry.js';
+import { CLOUD_METADATA, CLOUD_NAMES } from '../clouds/registry.js';
+import { randomInt } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore, type SqliteStore } from '../adapters/store/sqlite/open-sqlite-store.js';
 import { loadInstancesFile } from '../config/load-instances-file.js';
+import { FaultBook } from '../core/fault-book.js';
+import type { FaultRuleSpec } from '../core/fault-rule-spec.js';
+import { MAX_SEED } from '../core/seeded-random.js';
+import type { FaultRuleView } from '../domain/fault-rule.js';
 import type { MinicloudEvent } from '../domain/events.js';
 import { EventBus } from '../events/event-bus.js';
 import { errors } from '../errors/catalogue.js';
@@ -22,7 +27,9 @@ export interface StandaloneOptions {
   /** Kept after the server stops. Absent: a fresh temporary directory, removed on stop. */
   stateDir: string | undefined;
   clock: Clock;
-  /** Every event the server publishes (metadata.request, notice): the caller prints them. */
+  /** Fault rules applied from the start (`--faults FILE`, checked by loadFaultsFile); `faultsFile` names them in errors. */
+  faults?: { specs: readonly FaultRuleSpec[]; file: string };
+  /** Every event the server publishes (metadata.request, notice, fault.added): the caller prints them. */
   onEvent: (event: MinicloudEvent) => void;
 }
 
@@ -31,6 +38,8 @@ export interface StandaloneServer {
   address: ListenAddress;
   url: string;
   instanceCount: number;
+  /** The fault rules it started with. */
+  faults: FaultRuleView[];
   stateDir: string;
   /** Stops accepting, waits for in-flight requests, flushes the request log, closes the store. Idempotent. */
   stop(): Promise<void>;
@@ -63,7 +72,10 @@ export async function startStandaloneServer(opts: StandaloneOptions): Promise<St
       },
     });
     syncInstances(store.instances, records);
+    const faults = new FaultBook({ now: () => opts.clock.now(), seed: () => randomInt(MAX_SEED), clouds: CLOUD_NAMES, publish: (e) => bus.publish(e) });
+    const faultViews = opts.faults ? faults.addAll(opts.faults.specs, (i) => `${opts.faults?.file ?? ''}: faults[${i}]`) : [];
     const app = buildMetadataApp({
+      faults,
       clouds: CLOUD_METADATA,
       instances: store.instances,
       requestLog: store.requestLog,
@@ -85,6 +97,7 @@ export async function startStandaloneServer(opts: StandaloneOptions): Promise<St
       address,
       url: httpUrl(address),
       instanceCount: records.length,
+      faults: faultViews,
       stateDir,
       stop: () =>
         (stopping ??= (async () => {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { parse as parseYaml } from 'yaml';
+import { FaultRuleSpecSchema } from '../core/fault-rule-spec.js';
 import { fnv1a } from '../core/ipam.js';
 import { BUILTIN_LAUNCH_DEFAULTS, type LaunchDefaults } from '../core/launch-defaults.js';
 import { parseDuration, parseMemoryMiB, parseSize } from '../core/units.js';
@@ -102,6 +103,7 @@ export const MinicloudConfigSchema = Type.Object(
     ),
     images: Type.Optional(Type.Record(Type.String(), ImageConfigSchema, { description: 'named images, usable as `run NAME`' })),
     instances: Type.Optional(Type.Array(InstanceConfigSchema, { description: 'instances `up` creates when they do not exist' })),
+    faults: Type.Optional(Type.Array(FaultRuleSpecSchema, { description: 'fault rules the metadata server applies from `up` on (docs/faults.md); `minicloud fault` changes them while it runs' })),
   },
   { additionalProperties: false, $id: 'https://minicloud.dev/schema/minicloud.json', title: 'minicloud.yaml' },
 );

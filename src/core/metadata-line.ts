@@ -9,10 +9,11 @@ function ansiStatus(status: number): string {
 /**
  * One recorded metadata request as a column-aligned line (`metadata-log`, `run --wait-for` hints, JUnit):
  * time, instance, source, method, status, the API that answered (`ec2`, `gce`…; `-` when no route
- * did), path, latency, user agent. `color` (a terminal) colours the status as the dashboard does.
+ * did), path, latency, user agent, and `fault ID` when a fault rule shaped the answer (status 0: none was
+ * sent, docs/faults.md). `color` (a terminal) colours the status as the dashboard does.
  */
 export function metadataLine(r: MetadataRequestRecord, opts: { color?: boolean } = {}): string {
   const time = new Date(r.time).toISOString().slice(11, 23);
   const status = opts.color ? ansiStatus(r.status) : String(r.status);
-  return `${time}  ${(r.instanceId ?? '?').padEnd(19)}  ${r.sourceIp.padEnd(15)}  ${r.method.padEnd(4)} ${status}  ${(r.flavour ?? '-').padEnd(9)}  ${r.path}  ${r.latencyMs.toFixed(1)}ms  ${r.userAgent ?? '-'}`;
+  return `${time}  ${(r.instanceId ?? '?').padEnd(19)}  ${r.sourceIp.padEnd(15)}  ${r.method.padEnd(4)} ${status}  ${(r.flavour ?? '-').padEnd(9)}  ${r.path}  ${r.latencyMs.toFixed(1)}ms  ${r.userAgent ?? '-'}${r.fault === null ? '' : `  fault ${r.fault}`}`;
 }

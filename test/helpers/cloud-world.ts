@@ -67,7 +67,7 @@ export interface CloudWorld {
   destroy(): Promise<void>;
 }
 
-async function createCloudWorld(prefix: string, instance: CloudTestInstance): Promise<CloudWorld> {
+async function createCloudWorld(prefix: string, instance: CloudTestInstance, opts: CloudWorldOptions): Promise<CloudWorld> {
   const cloud = cloudNamed(instance.datasource);
   const tmp = mkdtempSync(join(tmpdir(), `${prefix}-`));
   let ns: TestNetns | undefined;
@@ -101,7 +101,12 @@ async function createCloudWorld(prefix: string, instance: CloudTestInstance): Pr
     writeFileSync(instancesFile, stringify({ instances: [instancesEntry(instance)] }));
     const scratch = join(tmp, 'scratch');
     mkdirSync(scratch);
-    server = await startMetadataServe(ns, { listen: `${METADATA_ADDRESS}:80`, instancesFile, stateDir: join(tmp, 'state') });
+    let faultsFile: string | undefined;
+    if (opts.faults !== undefined) {
+      faultsFile = join(tmp, 'faults.yaml');
+      writeFileSync(faultsFile, stringify({ faults: opts.faults }));
+    }
+    server = await startMetadataServe(ns, { listen: `${METADATA_ADDRESS}:80`, instancesFile, stateDir: join(tmp, 'state'), ...(faultsFile ? { faultsFile } : {}) });
     return { ns, server, instance, scratch, destroy };
   } catch (err) {
     await destroy().catch((cleanupErr: unknown) => {
@@ -126,14 +131,19 @@ function instancesEntry(i: CloudTestInstance): Record<string, unknown> {
   };
 }
 
+export interface CloudWorldOptions {
+  /** Fault rules `metadata serve` starts with (`--faults FILE`, docs/faults.md): the file form's entries. */
+  faults?: Record<string, unknown>[];
+}
+
 /**
  * Registers beforeAll/afterAll for a describe block: a world serving `instance`, removed afterwards even
  * when a test failed. Returns an accessor for the tests (throws if setup failed).
  */
-export function useCloudWorld(prefix: string, instance: CloudTestInstance): () => CloudWorld {
+export function useCloudWorld(prefix: string, instance: CloudTestInstance, opts: CloudWorldOptions = {}): () => CloudWorld {
   let world: CloudWorld | undefined;
   beforeAll(async () => {
-    world = await createCloudWorld(prefix, instance);
+    world = await createCloudWorld(prefix, instance, opts);
   });
   afterAll(async () => {
     await world?.destroy();

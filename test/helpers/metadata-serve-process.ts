@@ -13,8 +13,8 @@ const MINICLOUD_CLI = join(ROOT, 'dist/cli/main.js');
 /** One row of the request log, as the SQLite state database holds it: its seq and the recorded fields the tests check. */
 export type LoggedRequest = { seq: number } & Pick<
   MetadataRequestRecord,
-  'instanceId' | 'sourceIp' | 'method' | 'path' | 'status' | 'userAgent' | 'tokenUsed'
->;
+  'instanceId' | 'sourceIp' | 'method' | 'path' | 'status' | 'userAgent' | 'tokenUsed' | 'fault'
+> & { latencyMs: number };
 
 export interface MetadataServeProcess {
   /** Everything the process printed so far (stdout and stderr), for failure messages. */
@@ -35,7 +35,7 @@ export interface MetadataServeProcess {
  */
 export async function startMetadataServe(
   ns: TestNetns,
-  opts: { listen: string; instancesFile: string; stateDir: string },
+  opts: { listen: string; instancesFile: string; stateDir: string; faultsFile?: string },
 ): Promise<MetadataServeProcess> {
   if (!existsSync(MINICLOUD_CLI)) throw new Error(`${MINICLOUD_CLI} is missing: run \`make build\` first`);
   const child = ns.spawn(process.execPath, [
@@ -48,6 +48,7 @@ export async function startMetadataServe(
     opts.instancesFile,
     '--state-dir',
     opts.stateDir,
+    ...(opts.faultsFile === undefined ? [] : ['--faults', opts.faultsFile]),
   ]);
   let output = '';
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
@@ -72,7 +73,7 @@ export async function startMetadataServe(
       await settle(maxSeq);
       const rows = openLog()
         .prepare(
-          `SELECT seq, instance_id, source_ip, method, path, status, user_agent, token_used
+          `SELECT seq, instance_id, source_ip, method, path, status, user_agent, token_used, latency_ms, fault
              FROM metadata_requests WHERE seq > ? ORDER BY seq`,
         )
         .all(mark) as {
@@ -84,6 +85,8 @@ export async function startMetadataServe(
         status: number;
         user_agent: string | null;
         token_used: number;
+        latency_ms: number;
+        fault: string | null;
       }[];
       return rows.map((r) => ({
         seq: r.seq,
@@ -94,6 +97,8 @@ export async function startMetadataServe(
         status: r.status,
         userAgent: r.user_agent,
         tokenUsed: r.token_used !== 0,
+        latencyMs: r.latency_ms,
+        fault: r.fault,
       }));
     },
     close: () => {
@@ -106,7 +111,7 @@ export async function startMetadataServe(
 /** One line per request, for assertion messages: `GET /latest/meta-data/ 200 token`. */
 export function describeRequests(requests: LoggedRequest[]): string {
   return requests
-    .map((r) => `${r.method} ${r.path} ${r.status}${r.tokenUsed ? ' token' : ''} from ${r.sourceIp} (${r.instanceId ?? 'unknown'})`)
+    .map((r) => `${r.method} ${r.path} ${r.status}${r.tokenUsed ? ' token' : ''}${r.fault === null ? '' : ` fault ${r.fault}`} from ${r.sourceIp} (${r.instanceId ?? 'unknown'}) ${r.latencyMs.toFixed(0)}ms`)
     .join('\n');
 }
 
@@ -114,8 +119,9 @@ async function waitUntilListening(ns: TestNetns, child: ChildProcess, listen: st
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`minicloud metadata serve exited with ${child.exitCode}:\n${output()}`);
-    // Any HTTP answer (even 404 for an unknown source) means it is listening; curl exit 7 means not yet.
-    const probe = await ns.runStatus('curl', ['-s', '-o', '/dev/null', '--max-time', '2', `http://${listen}/`]);
+    // Any HTTP answer means it is listening; curl exit 7 means not yet. The probe comes from 127.0.0.1,
+    // which no test instance owns: it is refused before any fault rule and is no instance's request.
+    const probe = await ns.runStatus('curl', ['-s', '-o', '/dev/null', '--max-time', '2', '--interface', '127.0.0.1', `http://${listen}/`]);
     if (probe.code === 0) return;
     if (Date.now() > deadline) throw new Error(`minicloud metadata serve is not answering on ${listen}:\n${output()}`);
     await sleep(100);

@@ -2,6 +2,8 @@ import type { MinicloudEvent } from '../../domain/events.js';
 import { systemClock } from '../../ports/clock.js';
 import { formatRequestLine } from '../request-log-line.js';
 import { startStandaloneServer } from '../../composition/start-metadata-server.js';
+import { loadFaultsFile } from '../../config/load-faults-file.js';
+import { describeFault } from '../../core/describe-fault.js';
 import type { MetadataServeOptions } from '../command-flags.js';
 
 interface Output {
@@ -17,6 +19,7 @@ interface Output {
  */
 export async function runMetadataServe(flags: MetadataServeOptions, io: Output = process): Promise<void> {
   const listen = flags.listen;
+  const faults = flags.faults === undefined ? undefined : { specs: loadFaultsFile(flags.faults), file: flags.faults };
   const requestLines = batchLines(io.stdout);
   const onEvent = (event: MinicloudEvent): void => {
     if (event.type === 'metadata.request') {
@@ -29,11 +32,13 @@ export async function runMetadataServe(flags: MetadataServeOptions, io: Output =
     listen,
     instancesFile: flags.instances,
     stateDir: flags.stateDir,
+    ...(faults ? { faults } : {}),
     clock: systemClock,
     onEvent,
   });
-  const banner = `minicloud metadata server listening on ${server.url} (${server.instanceCount} instances)\n`;
-  (flags.json ? io.stderr : io.stdout).write(banner);
+  const faultCount = server.faults.length === 0 ? '' : `, ${server.faults.length} fault rule${server.faults.length === 1 ? '' : 's'}`;
+  const banner = `minicloud metadata server listening on ${server.url} (${server.instanceCount} instances${faultCount})\n`;
+  (flags.json ? io.stderr : io.stdout).write(banner + server.faults.map((r) => `fault ${r.id}: ${describeFault(r)}\n`).join(''));
 
   const signal = await waitForStopSignal();
   requestLines.flush();

@@ -1,6 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
 import {
-  consoleCommand, consoleLogCommand, deleteCommand, doctorCommand, downCommand, eventsCommand, execCommand, infoCommand, lsCommand,
+  consoleCommand, consoleLogCommand, deleteCommand, doctorCommand, downCommand, eventsCommand, execCommand, faultAddCommand, faultLsCommand, faultRmCommand, infoCommand, lsCommand,
   metadataLogCommand, metadataServeCommand, metadataSetCommand, pruneCommand, runCommand, smokeCommand, sshCommand, upCommand,
 } from '../command-flags.js';
 import { eventCancelCommand, eventLsCommand, eventMaintenanceCommand, eventRebalanceCommand, eventSpotCommand } from '../command-flags.js';
@@ -41,6 +41,11 @@ export function registerControllerCommands(program: Command): void {
   adopt(event, eventRebalanceCommand().action(async (ref, opts) => (await import('./event.js')).runEventRebalance(ref, opts)));
   adopt(event, eventLsCommand().action(async (opts) => (await import('./event.js')).runEventLs(opts)));
   adopt(event, eventCancelCommand().action(async (id, opts) => (await import('./event.js')).runEventCancel(id, opts)));
+
+  const fault = program.command('fault').description("the running cloud's fault rules: what its metadata server does wrong on purpose (docs/faults.md)");
+  adopt(fault, faultAddCommand().action(async (opts) => (await import('./fault.js')).runFaultAdd(opts)));
+  adopt(fault, faultLsCommand().action(async (opts) => (await import('./fault.js')).runFaultLs(opts)));
+  adopt(fault, faultRmCommand().action(async (ids, opts) => (await import('./fault.js')).runFaultRm(ids, opts)));
 }
 
 /** `metadata serve`, under the `metadata` command group. */

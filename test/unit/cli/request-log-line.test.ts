@@ -17,6 +17,7 @@ function formatRequestLinePlain(r: MetadataRequestRecord): string {
     `${r.bytes}b`,
     `${r.latencyMs.toFixed(1)}ms`,
     r.userAgent === null ? '-' : JSON.stringify(r.userAgent),
+    ...(r.fault === null ? [] : [`fault=${r.fault}`]),
   ].join(' ');
 }
 
@@ -25,6 +26,10 @@ describe('request log line', () => {
     expect(formatRequestLine(sampleRequest(0, { time: Date.UTC(2025, 0, 2, 3, 4, 5, 678), latencyMs: 1.25 }))).toBe(
       '2025-01-02T03:04:05.678Z 10.0.0.1 i-00000000000000001 GET /latest/meta-data/instance-id?n=0 200 19b 1.3ms "curl/7.88.1"',
     );
+  });
+
+  it('names the fault rule that shaped the answer (status 0: it sent none)', () => {
+    expect(formatRequestLine(sampleRequest(0, { status: 0, bytes: 0, fault: 'f3' }))).toMatch(/ 0 0b 0\.3ms "curl\/7\.88\.1" fault=f3$/);
   });
 
   it('uses - for an unknown instance and a missing user agent', () => {
@@ -51,6 +56,7 @@ describe('request log line', () => {
         method: n % 7 === 0 ? 'HEAD' : 'GET',
         instanceId: n % 5 === 0 ? null : 'i-00000000000000001',
         latencyMs: n / 17,
+        fault: n % 11 === 0 ? 'f1' : null,
       });
       const line = formatRequestLine(record);
       expect(line).toBe(formatRequestLinePlain(record));
