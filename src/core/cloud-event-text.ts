@@ -51,7 +51,8 @@ export function cloudEventCountdown(view: CloudEventView, now: number): { what: 
   if (view.canceledAt !== null) return null;
   if (now < view.noticeAt) return { what: 'notice', at: view.noticeAt };
   const action = actionTime(view);
-  if (action !== null && now < action) return { what: 'action', at: action };
+  const fired = view.kind !== 'rebalance' && view.fired !== null;
+  if (action !== null && now < action && !fired) return { what: 'action', at: action };
   if (view.kind === 'maintenance' && now < view.notAfter) return { what: 'end', at: view.notAfter };
   return null;
 }

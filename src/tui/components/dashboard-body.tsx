@@ -1,4 +1,6 @@
 import { Text } from 'ink';
+import type { CloudEventView } from '../../domain/cloud-event.js';
+import { eventsOf } from '../cloud-event-cells.js';
 import type { MetadataRequestRecord } from '../../domain/metadata-request.js';
 import type { FollowedConsole, InstanceView } from '../dashboard-state.js';
 import type { FrameLayout } from '../layout.js';
@@ -20,6 +22,8 @@ export interface DashboardBodyProps {
   followed: FollowedConsole | null;
   originOf: (request: MetadataRequestRecord) => string;
   now: number;
+  /** The dashboard's cloud events (docs/events.md). */
+  cloudEvents: ReadonlyMap<string, CloudEventView>;
 }
 
 function consoleOf(view: InstanceView, followed: FollowedConsole | null): readonly string[] {
@@ -36,7 +40,7 @@ export function DashboardBody(props: DashboardBodyProps) {
   if (ui.view === 'dashboard') {
     return (
       <>
-        <InstancesPane instances={props.instances} selectedId={selected?.summary.id} rows={layout.instanceRows} width={layout.width} now={now} />
+        <InstancesPane instances={props.instances} selectedId={selected?.summary.id} rows={layout.instanceRows} width={layout.width} now={now} cloudEvents={props.cloudEvents} />
         <RequestsPane title="Metadata requests" requests={props.requests} originOf={props.originOf} rows={layout.requestRows} width={layout.width} />
       </>
     );
@@ -55,6 +59,7 @@ export function DashboardBody(props: DashboardBodyProps) {
       consoleRows={layout.detailConsoleRows}
       requestRows={layout.detailRequestRows}
       now={now}
+      cloudEvents={eventsOf(props.cloudEvents, selected.summary.id)}
     />
   );
 }

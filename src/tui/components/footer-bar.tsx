@@ -14,6 +14,8 @@ export interface FooterBarProps {
 
 /** How long a warning or error notice replaces the key hints. */
 const NOTICE_MS = 15_000;
+/** How long an info notice does (`metadata set` changed an instance, a cloud event was made or fired). */
+const INFO_NOTICE_MS = 5_000;
 
 const HINTS: Record<View, string> = {
   dashboard: 'enter detail  l console  m metadata  / filter  r run  d delete  s ssh  q quit',
@@ -22,7 +24,7 @@ const HINTS: Record<View, string> = {
   metadata: 'esc back  ↑↓ pgup pgdn scroll  end follow  / filter',
 };
 
-/** One line: the open prompt, else a flash message, else the latest warning, else key hints. */
+/** One line: the open prompt, else a flash message, else the latest notice while it is recent, else key hints. */
 export function FooterBar(props: FooterBarProps) {
   const { prompt, width } = props;
   if (prompt !== null) {
@@ -44,8 +46,9 @@ export function FooterBar(props: FooterBarProps) {
   if (props.flash !== null) {
     return <Text color={props.flash.level === 'error' ? 'red' : 'cyan'} wrap="truncate">{fit(props.flash.message, width)}</Text>;
   }
-  if (props.notice !== undefined && props.notice.level !== 'info' && props.now - props.notice.at < NOTICE_MS) {
-    return <Text color={props.notice.level === 'error' ? 'red' : 'yellow'} wrap="truncate">{fit(props.notice.message, width)}</Text>;
+  const notice = props.notice;
+  if (notice !== undefined && props.now - notice.at < (notice.level === 'info' ? INFO_NOTICE_MS : NOTICE_MS)) {
+    return <Text color={notice.level === 'error' ? 'red' : notice.level === 'warn' ? 'yellow' : undefined} wrap="truncate">{fit(notice.message, width)}</Text>;
   }
   return <Text dimColor wrap="truncate">{fit(HINTS[props.view], width)}</Text>;
 }

@@ -1,5 +1,7 @@
 import { Box, Text } from 'ink';
+import type { CloudEventView } from '../../domain/cloud-event.js';
 import type { MetadataRequestRecord } from '../../domain/metadata-request.js';
+import { eventsLine } from '../cloud-event-cells.js';
 import { errorCountOf, type InstanceView } from '../dashboard-state.js';
 import { fit, fitPath, formatAge, formatClock, formatDuration } from '../format.js';
 import { ConsoleLines } from './console-lines.js';
@@ -14,6 +16,8 @@ export interface InstanceDetailProps {
   consoleRows: number;
   requestRows: number;
   now: number;
+  /** The instance's cloud events: one more line (from the console's rows) while it has any. */
+  cloudEvents: readonly CloudEventView[];
 }
 
 /** Stage rows: the stage, when it was reached, and how long the step into it took. */
@@ -70,11 +74,16 @@ export function InstanceDetail(props: InstanceDetailProps) {
           {lastError.code}: {lastError.message}{lastError.hint === undefined ? '' : ` (${lastError.hint})`}
         </Text>
       )}
+      {props.cloudEvents.length === 0 ? null : (
+        <Text color="yellow" wrap="truncate">
+          {eventsLine(props.cloudEvents, props.now)}
+        </Text>
+      )}
       <Box flexDirection="row">
         <StageTimeline view={props.view} width={half} now={props.now} />
         <ServedBlock view={props.view} width={props.width - half} />
       </Box>
-      <ConsoleLines title="Console (l: full screen)" lines={props.consoleLines} rows={props.consoleRows} width={props.width} />
+      <ConsoleLines title="Console (l: full screen)" lines={props.consoleLines} rows={Math.max(1, props.consoleRows - (props.cloudEvents.length === 0 ? 0 : 1))} width={props.width} />
       <RequestsPane title="Its metadata requests" requests={props.view.requests} originOf={props.originOf} rows={props.requestRows} width={props.width} />
     </Box>
   );

@@ -1,10 +1,12 @@
 import { Box, Text } from 'ink';
+import type { CloudEventView } from '../../domain/cloud-event.js';
+import { eventCell, eventsOf } from '../cloud-event-cells.js';
 import { errorCountOf, type InstanceView } from '../dashboard-state.js';
 import { fit, formatAge, spinnerFrame } from '../format.js';
 import { fitColumns, type ColumnSpec } from '../layout.js';
 import { instanceStateColor } from './status-colors.js';
 
-type Key = 'stage' | 'name' | 'id' | 'ip' | 'image' | 'ds' | 'accel' | 'age' | 'md' | 'errs';
+type Key = 'stage' | 'name' | 'id' | 'ip' | 'image' | 'ds' | 'accel' | 'age' | 'md' | 'errs' | 'event';
 
 const COLUMNS: readonly ColumnSpec<Key>[] = [
   { key: 'stage', title: 'STAGE', width: 10, priority: 1 },
@@ -17,6 +19,8 @@ const COLUMNS: readonly ColumnSpec<Key>[] = [
   { key: 'age', title: 'AGE', width: 4, priority: 3, alignRight: true },
   { key: 'md', title: 'LASTMD', width: 6, priority: 3, alignRight: true },
   { key: 'errs', title: 'ERR', width: 3, priority: 2, alignRight: true },
+  // Only while the cloud has cloud events (docs/events.md): the countdown, or what the last one did.
+  { key: 'event', title: 'EVENT', width: 12, priority: 2 },
 ];
 
 export interface InstancesPaneProps {
@@ -26,6 +30,8 @@ export interface InstancesPaneProps {
   rows: number;
   width: number;
   now: number;
+  /** The dashboard's cloud events (its EVENT column is shown while there are any). */
+  cloudEvents: ReadonlyMap<string, CloudEventView>;
 }
 
 function stageText(view: InstanceView, now: number): { text: string; color: string | undefined } {
@@ -49,6 +55,7 @@ function cellText(key: Key, view: InstanceView, now: number): string {
     case 'age': return formatAge(now, s.createdAt);
     case 'md': return formatAge(now, s.lastMetadataAt);
     case 'errs': return String(errorCountOf(view));
+    case 'event': return '-'; // InstancesPane draws it from the cloud events
   }
 }
 
@@ -61,7 +68,7 @@ function cellColor(key: Key, view: InstanceView, now: number): string | undefine
 
 /** The instances table: fixed height, selected row inverse, failures in red. */
 export function InstancesPane(props: InstancesPaneProps) {
-  const columns = fitColumns(COLUMNS, props.width);
+  const columns = fitColumns(props.cloudEvents.size > 0 ? COLUMNS : COLUMNS.filter((c) => c.key !== 'event'), props.width);
   const selectedIndex = Math.max(0, props.instances.findIndex((v) => v.summary.id === props.selectedId));
   const first = Math.max(0, Math.min(selectedIndex - props.rows + 1, props.instances.length - props.rows));
   const shown = props.instances.slice(first, first + props.rows);
@@ -73,11 +80,14 @@ export function InstancesPane(props: InstancesPaneProps) {
       {shown.length === 0 ? <Text dimColor>  no instances: press r to run one</Text> : null}
       {shown.map((view) => (
         <Text key={view.summary.id} inverse={view.summary.id === props.selectedId} wrap="truncate">
-          {columns.map((c, i) => (
-            <Text key={c.key} color={cellColor(c.key, view, props.now)}>
-              {(i === 0 ? '' : ' ') + fit(cellText(c.key, view, props.now), c.width, c.alignRight)}
-            </Text>
-          ))}
+          {columns.map((c, i) => {
+            const event = c.key === 'event' ? eventCell(eventsOf(props.cloudEvents, view.summary.id), props.now) : null;
+            return (
+              <Text key={c.key} color={event === null ? cellColor(c.key, view, props.now) : event.color}>
+                {(i === 0 ? '' : ' ') + fit(event === null ? cellText(c.key, view, props.now) : event.text, c.width, c.alignRight)}
+              </Text>
+            );
+          })}
         </Text>
       ))}
     </Box>
