@@ -88,7 +88,7 @@ class SourceWindow {
     }
     this.count++;
     this.bytes += request.bytes;
-    if (request.status >= 400) this.errorCount++;
+    if (request.status >= 400 || request.status === 0) this.errorCount++;
     if (request.fault !== null) {
       const hits = (this.faultHits ??= {});
       hits[request.fault] = (hits[request.fault] ?? 0) + 1;

@@ -115,7 +115,8 @@ export class InstanceBook {
 
   noteMetadataRequest(id: string, at: number, status: number): void {
     this.lastMetadataAt.set(id, at);
-    if (status >= 400) this.bumpErrors(id);
+    // 0: a fault rule sent no answer (docs/faults.md); a failed request as much as a 5xx.
+    if (status >= 400 || status === 0) this.bumpErrors(id);
   }
 
   bumpErrors(id: string): void {

@@ -2,7 +2,7 @@ import type { MetadataRequestRecord } from '../domain/metadata-request.js';
 
 /** ANSI colours for a status, as the dashboard colours it: 401/403 (a required header or token refused) stand out. */
 function ansiStatus(status: number): string {
-  const code = status === 401 || status === 403 ? 35 : status >= 500 ? 31 : status >= 400 ? 33 : 32;
+  const code = status === 401 || status === 403 ? 35 : status >= 500 || status === 0 ? 31 : status >= 400 ? 33 : 32;
   return `\u001b[${code}m${status}\u001b[0m`;
 }
 

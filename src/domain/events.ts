@@ -21,7 +21,7 @@ export interface InstanceSummary {
   createdAt: number;
   /** Epoch ms of the last metadata request from this instance; null if none yet. */
   lastMetadataAt: number | null;
-  /** Metadata requests answered with 4xx/5xx, plus lifecycle errors. */
+  /** Metadata requests answered with 4xx/5xx or not at all (status 0), plus lifecycle errors. */
   errorCount: number;
 }
 
@@ -71,7 +71,7 @@ export interface SkippedRequestsEvent {
   sourceIp: string;
   /** Requests this event stands for (>= 1). */
   count: number;
-  /** How many of them were answered 4xx/5xx. */
+  /** How many of them were answered 4xx/5xx or not at all (status 0). */
   errorCount: number;
   /** Their response body bytes, summed. */
   bytes: number;

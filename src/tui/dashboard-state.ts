@@ -229,7 +229,8 @@ class Batch {
     const served = draft.served;
     served.requests++;
     served.bytes += request.bytes;
-    if (request.status >= 400) served.failures++;
+    // 0: a fault rule sent no answer at all (docs/faults.md).
+    if (request.status >= 400 || request.status === 0) served.failures++;
     servePath(served, request.path, request.status);
   }
 

@@ -138,9 +138,9 @@ export function DashboardApp(props: DashboardAppProps) {
           selected={selected}
           requests={visibleRequests(state, state.requests, ui.filter)}
           followed={state.followed}
+          faults={state.faults}
           originOf={originOf}
           now={clock}
-          cloudEvents={state.cloudEvents}
         />
       </Box>
       <FooterBar prompt={ui.prompt} flash={ui.flash} notice={state.notices[state.notices.length - 1]} view={ui.view} width={layout.width} now={clock} />
