@@ -141,6 +141,7 @@ export function DashboardApp(props: DashboardAppProps) {
           faults={state.faults}
           originOf={originOf}
           now={clock}
+          cloudEvents={state.cloudEvents}
         />
       </Box>
       <FooterBar prompt={ui.prompt} flash={ui.flash} notice={state.notices[state.notices.length - 1]} view={ui.view} width={layout.width} now={clock} />

@@ -1,4 +1,6 @@
 import { Text } from 'ink';
+import type { CloudEventView } from '../../domain/cloud-event.js';
+import { eventsOf } from '../cloud-event-cells.js';
 import type { MetadataRequestRecord } from '../../domain/metadata-request.js';
 import type { FaultEntry, FollowedConsole, InstanceView } from '../dashboard-state.js';
 import { faultRows, MAX_FAULT_PANE_LINES } from '../fault-rows.js';
@@ -24,6 +26,8 @@ export interface DashboardBodyProps {
   faults: ReadonlyMap<string, FaultEntry>;
   originOf: (request: MetadataRequestRecord) => string;
   now: number;
+  /** The dashboard's cloud events (docs/events.md). */
+  cloudEvents: ReadonlyMap<string, CloudEventView>;
 }
 
 function consoleOf(view: InstanceView, followed: FollowedConsole | null): readonly string[] {
@@ -42,7 +46,7 @@ export function DashboardBody(props: DashboardBodyProps) {
     const faultLines = props.faults.size === 0 ? 0 : Math.min(MAX_FAULT_PANE_LINES, props.faults.size + 1, Math.max(0, layout.requestRows - 2));
     return (
       <>
-        <InstancesPane instances={props.instances} selectedId={selected?.summary.id} rows={layout.instanceRows} width={layout.width} now={now} />
+        <InstancesPane instances={props.instances} selectedId={selected?.summary.id} rows={layout.instanceRows} width={layout.width} now={now} cloudEvents={props.cloudEvents} />
         {faultLines > 0 ? <FaultsPane rows={faultRows(props.faults, now)} height={faultLines} width={layout.width} /> : null}
         <RequestsPane title="Metadata requests" requests={props.requests} originOf={props.originOf} rows={layout.requestRows - faultLines} width={layout.width} />
       </>
@@ -62,6 +66,7 @@ export function DashboardBody(props: DashboardBodyProps) {
       consoleRows={layout.detailConsoleRows}
       requestRows={layout.detailRequestRows}
       now={now}
+      cloudEvents={eventsOf(props.cloudEvents, selected.summary.id)}
     />
   );
 }
