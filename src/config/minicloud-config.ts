@@ -27,7 +27,7 @@ const DatasourceName = datasourceSchema();
 /** Which hypervisor driver `up` uses: libvirt, direct QEMU, or libvirt when a daemon can be used. */
 export type DriverChoice = 'libvirt' | 'qemu' | 'auto';
 
-export const ImageConfigSchema = Type.Object(
+const ImageConfigSchema = Type.Object(
   {
     path: Type.String({ description: 'qcow2 or raw disk image' }),
     kernel: Type.Optional(Type.String({ description: 'direct kernel boot: kernel file' })),
@@ -39,7 +39,7 @@ export const ImageConfigSchema = Type.Object(
 );
 
 /** A cloud id (config `cloud:`, flag `up --cloud`): it names the bridge, firewall chains, taps and guests. */
-export const CLOUD_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,15}$/;
+const CLOUD_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,15}$/;
 
 const ImdsV2Mode = Type.Union([Type.Literal('optional'), Type.Literal('required')], { description: 'IMDSv2 tokens: optional (v1 allowed) or required' });
 const DriverName = Type.Union([Type.Literal('auto'), Type.Literal('libvirt'), Type.Literal('qemu')], {
@@ -212,7 +212,7 @@ export interface CloudSettings {
   defaults: LaunchDefaults;
 }
 
-export const DEFAULT_METADATA_PORT = 8775;
+const DEFAULT_METADATA_PORT = 8775;
 
 /** Resolves the settings of a cloud (pure apart from the flag-free parse of sizes and durations). */
 export function cloudSettings(config: MinicloudConfig, flags: UpFlags, env: Env, home: string): CloudSettings {

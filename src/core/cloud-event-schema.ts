@@ -25,7 +25,7 @@ const Firing = Type.Union([
 
 const base = { id: EventId, noticeAt: Epoch, canceledAt: Type.Union([Type.Null(), Epoch]) };
 
-export const SpotEventSchema = Type.Object(
+const SpotEventSchema = Type.Object(
   {
     kind: Type.Literal('spot'),
     ...base,
@@ -45,7 +45,7 @@ export const MaintenanceCodeSchema = Type.Union([
   Type.Literal('instance-stop'),
 ]);
 
-export const MaintenanceEventSchema = Type.Object(
+const MaintenanceEventSchema = Type.Object(
   {
     kind: Type.Literal('maintenance'),
     ...base,
@@ -59,7 +59,7 @@ export const MaintenanceEventSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const RebalanceEventSchema = Type.Object({ kind: Type.Literal('rebalance'), ...base }, { additionalProperties: false });
+const RebalanceEventSchema = Type.Object({ kind: Type.Literal('rebalance'), ...base }, { additionalProperties: false });
 
 export const CloudEventSchema = Type.Union([SpotEventSchema, MaintenanceEventSchema, RebalanceEventSchema]);
 

@@ -22,7 +22,7 @@ const MAX_AHEAD_MS = 5 * WEEK_MS;
  * EC2's `Description` per code. EC2 writes free text; these follow its documented examples ("The
  * instance is scheduled for a reboot", "The instance is running on degraded hardware").
  */
-export const MAINTENANCE_DESCRIPTIONS: Readonly<Record<MaintenanceCode, string>> = {
+const MAINTENANCE_DESCRIPTIONS: Readonly<Record<MaintenanceCode, string>> = {
   'system-reboot': 'The instance is scheduled for a reboot',
   'instance-reboot': 'The instance is scheduled for a reboot',
   'system-maintenance': 'The instance is scheduled for system maintenance',

@@ -11,7 +11,7 @@ export function describeFault(rule: Pick<FaultRule, 'method' | 'path' | 'instanc
   return `${where} → ${describeAction(rule.action)}${limit === '' ? '' : `, ${limit}`}`;
 }
 
-export function describeAction(action: FaultAction): string {
+function describeAction(action: FaultAction): string {
   switch (action.kind) {
     case 'status':
       return `status ${action.status}`;
@@ -25,7 +25,7 @@ export function describeAction(action: FaultAction): string {
 }
 
 /** '' for a rule without a limit. */
-export function describeLimit(limit: FaultLimit): string {
+function describeLimit(limit: FaultLimit): string {
   switch (limit.kind) {
     case 'always':
       return '';

@@ -34,7 +34,7 @@ export const FaultRuleSpecSchema = Type.Object(
 export type FaultRuleSpec = Static<typeof FaultRuleSpecSchema>;
 
 /** The longest delay a rule may add (a longer wait is a hang). */
-export const MAX_FAULT_DELAY_MS = 3_600_000;
+const MAX_FAULT_DELAY_MS = 3_600_000;
 
 export interface FaultRuleContext {
   /** The id a rule that names none gets. */

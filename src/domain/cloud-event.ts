@@ -76,7 +76,6 @@ export interface RebalanceEvent extends CloudEventBase {
 }
 
 export type CloudEvent = SpotEvent | MaintenanceEvent | RebalanceEvent;
-export type CloudEventKind = CloudEvent['kind'];
 
 /**
  * Where an event stands at a moment: `scheduled` (the guest does not see it yet), `notice` (it does; the

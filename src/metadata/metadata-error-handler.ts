@@ -9,7 +9,7 @@ import { sendError } from './reply-helpers.js';
  * oversized body) become MC_ERR_METADATA_* codes; everything else is a 500 whose detail goes to the
  * event stream, never to the guest.
  */
-export function toMetadataError(err: unknown, request: FastifyRequest): MinicloudError {
+function toMetadataError(err: unknown, request: FastifyRequest): MinicloudError {
   if (isMinicloudError(err)) return err.httpStatus >= 500 ? errors.metadataInternal().causedBy(err) : err;
   const fastifyError = err as Partial<FastifyError>;
   const status = fastifyError.statusCode;

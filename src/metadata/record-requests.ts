@@ -6,7 +6,7 @@ import type { RequestLogStore } from '../ports/store.js';
 const MAX_LOGGED_PATH = 1024;
 
 /** The request URL as the log keeps it: as sent (query string included), cut at 1024 characters. */
-export function loggedPath(url: string): string {
+function loggedPath(url: string): string {
   return url.length > MAX_LOGGED_PATH ? url.slice(0, MAX_LOGGED_PATH) : url;
 }
 

@@ -2,7 +2,7 @@ import { cloudEventNewsText } from '../core/cloud-event-text.js';
 import type { CloudEventNews, CloudEventView } from '../domain/cloud-event.js';
 
 /** Cloud events the dashboard keeps (pending ones first, then the most recent others). */
-export const CLOUD_EVENTS_KEPT = 50;
+const CLOUD_EVENTS_KEPT = 50;
 
 /**
  * The dashboard's cloud events after one piece of news (docs/events.md): each event as last reported,

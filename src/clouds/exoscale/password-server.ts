@@ -12,14 +12,14 @@ import { createHmac } from 'node:crypto';
  */
 export const DOMU_REQUEST_HEADER = 'domu_request';
 export type DomURequest = 'send_my_password' | 'saved_password';
-export const SAVED_PASSWORD = 'saved_password';
+const SAVED_PASSWORD = 'saved_password';
 
 export function isDomURequest(value: string): value is DomURequest {
   return value === 'send_my_password' || value === 'saved_password';
 }
 
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
-export const PASSWORD_LENGTH = 16;
+const PASSWORD_LENGTH = 16;
 
 /**
  * The instance's password, generated as Exoscale generates one when it creates an instance: 16 letters

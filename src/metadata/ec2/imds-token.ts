@@ -9,8 +9,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * Format: base64url(expiry as 8-byte big-endian epoch ms ‖ HMAC-SHA256 tag), 54 characters.
  */
 
-export const IMDS_TOKEN_TTL_MIN = 1;
-export const IMDS_TOKEN_TTL_MAX = 21_600;
+const IMDS_TOKEN_TTL_MIN = 1;
+const IMDS_TOKEN_TTL_MAX = 21_600;
 const EXPIRY_BYTES = 8;
 const TAG_BYTES = 32;
 const TOKEN_BYTES = EXPIRY_BYTES + TAG_BYTES;

@@ -10,7 +10,7 @@ const FILES = ['meta-data', 'network-config', 'user-data', 'vendor-data'] as con
  * NoCloud's meta-data, as JSON (valid YAML for cloud-init, and the only form CirrOS's json2fstree reads).
  * Public keys as a list, as NoCloud expects.
  */
-export function nocloudMetaData(instance: InstanceRecord): string {
+function nocloudMetaData(instance: InstanceRecord): string {
   return JSON.stringify({
     'instance-id': instance.id,
     'local-hostname': instance.hostname,
@@ -61,7 +61,7 @@ function answerNocloud(request: FastifyRequest, reply: FastifyReply): FastifyRep
 }
 
 /** NoCloud vendor-data is user-data format: the `cloud-init` entry of the vendor data when it is text, else empty. */
-export function nocloudVendorData(instance: InstanceRecord): string {
+function nocloudVendorData(instance: InstanceRecord): string {
   const value = instance.vendorData['cloud-init'];
   return typeof value === 'string' ? value : '';
 }

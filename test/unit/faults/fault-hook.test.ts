@@ -12,9 +12,10 @@ const GUEST = '127.0.0.21';
 const ID = '/latest/meta-data/instance-id';
 
 async function withRules(rules: FaultRuleSpec[], extra: Partial<MetadataAppDeps> = {}, listen = false): Promise<Harness & { faults: FaultBook; port: number }> {
-  let h: Harness | undefined;
-  const faults = new FaultBook({ now: () => h?.clock.now() ?? 0, seed: () => 1, clouds: ['ec2', 'openstack', 'nocloud'], publish: (e) => h?.bus.publish(e) });
-  h = await harness([fixtureInstance({ ip: GUEST }), bareInstance()], { faults, ...extra });
+  // The book needs the harness's clock and bus, and the harness needs the book: the closures read it once built.
+  const built: { h?: Harness } = {};
+  const faults = new FaultBook({ now: () => built.h?.clock.now() ?? 0, seed: () => 1, clouds: ['ec2', 'openstack', 'nocloud'], publish: (e) => built.h?.bus.publish(e) });
+  const h = (built.h = await harness([fixtureInstance({ ip: GUEST }), bareInstance()], { faults, ...extra }));
   faults.addAll(rules);
   let port = 0;
   if (listen) {

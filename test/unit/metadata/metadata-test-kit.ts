@@ -70,7 +70,7 @@ export function bareInstance(overrides: Partial<InstanceRecord> = {}): InstanceR
 }
 
 /** The fixture instance as a NoCloud guest (its own address): only the /nocloud seed answers it. */
-export function nocloudInstance(overrides: Partial<InstanceRecord> = {}): InstanceRecord {
+function nocloudInstance(overrides: Partial<InstanceRecord> = {}): InstanceRecord {
   return fixtureInstance({ id: 'i-0000000000000000c', uuid: '0a0b0c0d-0000-4000-8000-00000000000c', name: 'seed', hostname: 'seed', mac: '52:54:00:00:00:0c', ip: NOCLOUD_IP, datasource: 'nocloud', ...overrides });
 }
 

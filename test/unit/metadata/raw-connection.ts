@@ -81,15 +81,6 @@ export class RawConnection {
   }
 }
 
-/** The response without its Date header line, the only part allowed to differ between two answers. */
-export function withoutDate(response: Buffer): string {
-  return response
-    .toString('latin1')
-    .split('\r\n')
-    .filter((line) => !/^date:/i.test(line))
-    .join('\r\n');
-}
-
 export function statusOf(response: Buffer): number {
   return Number(response.toString('latin1').slice(9, 12));
 }

@@ -9,7 +9,7 @@ import { runTool } from './run-tool.js';
  * process is left in it (`deleteNetnsIfEmpty`), never with the cloud's guests still running there.
  */
 
-export function netnsPath(name: string): string {
+function netnsPath(name: string): string {
   return `/run/netns/${name}`;
 }
 
@@ -47,7 +47,7 @@ export interface NetnsProcess {
  * Live processes in the namespace with this inode, other than `exclude`. A zombie holds no namespace
  * (its /proc/PID/ns/net cannot be read), so it is not listed.
  */
-export function processesInNetns(inode: number, exclude: readonly number[] = []): NetnsProcess[] {
+function processesInNetns(inode: number, exclude: readonly number[] = []): NetnsProcess[] {
   const want = `net:[${inode}]`;
   const found: NetnsProcess[] = [];
   for (const entry of readdirSync('/proc')) {
