@@ -16,6 +16,32 @@ export interface CloudNetworkNeeds {
   metadataPorts: readonly number[];
   /** DNS names the cloud's dnsmasq resolves to 169.254.169.254 (GCE's metadata.google.internal). */
   metadataNames: readonly string[];
+  /**
+   * More IPv4 addresses, besides 169.254.169.254, whose TCP ports are DNATed to the metadata server:
+   * Scaleway's 169.254.42.42:80, Azure's wireserver 168.63.129.16:80. The server tells the APIs apart
+   * by the address the guest asked for (docs/networking.md).
+   */
+  extraEndpoints: readonly MetadataEndpoint[];
+  /** TCP ports on the bridge's own address (the guests' DHCP server) DNATed to the server: CloudStack's 80 and 8080. */
+  gatewayPorts: readonly number[];
+  /** DNS names the cloud's dnsmasq resolves to the bridge's own address: CloudStack's `data-server`. */
+  gatewayNames: readonly string[];
+  /** DHCP options every lease carries (dnsmasq `dhcp-option`): Azure's 245, the wireserver address. */
+  dhcpOptions: readonly DhcpOptionNeed[];
+  /** IPv6 metadata addresses DNATed (ip6tables) to the server: EC2's fd00:ec2::254, Hetzner's fe80::a9fe:a9fe… */
+  endpoints6: readonly MetadataEndpoint[];
+}
+
+/** An address and the TCP ports on it that reach the metadata server. */
+export interface MetadataEndpoint {
+  readonly address: string;
+  readonly ports: readonly number[];
+}
+
+/** A DHCP option by number; `value` as dnsmasq writes it (`168.63.129.16`, a hex string…). */
+export interface DhcpOptionNeed {
+  readonly code: number;
+  readonly value: string;
 }
 
 /** A request a guest makes to its metadata service, relative to http://169.254.169.254 (smoke's checks run it in the guest). */
@@ -26,7 +52,7 @@ export interface GuestMetadataRequest {
   headers: Readonly<Record<string, string>>;
 }
 
-export const NO_NETWORK_NEEDS: CloudNetworkNeeds = { metadataPorts: [], metadataNames: [] };
+export const NO_NETWORK_NEEDS: CloudNetworkNeeds = { metadataPorts: [], metadataNames: [], extraEndpoints: [], gatewayPorts: [], gatewayNames: [], dhcpOptions: [], endpoints6: [] };
 
 /**
  * One cloud minicloud plays, in one folder (src/clouds/<name>/) and one registry line

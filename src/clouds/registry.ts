@@ -1,6 +1,6 @@
 import { errors } from '../errors/catalogue.js';
 import type { CloudMetadata } from '../metadata/metadata-api.js';
-import type { CloudFlavour, CloudNetworkNeeds } from './cloud-flavour.js';
+import type { CloudFlavour, CloudNetworkNeeds, DhcpOptionNeed, MetadataEndpoint } from './cloud-flavour.js';
 import { configdrive } from './configdrive/index.js';
 import { ec2 } from './ec2/index.js';
 import { exoscale } from './exoscale/index.js';
@@ -25,7 +25,30 @@ export const CLOUD_METADATA: readonly CloudMetadata[] = CLOUDS.map((c) => ({ clo
 export const CLOUD_NETWORK_NEEDS: CloudNetworkNeeds = {
   metadataPorts: [...new Set(CLOUDS.flatMap((c) => c.network.metadataPorts))].sort((a, b) => a - b),
   metadataNames: [...new Set(CLOUDS.flatMap((c) => c.network.metadataNames))].sort(),
+  extraEndpoints: mergeEndpoints(CLOUDS.flatMap((c) => c.network.extraEndpoints)),
+  gatewayPorts: [...new Set(CLOUDS.flatMap((c) => c.network.gatewayPorts))].sort((a, b) => a - b),
+  gatewayNames: [...new Set(CLOUDS.flatMap((c) => c.network.gatewayNames))].sort(),
+  dhcpOptions: mergeDhcpOptions(CLOUDS.flatMap((c) => c.network.dhcpOptions)),
+  endpoints6: mergeEndpoints(CLOUDS.flatMap((c) => c.network.endpoints6)),
 };
+
+/** One entry per address with the union of its ports, sorted, so the plane's rules are stable. */
+function mergeEndpoints(endpoints: readonly MetadataEndpoint[]): MetadataEndpoint[] {
+  const ports = new Map<string, Set<number>>();
+  for (const e of endpoints) for (const p of e.ports) (ports.get(e.address) ?? ports.set(e.address, new Set()).get(e.address))?.add(p);
+  return [...ports.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([address, set]) => ({ address, ports: [...set].sort((a, b) => a - b) }));
+}
+
+/** Two clouds asking the same option number for different values is a registry bug: said at load. */
+function mergeDhcpOptions(options: readonly DhcpOptionNeed[]): DhcpOptionNeed[] {
+  const byCode = new Map<number, DhcpOptionNeed>();
+  for (const o of options) {
+    const known = byCode.get(o.code);
+    if (known !== undefined && known.value !== o.value) throw errors.internal(`DHCP option ${o.code} asked as ${known.value} and ${o.value}: clouds share the bridge`);
+    byCode.set(o.code, o);
+  }
+  return [...byCode.values()].sort((a, b) => a.code - b.code);
+}
 
 const BY_NAME = new Map(CLOUDS.map((c) => [c.name, c]));
 

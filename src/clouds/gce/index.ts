@@ -1,4 +1,4 @@
-import type { CloudFlavour } from '../cloud-flavour.js';
+import { NO_NETWORK_NEEDS, type CloudFlavour } from '../cloud-flavour.js';
 import { gceApi } from './gce-api.js';
 import { gceIdentity } from './gce-identity.js';
 
@@ -14,7 +14,7 @@ export const gce: CloudFlavour = {
   delivery: 'metadata-service',
   guestUuid: (instanceUuid) => instanceUuid.toLowerCase(),
   identity: ({ instanceUuid }) => gceIdentity(instanceUuid),
-  network: { metadataPorts: [], metadataNames: ['metadata.google.internal'] },
+  network: { ...NO_NETWORK_NEEDS, metadataNames: ['metadata.google.internal'] },
   userDataRequest: /^\/computeMetadata\/v1\/instance\/attributes\/(user-data)?(\?|$)/,
   localIpv4: { path: '/computeMetadata/v1/instance/network-interfaces/0/ip', headers: { 'Metadata-Flavor': 'Google' } },
   passwordApi: false,
