@@ -1,3 +1,4 @@
+import { NO_NETWORK_NEEDS } from '../../../src/clouds/cloud-flavour.js';
 import { describe, expect, it } from 'vitest';
 import { domainXml } from '../../../src/adapters/hypervisor/libvirt/domain-xml.js';
 import { qemuArgv } from '../../../src/adapters/hypervisor/qemu/qemu-argv.js';
@@ -29,7 +30,7 @@ describe('Exoscale identity and network needs', () => {
 
   it('asks the plane for the password server port 8080 and Exoscale\'s metadata name; smoke reads local-ipv4 from /1.0/', () => {
     const exoscale = cloudNamed('exoscale');
-    expect(exoscale.network).toEqual({ metadataPorts: [8080], metadataNames: ['metadata.exoscale.com'] });
+    expect(exoscale.network).toEqual({ ...NO_NETWORK_NEEDS, metadataPorts: [8080], metadataNames: ['metadata.exoscale.com'] });
     expect(CLOUD_NETWORK_NEEDS.metadataPorts).toContain(8080);
     expect(CLOUD_NETWORK_NEEDS.metadataNames).toContain('metadata.exoscale.com');
     expect(exoscale.localIpv4).toEqual({ path: '/1.0/meta-data/local-ipv4', headers: {} });

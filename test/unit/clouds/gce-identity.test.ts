@@ -1,3 +1,4 @@
+import { NO_NETWORK_NEEDS } from '../../../src/clouds/cloud-flavour.js';
 import { describe, expect, it } from 'vitest';
 import { domainXml } from '../../../src/adapters/hypervisor/libvirt/domain-xml.js';
 import { qemuArgv } from '../../../src/adapters/hypervisor/qemu/qemu-argv.js';
@@ -32,7 +33,7 @@ describe('GCE identity', () => {
 
   it('asks the network plane to resolve metadata.google.internal, and reads local-ipv4 with the flavor header', () => {
     const gce = cloudNamed('gce');
-    expect(gce.network).toEqual({ metadataPorts: [], metadataNames: ['metadata.google.internal'] });
+    expect(gce.network).toEqual({ ...NO_NETWORK_NEEDS, metadataNames: ['metadata.google.internal'] });
     expect(gce.localIpv4).toEqual({ path: '/computeMetadata/v1/instance/network-interfaces/0/ip', headers: { 'Metadata-Flavor': 'Google' } });
   });
 });
