@@ -19,7 +19,7 @@ import { httpUrl, type ListenAddress } from '../config/listen-address.js';
 import { syncInstances } from './sync-instances.js';
 
 /** The database file inside a state directory. */
-export const STATE_DB_FILE = 'state.db';
+const STATE_DB_FILE = 'state.db';
 
 export interface StandaloneOptions {
   listen: ListenAddress;
