@@ -18,8 +18,8 @@ export interface CloudNetworkNeeds {
   metadataNames: readonly string[];
   /**
    * More IPv4 addresses, besides 169.254.169.254, whose TCP ports are DNATed to the metadata server:
-   * Scaleway's 169.254.42.42:80, Azure's wireserver 168.63.129.16:80. The server tells the APIs apart
-   * by the address the guest asked for (docs/networking.md).
+   * Scaleway's 169.254.42.42:80, Azure's wireserver 168.63.129.16:80. Every endpoint reaches the same
+   * server, which answers the asking instance with its own cloud's APIs, by path (docs/networking.md).
    */
   extraEndpoints: readonly MetadataEndpoint[];
   /** TCP ports on the bridge's own address (the guests' DHCP server) DNATed to the server: CloudStack's 80 and 8080. */
