@@ -16,6 +16,12 @@ import { errors } from '../errors/catalogue.js';
 import { buildMetadataApp } from '../metadata/build-metadata-app.js';
 import type { Clock } from '../ports/clock.js';
 import { httpUrl, type ListenAddress } from '../config/listen-address.js';
+import { CloudEventTicker } from '../controller/cloud-event-ticker.js';
+import { actionTime, cloudEventView, dueEvents } from '../core/cloud-event-timeline.js';
+import { withEventFired } from '../core/cloud-event-spec.js';
+import type { CloudEvent } from '../domain/cloud-event.js';
+import type { InstanceRecord } from '../domain/instance.js';
+import type { InstanceStore } from '../ports/store.js';
 import { syncInstances } from './sync-instances.js';
 
 /** The database file inside a state directory. */
@@ -29,7 +35,7 @@ export interface StandaloneOptions {
   clock: Clock;
   /** Fault rules applied from the start (`--faults FILE`, checked by loadFaultsFile); `faultsFile` names them in errors. */
   faults?: { specs: readonly FaultRuleSpec[]; file: string };
-  /** Every event the server publishes (metadata.request, notice, fault.added): the caller prints them. */
+  /** Every event the server publishes (metadata.request, notice, fault.added, cloud.event.*): the caller prints them. */
   onEvent: (event: MinicloudEvent) => void;
 }
 
@@ -72,6 +78,10 @@ export async function startStandaloneServer(opts: StandaloneOptions): Promise<St
       },
     });
     syncInstances(store.instances, records);
+    // The file's cloud events (docs/events.md) play by the clock; with no guests, their action times only say so.
+    const instances = store.instances;
+    const noController = (record: InstanceRecord, event: CloudEvent): void => recordNoController({ instances, bus, clock: opts.clock }, record, event);
+    const ticker = new CloudEventTicker({ instances, bus, clock: opts.clock, onDue: noController });
     const faults = new FaultBook({ now: () => opts.clock.now(), seed: () => randomInt(MAX_SEED), clouds: CLOUD_NAMES, publish: (e) => bus.publish(e) });
     const faultViews = opts.faults ? faults.addAll(opts.faults.specs, (i) => `${opts.faults?.file ?? ''}: faults[${i}]`) : [];
     const app = buildMetadataApp({
@@ -89,6 +99,13 @@ export async function startStandaloneServer(opts: StandaloneOptions): Promise<St
       await app.close();
       throw listenError(err, opts.listen);
     }
+    const startedAt = opts.clock.now();
+    for (const record of instances.listInstances()) {
+      for (const event of record.cloudEvents) bus.publish({ type: 'cloud.event.scheduled', at: startedAt, instanceId: record.id, event: cloudEventView(event, record, startedAt) });
+    }
+    // An action time already past (`in: 0s`) is reported now: the ticker only reports what changes while it runs.
+    for (const record of instances.listInstances()) for (const event of dueEvents(record.cloudEvents, startedAt)) noController(record, event);
+    ticker.start();
     const bound = app.server.address() as AddressInfo;
     const address = { host: opts.listen.host, port: bound.port };
     let stopping: Promise<void> | undefined;
@@ -102,6 +119,7 @@ export async function startStandaloneServer(opts: StandaloneOptions): Promise<St
       stop: () =>
         (stopping ??= (async () => {
           try {
+            ticker.stop();
             await app.close();
           } finally {
             unsubscribe();
@@ -115,6 +133,22 @@ export async function startStandaloneServer(opts: StandaloneOptions): Promise<St
     cleanup();
     throw err;
   }
+}
+
+/**
+ * An event's action time came and no controller runs a guest to act on (`metadata serve`): the record
+ * says so (`no-controller`, so the event's status is `fired`, as after a controller acted) and the event
+ * stream reports it. What the guest reads does not change: a spot notice stays, a maintenance event
+ * stays scheduled until its window ends.
+ */
+function recordNoController(deps: { instances: InstanceStore; bus: EventBus; clock: Clock }, record: InstanceRecord, event: CloudEvent): void {
+  if (event.kind === 'rebalance') return;
+  const now = deps.clock.now();
+  const current = deps.instances.getInstance(record.id) ?? record;
+  const next = { ...current, cloudEvents: withEventFired(current.cloudEvents, event.id, { at: now, outcome: 'no-controller', detail: null }) };
+  deps.instances.updateInstance(next);
+  const fired = next.cloudEvents.find((e) => e.id === event.id) ?? event;
+  deps.bus.publish({ type: 'cloud.event.fired', at: now, instanceId: record.id, event: cloudEventView(fired, next, now), outcome: 'no-controller', lateMs: now - (actionTime(event) ?? now) });
 }
 
 function listenError(err: unknown, listen: ListenAddress): unknown {

@@ -56,3 +56,8 @@ export function cloudEventCountdown(view: CloudEventView, now: number): { what: 
   if (view.kind === 'maintenance' && now < view.notAfter) return { what: 'end', at: view.notAfter };
   return null;
 }
+
+/** Whether a stream event is cloud-event news (`cloud.event.*`). */
+export function isCloudEventNews(event: { type: string }): event is CloudEventNews {
+  return event.type.startsWith('cloud.event.');
+}

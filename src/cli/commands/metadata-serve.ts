@@ -1,3 +1,4 @@
+import { cloudEventNewsText, isCloudEventNews } from '../../core/cloud-event-text.js';
 import type { MinicloudEvent } from '../../domain/events.js';
 import { systemClock } from '../../ports/clock.js';
 import { formatRequestLine } from '../request-log-line.js';
@@ -15,7 +16,8 @@ interface Output {
  * `minicloud metadata serve`: serves the instances file until SIGINT or SIGTERM, then closes the
  * server, flushes the request log and returns (exit 0: stopping a server is its normal end).
  * stdout carries the request log — text lines, or NDJSON records with --json (then the
- * "listening" line goes to stderr so stdout stays machine-readable); notices go to stderr.
+ * "listening" line goes to stderr so stdout stays machine-readable); notices and the instances file's
+ * cloud events as they play (`minicloud: event: …`, docs/events.md) go to stderr.
  */
 export async function runMetadataServe(flags: MetadataServeOptions, io: Output = process): Promise<void> {
   const listen = flags.listen;
@@ -26,6 +28,8 @@ export async function runMetadataServe(flags: MetadataServeOptions, io: Output =
       requestLines.add(flags.json ? JSON.stringify(event.request) : formatRequestLine(event.request));
     } else if (event.type === 'notice') {
       io.stderr.write(`minicloud: ${event.level}: ${event.message}${event.code ? ` [${event.code}]` : ''}\n`);
+    } else if (isCloudEventNews(event)) {
+      io.stderr.write(`minicloud: event: ${cloudEventNewsText(event)}\n`);
     }
   };
   const server = await startStandaloneServer({
