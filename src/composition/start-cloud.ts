@@ -135,6 +135,10 @@ export async function startCloud(opts: StartCloudOptions): Promise<RunningCloud>
       stateDir: layout.networkDir,
       extraMetadataPorts: CLOUD_NETWORK_NEEDS.metadataPorts,
       metadataNames: CLOUD_NETWORK_NEEDS.metadataNames,
+      extraEndpoints: CLOUD_NETWORK_NEEDS.extraEndpoints,
+      gatewayPorts: CLOUD_NETWORK_NEEDS.gatewayPorts,
+      gatewayNames: CLOUD_NETWORK_NEEDS.gatewayNames,
+      dhcpOptions: CLOUD_NETWORK_NEEDS.dhcpOptions,
     };
     undo.push(() => network.teardown());
     await network.ensureUp(networkConfig);

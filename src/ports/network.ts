@@ -26,6 +26,30 @@ export interface NetworkConfig {
   extraMetadataPorts?: readonly number[];
   /** Names the cloud's DNS answers with 169.254.169.254 (GCE's metadata.google.internal); none when absent. */
   metadataNames?: readonly string[];
+  /**
+   * More IPv4 addresses whose TCP ports are DNATed to the metadata server (Scaleway's 169.254.42.42:80,
+   * Azure's wireserver 168.63.129.16:80); each also gets an option-121 route via the gateway, and a
+   * link-local one (169.254/16) is held by the bridge so on-link guests' ARP is answered. None when absent.
+   */
+  extraEndpoints?: readonly NetworkEndpoint[];
+  /** TCP ports on the gateway (the guests' DHCP server) DNATed to the metadata server: CloudStack's 80, 8080. */
+  gatewayPorts?: readonly number[];
+  /** Names the cloud's DNS answers with the gateway address: CloudStack's `data-server`. */
+  gatewayNames?: readonly string[];
+  /** DHCP options every lease carries, sent whether or not the client asks (Azure's 245: the wireserver). */
+  dhcpOptions?: readonly NetworkDhcpOption[];
+}
+
+/** An IPv4 address and the TCP ports on it that reach the metadata server. */
+export interface NetworkEndpoint {
+  readonly address: string;
+  readonly ports: readonly number[];
+}
+
+/** A DHCP option by number, its value as dnsmasq writes it (`168.63.129.16`, `01:02:…`). */
+export interface NetworkDhcpOption {
+  readonly code: number;
+  readonly value: string;
 }
 
 /** One static DHCP reservation, and the identity the anti-spoofing filter enforces on its tap. */

@@ -12,6 +12,7 @@ import { isValidCloudId, isValidLinkName } from './network-names.js';
  */
 const LinkName = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,15}$' });
 const Ipv4 = Type.String({ pattern: '^\\d{1,3}(\\.\\d{1,3}){3}$' });
+const Port = Type.Integer({ minimum: 1, maximum: 65535 });
 const Hostname = Type.String({ pattern: '^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$' });
 
 const NetworkConfigSchema = Type.Object({
@@ -25,6 +26,12 @@ const NetworkConfigSchema = Type.Object({
   stateDir: Type.String({ pattern: '^/[^\\n\\r,#]*$' }),
   extraMetadataPorts: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 65535 }))),
   metadataNames: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$' }))),
+  extraEndpoints: Type.Optional(Type.Array(Type.Object({ address: Ipv4, ports: Type.Array(Port, { minItems: 1 }) }))),
+  gatewayPorts: Type.Optional(Type.Array(Port)),
+  // One label is a name too: CloudStack's guests look up `data-server`.
+  gatewayNames: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$' }))),
+  // The value lands in dnsmasq.conf: addresses, numbers and hex strings only.
+  dhcpOptions: Type.Optional(Type.Array(Type.Object({ code: Type.Integer({ minimum: 1, maximum: 254 }), value: Type.String({ pattern: '^[A-Za-z0-9.:,-]{1,255}$' }) }))),
 });
 
 const NetworkHostSchema = Type.Object({
@@ -50,6 +57,11 @@ export function validateNetworkConfig(config: NetworkConfig): void {
   if (!subnetContains(subnet, config.gateway) || ipToInt(config.gateway) === subnet.network) {
     throw errors.networkConfigInvalid('gateway', `${config.gateway} is not a host address in ${config.subnet}`);
   }
+  config.extraEndpoints?.forEach((e, i) => {
+    if (ipToInt(e.address) === null || subnetContains(subnet, e.address)) {
+      throw errors.networkConfigInvalid(`extraEndpoints[${i}].address`, `${e.address} is not an IPv4 address outside ${config.subnet}`);
+    }
+  });
 }
 
 /** Throws MC_ERR_NETWORK_CONFIG for a malformed host, an address outside the subnet, or a duplicate. */

@@ -7,7 +7,7 @@ import {
   buildDnsmasqConfig,
 } from '../../../src/adapters/network/linux/dnsmasq-config.js';
 import { buildIptablesCleanup, buildIptablesPlan } from '../../../src/adapters/network/linux/iptables-rules.js';
-import { sampleConfig, sampleHosts } from './sample-network.js';
+import { sampleCloudNeeds, sampleConfig, sampleHosts } from './sample-network.js';
 
 // Golden files: `npx vitest run test/unit/network -u` rewrites them; review the diff like code.
 const golden = (name: string): string => `../../../fixtures/network/${name}`;
@@ -55,6 +55,26 @@ describe('network rule and config builders (golden files in fixtures/network/)',
     expect(buildIptablesPlan(needs).restore).toMatch(/--dport 8080 .* -j DNAT --to-destination 10\.250\.0\.1:8775/);
     await expect(buildDnsmasqConfig(needs)).toMatchFileSnapshot(golden('dnsmasq-metadata-names.conf'));
     expect(buildDnsmasqConfig(needs)).toMatch(/^address=\/metadata\.google\.internal\/169\.254\.169\.254$/m);
+  });
+
+  it("the clouds' IPv4 needs: other endpoints, the gateway's own ports and names, forced DHCP options (golden)", async () => {
+    const needs = { ...sampleConfig, ...sampleCloudNeeds };
+    const rules = buildIptablesPlan(needs).restore;
+    await expect(rules).toMatchFileSnapshot(golden('iptables-cloud-needs.rules'));
+    for (const destination of ['168.63.129.16/32 -p tcp -m tcp --dport 80', '169.254.42.42/32 -p tcp -m tcp --dport 80', '10.250.0.1/32 -p tcp -m tcp --dport 80', '10.250.0.1/32 -p tcp -m tcp --dport 8080']) {
+      expect(rules).toContain(`-A MC-demo-PRE -d ${destination} -m comment --comment "minicloud:demo" -j DNAT --to-destination 10.250.0.1:8775`);
+    }
+    // INPUT sees the DNATed destination: the one metadata-port ACCEPT covers every endpoint, nothing else opens.
+    expect(rules.split('\n').filter((l) => l.startsWith('-A MC-demo-IN ') && l.includes('-j ACCEPT'))).toEqual(
+      buildIptablesPlan(sampleConfig).restore.split('\n').filter((l) => l.startsWith('-A MC-demo-IN ') && l.includes('-j ACCEPT')),
+    );
+    const conf = buildDnsmasqConfig(needs);
+    await expect(conf).toMatchFileSnapshot(golden('dnsmasq-cloud-needs.conf'));
+    expect(conf).toMatch(/^address=\/data-server\/10\.250\.0\.1$/m);
+    expect(conf).toMatch(/^dhcp-option-force=245,168\.63\.129\.16$/m);
+    expect(conf).toMatch(
+      /^dhcp-option=option:classless-static-route,169\.254\.169\.254\/32,10\.250\.0\.1,168\.63\.129\.16\/32,10\.250\.0\.1,169\.254\.42\.42\/32,10\.250\.0\.1,0\.0\.0\.0\/0,10\.250\.0\.1$/m,
+    );
   });
 
   it('a hermetic cloud forwards no DNS queries upstream; an egress cloud does', () => {

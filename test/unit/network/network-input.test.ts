@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDnsmasqLeases } from '../../../src/adapters/network/linux/dnsmasq-leases.js';
 import { validateNetworkConfig, validateNetworkHosts } from '../../../src/adapters/network/network-input.js';
-import { sampleConfig, sampleHosts } from './sample-network.js';
+import { sampleCloudNeeds, sampleConfig, sampleHosts } from './sample-network.js';
 
 const code = (c: string) => expect.objectContaining({ code: c });
 
@@ -16,6 +16,12 @@ describe('network input validation', () => {
     expect(() => validateNetworkConfig({ ...sampleConfig, bridge: 'a-very-long-bridge-name' })).toThrow(code('MC_ERR_NETWORK_CONFIG'));
     expect(() => validateNetworkConfig({ ...sampleConfig, gateway: '10.251.0.1' })).toThrow(code('MC_ERR_NETWORK_CONFIG'));
     expect(() => validateNetworkConfig({ ...sampleConfig, stateDir: 'relative/dir' })).toThrow(code('MC_ERR_NETWORK_CONFIG'));
+    expect(() => validateNetworkConfig({ ...sampleConfig, ...sampleCloudNeeds })).not.toThrow();
+    expect(() => validateNetworkConfig({ ...sampleConfig, extraEndpoints: [{ address: '10.250.0.7', ports: [80] }] })).toThrow(code('MC_ERR_NETWORK_CONFIG'));
+    expect(() => validateNetworkConfig({ ...sampleConfig, extraEndpoints: [{ address: '300.1.1.1', ports: [80] }] })).toThrow(code('MC_ERR_NETWORK_CONFIG'));
+    expect(() => validateNetworkConfig({ ...sampleConfig, gatewayPorts: [0] })).toThrow(code('MC_ERR_NETWORK_CONFIG'));
+    expect(() => validateNetworkConfig({ ...sampleConfig, gatewayNames: ['data server'] })).toThrow(code('MC_ERR_NETWORK_CONFIG'));
+    expect(() => validateNetworkConfig({ ...sampleConfig, dhcpOptions: [{ code: 245, value: '1.2.3.4\nserver=8.8.8.8' }] })).toThrow(code('MC_ERR_NETWORK_CONFIG'));
     const host = sampleHosts[0]!;
     expect(() => validateNetworkHosts([{ ...host, hostname: 'web\n1' }], sampleConfig)).toThrow(code('MC_ERR_NETWORK_CONFIG'));
     expect(() => validateNetworkHosts([{ ...host, mac: '52:54:00:00:00:0B' }], sampleConfig)).toThrow(code('MC_ERR_NETWORK_CONFIG'));

@@ -17,3 +17,14 @@ export const sampleHosts: NetworkHost[] = [
   { instanceId: 'i-0000000000000000a', mac: '52:54:00:00:00:0a', ip: '10.250.0.10', hostname: 'web-1', tapName: 'mc-demo-t1' },
   { instanceId: 'i-0000000000000000c', mac: '52:54:00:00:00:0c', ip: '10.250.0.12', hostname: 'db-1', tapName: null },
 ];
+
+/** What issue 15's clouds ask of the plane (the union CLOUD_NETWORK_NEEDS carries), for the needs goldens. */
+export const sampleCloudNeeds: Pick<NetworkConfig, 'extraEndpoints' | 'gatewayPorts' | 'gatewayNames' | 'dhcpOptions'> = {
+  extraEndpoints: [
+    { address: '168.63.129.16', ports: [80] },
+    { address: '169.254.42.42', ports: [80] },
+  ],
+  gatewayPorts: [80, 8080],
+  gatewayNames: ['data-server'],
+  dhcpOptions: [{ code: 245, value: '168.63.129.16' }],
+};

@@ -34,11 +34,15 @@ export function dnsmasqPaths(stateDir: string): DnsmasqPaths {
  *    server do not collide;
  *  - `dhcp-range=…,static` + `dhcp-ignore=tag:!known`: only MACs from the hosts file get a lease, always the
  *    same address, so the metadata server's source-IP → instance lookup is deterministic;
- *  - option 121 carries 169.254.169.254/32 AND the default route, because RFC 3442 clients ignore option 3
- *    (router) when 121 is present;
+ *  - option 121 carries 169.254.169.254/32 (and each extraEndpoints address: Azure's cloud-init looks for
+ *    the wireserver's) AND the default route, because RFC 3442 clients ignore option 3 (router) when 121
+ *    is present;
+ *  - the clouds' dhcpOptions go out with `dhcp-option-force`: clients do not list them (Azure's 245) in
+ *    their parameter request list, and dnsmasq sends only requested options otherwise;
  *  - `no-ping`: addresses are reserved, probing them only delays the offer;
  *  - DNS answers instance names from the addn-hosts file under `domain`, and the clouds' metadata names
- *    (metadataNames, e.g. metadata.google.internal) with 169.254.169.254; `no-resolv` keeps hermetic
+ *    (metadataNames, e.g. metadata.google.internal) with 169.254.169.254 and gatewayNames (CloudStack's
+ *    data-server) with the gateway; `no-resolv` keeps hermetic
  *    clouds from forwarding queries, egress clouds forward to the host's resolvers;
  *  - `dhcp-authoritative`: after a restart, guests' renewals are answered at once instead of NAKed;
  *  - `user=root`: dnsmasq re-reads the hosts files on SIGHUP after dropping privileges, and state
@@ -70,6 +74,7 @@ export function buildDnsmasqConfig(config: NetworkConfig): string {
     'expand-hosts',
     `addn-hosts=${paths.dnsHosts}`,
     ...(config.metadataNames ?? []).map((name) => `address=/${name}/${METADATA_ADDRESS}`),
+    ...(config.gatewayNames ?? []).map((name) => `address=/${name}/${gw}`),
     `dhcp-range=${start},static,${mask},1h`,
     `dhcp-hostsfile=${paths.dhcpHosts}`,
     'dhcp-ignore=tag:!known',
@@ -78,7 +83,8 @@ export function buildDnsmasqConfig(config: NetworkConfig): string {
     'no-ping',
     `dhcp-option=option:router,${gw}`,
     `dhcp-option=option:dns-server,${gw}`,
-    `dhcp-option=option:classless-static-route,${METADATA_ADDRESS}/32,${gw},0.0.0.0/0,${gw}`,
+    `dhcp-option=option:classless-static-route,${[METADATA_ADDRESS, ...(config.extraEndpoints ?? []).map((e) => e.address)].map((a) => `${a}/32,${gw},`).join('')}0.0.0.0/0,${gw}`,
+    ...(config.dhcpOptions ?? []).map((o) => `dhcp-option-force=${o.code},${o.value}`),
     '',
   ].join('\n');
 }

@@ -1,4 +1,4 @@
-import type { NetworkConfig } from '../../../ports/network.js';
+import type { NetworkConfig, NetworkEndpoint } from '../../../ports/network.js';
 import { networkNames, TAG_PREFIX } from '../network-names.js';
 
 /** The metadata address and port guests use; DNATed to the gateway. */
@@ -25,9 +25,11 @@ export interface IptablesPlan {
 
 /**
  * minicloud's iptables rules for one cloud (pure). Every rule carries the cloud's tag as a comment.
- *  nat     <id>-PRE:  169.254.169.254:80, and each of extraMetadataPorts, arriving on the bridge →
+ *  nat     <id>-PRE:  169.254.169.254:80 and each of extraMetadataPorts, each extraEndpoints address:port,
+ *                     and each gatewayPorts port on the gateway itself, arriving on the bridge →
  *                     gateway:metadataPort (DNAT keeps the source IP, which is how the metadata server tells
  *                     guests apart; the server tells the ports' protocols apart by what the clients send).
+ *                     <id>-IN needs no rule for them: INPUT sees the DNATed destination, gateway:metadataPort.
  *  nat     <id>-POST: MASQUERADE for the subnet, only with egress.
  *  filter  <id>-IN:   what guests may reach on the host: DHCP, DNS on the gateway, the metadata port; the rest is rejected.
  *  filter  <id>-FWD:  guest↔guest on the bridge (bridge-nf-call-iptables=1 sends bridged frames through FORWARD,
@@ -44,8 +46,8 @@ export function buildIptablesPlan(config: NetworkConfig): IptablesPlan {
     '*nat',
     `:${pre} - [0:0]`,
     `:${post} - [0:0]`,
-    ...[METADATA_GUEST_PORT, ...(config.extraMetadataPorts ?? [])].map(
-      (port) => `-A ${pre} -d ${METADATA_ADDRESS}/32 -p tcp -m tcp --dport ${port} ${tag} -j DNAT --to-destination ${config.gateway}:${config.metadataPort}`,
+    ...metadataEndpoints(config).flatMap(({ address, ports }) =>
+      ports.map((port) => `-A ${pre} -d ${address}/32 -p tcp -m tcp --dport ${port} ${tag} -j DNAT --to-destination ${config.gateway}:${config.metadataPort}`),
     ),
     ...(config.egress ? [`-A ${post} -s ${config.subnet} ! -d ${config.subnet} ${tag} -j MASQUERADE`] : []),
     'COMMIT',
@@ -80,6 +82,15 @@ export function buildIptablesPlan(config: NetworkConfig): IptablesPlan {
     { table: 'filter', chain: 'FORWARD', spec: ['-o', br, ...comment, '-j', forward] },
   ];
   return { restore: [...nat, ...filter, ''].join('\n'), jumps };
+}
+
+/** Every address:ports pair DNATed to the metadata server, in rule order (pure). */
+function metadataEndpoints(config: NetworkConfig): NetworkEndpoint[] {
+  return [
+    { address: METADATA_ADDRESS, ports: [METADATA_GUEST_PORT, ...(config.extraMetadataPorts ?? [])] },
+    ...(config.extraEndpoints ?? []),
+    ...((config.gatewayPorts ?? []).length > 0 ? [{ address: config.gateway, ports: config.gatewayPorts ?? [] }] : []),
+  ];
 }
 
 const OUR_CHAIN = /^MC-([a-z0-9][a-z0-9-]{0,15})-(PRE|POST|IN|FWD)$/;

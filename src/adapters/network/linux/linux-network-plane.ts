@@ -17,6 +17,10 @@ import { NetlinkLinks, type LinkInfo } from './netlink-links.js';
 import { applyAntispoof, removeAntispoof } from './nft-antispoof.js';
 import { ensureStateDir, removeDirIfEmpty, removeFiles, writeIfChanged } from './state-files.js';
 
+function isLinkLocal(ip: string): boolean {
+  return ip.startsWith('169.254.');
+}
+
 /**
  * Picks the cloud's /24 in this namespace: `forced` (--subnet) is checked against the routes, otherwise the
  * first free candidate. Routes on `bridge` count as free, so a cloud restarted after a crash keeps its subnet.
@@ -81,6 +85,10 @@ export class LinuxNetworkPlane implements NetworkPlane {
     await links.ensureAddress(bridge, config.gateway, 24);
     // Guests that treat 169.254/16 as on-link ARP for the metadata address; the bridge answers (host-notes §3).
     await links.ensureAddress(bridge, METADATA_ADDRESS, 32);
+    // The same for other link-local endpoints (Scaleway's 169.254.42.42). Not for routable ones (Azure's
+    // 168.63.129.16): guests reach those through option-121 routes, and a host that is itself an Azure VM
+    // needs its own wireserver; DNAT in PREROUTING works whether or not the bridge holds the address.
+    for (const e of config.extraEndpoints ?? []) if (isLinkLocal(e.address)) await links.ensureAddress(bridge, e.address, 32);
     await links.setUp(bridge);
 
     await applyIptables(config);
