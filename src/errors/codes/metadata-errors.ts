@@ -140,8 +140,8 @@ export const metadataErrors = {
     http: 400,
     message: (detail: string) => `guest attribute not written: ${detail}`,
   }),
-  exoscalePasswordRequestUnknown: defineError('MC_ERR_EXOSCALE_PASSWORD_REQUEST', {
-    summary: 'An Exoscale guest sent the password server a DomU_Request other than send_my_password or saved_password (CloudStack answers such requests bad_request).',
+  passwordServerRequestUnknown: defineError('MC_ERR_PASSWORD_SERVER_REQUEST', {
+    summary: 'A CloudStack or Exoscale guest sent the password server a DomU_Request other than send_my_password or saved_password (CloudStack answers such requests bad_request).',
     exit: ExitCode.usage,
     http: 400,
     message: (value: string) => `unknown DomU_Request ${JSON.stringify(value)}; the password server understands send_my_password and saved_password`,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { exoscalePassword } from '../../../src/clouds/exoscale/password-server.js';
+import { guestPassword } from '../../../src/metadata/cloudstack/password-server.js';
 import type { InstanceRecord } from '../../../src/domain/instance.js';
 import { bareInstance, fixtureInstance, GUEST_IP, harness, TOKEN_SECRET, type Harness } from '../metadata/metadata-test-kit.js';
 
@@ -133,7 +133,7 @@ describe('Exoscale metadata server', () => {
   it('password server: the generated password until the guest acks saved_password, then saved_password; recorded as the instance\'s password', async () => {
     h = await harness([exoscaleInstance(), bareExoscaleInstance()]);
     const instance = exoscaleInstance();
-    const password = exoscalePassword(TOKEN_SECRET, instance.id);
+    const password = guestPassword(TOKEN_SECRET, 'exoscale', instance.id);
     expect(password).toMatch(/^[A-Za-z0-9]{16}$/);
     // cloud-init asks http://169.254.169.254:8080/1.0/; the DNAT makes that this server's /1.0/.
     const first = await get('/1.0/', { headers: SEND });
@@ -145,7 +145,7 @@ describe('Exoscale metadata server', () => {
     expect(h.instances.getPassword(instance.id)).toBeNull();
     // Another instance gets another password; the path does not matter (CloudStack's datasource asks for /).
     const other = await get('/', { headers: SEND, remoteAddress: BARE_EXO_IP });
-    expect(other.body).toBe(exoscalePassword(TOKEN_SECRET, bareExoscaleInstance().id));
+    expect(other.body).toBe(guestPassword(TOKEN_SECRET, 'exoscale', bareExoscaleInstance().id));
     expect(other.body).not.toBe(password);
 
     const ack = await get('/1.0/', { headers: SAVED });
@@ -166,7 +166,7 @@ describe('Exoscale metadata server', () => {
     for (const value of ['bad_request', '', 'SEND_MY_PASSWORD']) {
       const res = await get('/1.0/', { headers: { DomU_Request: value } });
       expect(res.statusCode, value).toBe(400);
-      expect(res.body).toBe(`unknown DomU_Request ${JSON.stringify(value)}; the password server understands send_my_password and saved_password [MC_ERR_EXOSCALE_PASSWORD_REQUEST]\n`);
+      expect(res.body).toBe(`unknown DomU_Request ${JSON.stringify(value)}; the password server understands send_my_password and saved_password [MC_ERR_PASSWORD_SERVER_REQUEST]\n`);
     }
     expect(h.instances.getPassword(exoscaleInstance().id)).toBeNull();
   });
