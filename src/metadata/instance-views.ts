@@ -1,4 +1,5 @@
 import { nextBoundary } from '../core/cloud-event-timeline.js';
+import { guestMacOfIpv6Source } from '../core/ipv6.js';
 import type { IamRole, InstanceRecord } from '../domain/instance.js';
 import type { InstanceStore } from '../ports/store.js';
 import { buildEc2VersionTree, type Ec2TreeContext } from './ec2/ec2-tree.js';
@@ -57,7 +58,11 @@ export class InstanceViews {
     this.ctx = ctx;
   }
 
-  /** The view of the instance that owns `ip`, or null when no instance has that address. */
+  /**
+   * The view of the instance that owns `ip`, or null when no instance has that address. An IPv6 source
+   * is a guest's own SLAAC or link-local address (src/core/ipv6.ts): its EUI-64 interface id names the
+   * instance's MAC (anti-spoofing keeps a guest to its own two addresses).
+   */
   forSource(ip: string): InstanceView | null {
     const rev = this.store.revision();
     if (rev !== this.revision) {
@@ -66,11 +71,17 @@ export class InstanceViews {
     }
     const cached = this.bySource.get(ip);
     if (cached !== undefined && (cached === null || cached.validUntil === Infinity || cached.validUntil > this.ctx.now())) return cached;
-    const instance = this.store.getInstanceByIp(ip);
+    const instance = ip.includes(':') ? this.instanceByIpv6(ip) : this.store.getInstanceByIp(ip);
     const view = instance === undefined ? null : createView(instance, this.ctx, rev, instance.cloudEvents.length === 0 ? 0 : this.ctx.now());
     if (this.bySource.size >= MAX_SOURCES) this.bySource.clear();
     this.bySource.set(ip, view);
     return view;
+  }
+
+  /** A scan, but once per source and store revision (the result is cached like any other). */
+  private instanceByIpv6(ip: string): InstanceRecord | undefined {
+    const mac = guestMacOfIpv6Source(ip);
+    return mac === null ? undefined : this.store.listInstances().find((i) => i.mac.toLowerCase() === mac);
   }
 }
 

@@ -29,9 +29,12 @@ declare module 'fastify' {
 
 /**
  * The guest's address as the socket saw it. DNAT keeps the source, so this identifies the instance;
- * headers such as X-Forwarded-For are never consulted (trustProxy is off).
+ * headers such as X-Forwarded-For are never consulted (trustProxy is off). A link-local IPv6 peer's
+ * zone (`fe80::…%minicloud0`) is dropped: the bridge is the only link the server is reached on.
  */
 export function sourceAddress(remoteAddress: string | undefined): string {
   if (remoteAddress === undefined) return '';
-  return remoteAddress.startsWith('::ffff:') && remoteAddress.includes('.') ? remoteAddress.slice(7) : remoteAddress;
+  if (remoteAddress.startsWith('::ffff:') && remoteAddress.includes('.')) return remoteAddress.slice(7);
+  const zone = remoteAddress.indexOf('%');
+  return zone < 0 ? remoteAddress : remoteAddress.slice(0, zone);
 }
