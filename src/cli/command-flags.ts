@@ -207,6 +207,7 @@ export function smokeCommand() {
     .addOption(options.memory('guest memory').default(256, '256M'))
     .addOption(options.accelerator('skip the KVM probe'))
     .option('--config <file>', 'minicloud.yaml for the throwaway cloud (e.g. extra images with their own kernel and command line)')
+    .option('--faults <file>', 'fault rules installed before the guest boots (YAML or JSON `faults:` list, docs/faults.md); the report lists each with its hits')
     .option('--json', 'print the JSON report on stdout (progress stays on stderr)');
 }
 export type SmokeCommandOptions = OptionsOf<typeof smokeCommand>;

@@ -1,10 +1,14 @@
 import { metadataLine } from '../core/metadata-line.js';
+import { faultSummary, type SmokeFaultReport } from './smoke-faults.js';
 import type { SmokeReport } from './smoke-report.js';
 
 /**
  * JUnit XML of a smoke report (the dialect GitHub Actions reporters, GitLab `artifacts:reports:junit`
  * and Jenkins read): one <testsuite> per run, one <testcase> per check and instance. A failure's body
- * carries the instance's console tail and metadata requests. Pure.
+ * carries the instance's console tail and metadata requests. A fault scenario adds one passing
+ * <testcase> per rule (classname `smoke.<image>.faults`, name `fault <id>`) whose output is the rule,
+ * its hits and the answers it shaped as `metadata-log` prints them, and a `fault.<id>.hits` property:
+ * the checks judge the boot, the rules only say what it went through. Pure.
  */
 
 // XML 1.0 forbids most C0 controls (consoles are full of them) and lone surrogates.
@@ -27,6 +31,12 @@ function cdata(s: string): string {
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 
+/** The rule's testcase output: its summary, then the requests it shaped as `metadata-log` lines. */
+function faultOutput(rule: SmokeFaultReport): string {
+  const more = rule.hits > rule.requests.length ? [`  … ${rule.hits - rule.requests.length} more in metadata-requests.ndjson`] : [];
+  return [faultSummary(rule), ...rule.requests.map((r) => `  ${metadataLine(r)}`), ...more].join('\n');
+}
+
 function evidence(report: SmokeReport, instance: string): string {
   const inst = report.instances.find((i) => i.name === instance);
   if (!inst) return '';
@@ -40,7 +50,7 @@ function evidence(report: SmokeReport, instance: string): string {
 }
 
 export function junitXml(report: SmokeReport): string {
-  const tests = report.checks.length;
+  const tests = report.checks.length + report.faults.length;
   const failures = report.checks.filter((c) => c.status === 'failed').length;
   const skippedCount = report.checks.filter((c) => c.status === 'skipped').length;
   const errorCount = report.error && !report.checks.some((c) => c.status === 'failed') ? 1 : 0;
@@ -53,6 +63,7 @@ export function junitXml(report: SmokeReport): string {
     ['run-id', report.runId],
     ['netns', report.netns],
     ['exit-code', String(report.exitCode)],
+    ...report.faults.map((f): [string, string] => [`fault.${f.id}.hits`, String(f.hits)]),
   ];
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -72,6 +83,13 @@ export function junitXml(report: SmokeReport): string {
       const body = [c.message, c.failure?.hint ? `hint: ${c.failure.hint}` : '', '', evidence(report, c.instance)].filter((l, i) => i !== 1 || l !== '').join('\n');
       lines.push(`${head}>`, `      <failure message="${xmlAttr(c.message)}" type="${xmlAttr(c.failure?.code ?? 'failure')}">${cdata(body)}</failure>`, '    </testcase>');
     }
+  }
+  for (const f of report.faults) {
+    lines.push(
+      `    <testcase classname="${xmlAttr(`smoke.${report.image}.faults`)}" name="${xmlAttr(`fault ${f.id}`)}" time="0.000">`,
+      `      <system-out>${cdata(faultOutput(f))}</system-out>`,
+      '    </testcase>',
+    );
   }
   if (errorCount > 0 && report.error) {
     lines.push(

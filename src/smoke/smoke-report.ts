@@ -4,6 +4,7 @@ import type { Stage } from '../domain/stages.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CheckResult } from './check-result.js';
 import type { ProfileName } from './profiles.js';
+import type { SmokeFaultReport } from './smoke-faults.js';
 
 /**
  * The JSON report of a smoke run (`--report FILE.json`), schema `minicloud-smoke/1`. Pure builder:
@@ -42,6 +43,11 @@ export interface SmokeReport {
   phases: Record<string, number>;
   instances: SmokeInstanceReport[];
   checks: CheckResult[];
+  /**
+   * The cloud's fault rules (`--faults FILE`, and minicloud.yaml's `faults:`), each with its hits and the
+   * first requests it shaped; empty without a fault scenario. Informational: the checks judge the boot.
+   */
+  faults: SmokeFaultReport[];
   /** What teardown left behind (empty when clean). */
   leftovers: string[];
   artifacts: { dir: string; files: string[] };

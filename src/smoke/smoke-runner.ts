@@ -4,6 +4,7 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LaunchBody } from '../api/api-schemas.js';
+import type { FaultRuleSpec } from '../core/fault-rule-spec.js';
 import { cloudLayout } from '../config/minicloud-config.js';
 import type { Datasource } from '../domain/instance.js';
 import type { MetadataRequestRecord } from '../domain/metadata-request.js';
@@ -16,6 +17,7 @@ import { chooseProfile, type ProfileName } from './profiles.js';
 import { checkLine, phaseLine, stageLine, summaryLine } from './progress-lines.js';
 import { requestsNdjson, runInstanceChecks } from './run-checks.js';
 import { startSmokeCloud, type SmokeCloud } from './smoke-cloud.js';
+import { faultReports, faultSummary, installFaults, type SmokeFaultReport } from './smoke-faults.js';
 import { planChecks } from './smoke-plan.js';
 import { buildSmokeReport, type SmokeInstanceReport, type SmokeReport, type SmokeReportInput } from './smoke-report.js';
 import { smokeUserData, userDataMarker } from './smoke-user-data.js';
@@ -41,6 +43,8 @@ export interface SmokeOptions {
   accelerator?: 'kvm' | 'tcg';
   /** minicloud.yaml for the throwaway cloud (e.g. images with their own kernel command line). */
   configPath?: string;
+  /** The fault scenario (`--faults FILE`, already checked): added after the cloud is up, before the launch. */
+  faults?: readonly FaultRuleSpec[];
   /** argv that runs this CLI, to start `minicloud up --netns` with. */
   cliArgv: string[];
   /** Parent directory of the run's MINICLOUD_HOME. */
@@ -114,6 +118,11 @@ export async function runSmoke(opts: SmokeOptions): Promise<SmokeReport> {
     cloud = c;
     footprint = { netns, netnsInode: netnsInode(netns), cloudId: c.status.cloudId, bridge: c.status.bridge, home };
     opts.print(phaseLine('cloud up', phases['cloudUp'] ?? 0, `netns ${netns}, ${c.status.subnet} on ${c.status.bridge}, ${c.status.accelerator}`));
+    const scenario = opts.faults ?? [];
+    if (scenario.length > 0) {
+      const added = await phase('faults', () => installFaults(c.client, scenario));
+      opts.print(phaseLine('faults', phases['faults'] ?? 0, added.map((r) => r.id).join(', ')));
+    }
 
     const body: LaunchBody = {
       image: opts.image, name: opts.count > 1 ? `smoke-${runId}` : `smoke-${runId}-1`, count: opts.count, cpus: 1, memoryMiB: opts.memoryMiB, diskBytes: null,
@@ -152,11 +161,20 @@ export async function runSmoke(opts: SmokeOptions): Promise<SmokeReport> {
 
   // Artifacts come from the live cloud: teardown removes its files.
   const instances: SmokeInstanceReport[] = [];
+  let faults: SmokeFaultReport[] = [];
   if (cloud) {
     const c = cloud;
     await phase('artifacts', async () => {
       const all = (await c.client.metadataLog({ limit: 100_000 }).catch(() => [] as MetadataRequestRecord[])).sort((a, b) => a.time - b.time);
       await artifact('metadata-requests.ndjson', requestsNdjson(all));
+      // Every rule of the cloud (minicloud.yaml's too), with the server's hit counts.
+      const rules = await c.client.faults().catch((err: unknown) => {
+        // A controller that died during the run: the report has no rules, and says why on stderr.
+        opts.print(`smoke  cannot read the fault rules: ${isMinicloudError(err) ? err.message : String(err)}`);
+        return [];
+      });
+      faults = faultReports(rules, all);
+      for (const f of faults) opts.print(`smoke  ${faultSummary(f)}`);
       const dnsmasqLog = join(cloudLayout(home).networkDir, 'dnsmasq.log');
       if (existsSync(dnsmasqLog)) {
         await copyFile(dnsmasqLog, join(artifactsDir, 'dnsmasq.log'));
@@ -207,7 +225,7 @@ export async function runSmoke(opts: SmokeOptions): Promise<SmokeReport> {
   const report = buildSmokeReport({
     runId, image: opts.image, profile: { name: profile.name, reason }, datasource: opts.datasource, count: opts.count,
     accelerator: cloud?.status.accelerator ?? null, netns, startedAt: new Date(started).toISOString(), wallMs: Date.now() - started,
-    phases, instances, checks, leftovers, artifacts: { dir: artifactsDir, files: artifactFiles }, runError,
+    phases, instances, checks, faults, leftovers, artifacts: { dir: artifactsDir, files: artifactFiles }, runError,
   });
   const json = JSON.stringify(report, null, 2) + '\n';
   const xml = junitXml(report);

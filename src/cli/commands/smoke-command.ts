@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
+import { loadFaultsFile } from '../../config/load-faults-file.js';
 import { errors } from '../../errors/catalogue.js';
 import { runSmoke } from '../../smoke/smoke-runner.js';
 import type { SmokeCommandOptions } from '../command-flags.js';
@@ -9,9 +10,11 @@ import { readInputFile } from './read-input.js';
 /**
  * `minicloud smoke`: the flags arrive parsed and checked (src/cli/command-flags.ts), then the run.
  * Progress goes to stderr; the exit code is the report's (0, or 4/5/6/7 from the first failed
- * check, 2 when the cloud could not start, 130 when interrupted).
+ * check, 2 when the cloud could not start, 130 when interrupted). A bad `--faults` file is refused
+ * first (exit 1, MC_ERR_FILE_* / MC_ERR_FAULT_*), before anything is created.
  */
 export async function runSmokeCommand(opts: SmokeCommandOptions): Promise<void> {
+  const faults = opts.faults === undefined ? [] : loadFaultsFile(opts.faults);
   if (process.getuid?.() !== 0) throw errors.needsRoot('minicloud smoke');
   const userData = opts.userData ? Buffer.from(readInputFile(opts.userData)) : null;
   const looksLikePath = opts.image.includes('/') || /\.(qcow2|raw|img)$/.test(opts.image);
@@ -33,6 +36,7 @@ export async function runSmokeCommand(opts: SmokeCommandOptions): Promise<void> 
       allowDegraded: opts.allowDegraded === true,
       ...(opts.accelerator ? { accelerator: opts.accelerator } : {}),
       ...(opts.config ? { configPath: resolve(opts.config) } : {}),
+      faults,
       cliArgv: [process.execPath, ...process.execArgv, process.argv[1] ?? 'minicloud'],
       stateRoot: process.env['MINICLOUD_SMOKE_STATE'] ?? tmpdir(),
       artifactsFor: (runId: string) => resolve(opts.artifacts.replace('<run-id>', runId)),
