@@ -1,5 +1,6 @@
 import type { MetadataApi } from '../metadata/metadata-api.js';
 import type { SmbiosIdentity } from '../ports/hypervisor.js';
+import type { GuestNetwork } from '../ports/network.js';
 
 /** What a cloud's SMBIOS identity may be derived from. */
 export interface CloudIdentityIds {
@@ -73,6 +74,8 @@ export interface CloudFlavour {
   /** The SMBIOS identity that makes cloud-init (ds-identify and the datasource) take the guest for this cloud. Pure. */
   identity(ids: CloudIdentityIds): SmbiosIdentity;
   readonly network: CloudNetworkNeeds;
+  /** How its guests get on the network before they read their metadata: `dhcp`, or DigitalOcean's `link-local` (no lease). */
+  readonly guestNetwork: GuestNetwork;
   /** The HTTP APIs this cloud's instances are served; each answers only them. */
   readonly metadata: readonly MetadataApi[];
   /**

@@ -52,6 +52,13 @@ export interface NetworkDhcpOption {
   readonly value: string;
 }
 
+/**
+ * How a guest gets on the network before it has read its metadata. `dhcp`: a lease of its reserved
+ * address. `link-local` (DigitalOcean): no lease; the guest puts a random 169.254.x.y/16 on its first NIC,
+ * fetches its metadata on-link from 169.254.169.254 and then configures its reserved address statically.
+ */
+export type GuestNetwork = 'dhcp' | 'link-local';
+
 /** One static DHCP reservation, and the identity the anti-spoofing filter enforces on its tap. */
 export interface NetworkHost {
   instanceId: string;
@@ -60,6 +67,11 @@ export interface NetworkHost {
   hostname: string;
   /** The guest's tap; null until the hypervisor has created it. */
   tapName: string | null;
+  /**
+   * `dhcp` when absent. A `link-local` host's MAC gets no lease; its tap may also send from 169.254/16,
+   * and what it sends to the metadata server from there arrives with `ip` as the source.
+   */
+  guestNetwork?: GuestNetwork;
 }
 
 export interface NetworkObservation {

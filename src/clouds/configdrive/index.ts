@@ -15,6 +15,7 @@ export const configdrive: CloudFlavour = {
   guestUuid: (instanceUuid) => instanceUuid.toLowerCase(),
   identity: ({ instanceUuid }) => novaIdentity(instanceUuid),
   network: NO_NETWORK_NEEDS,
+  guestNetwork: 'dhcp',
   userDataRequest: /\/user[-_]data\/?(\?|$)/,
   localIpv4: { path: '/latest/meta-data/local-ipv4', headers: {} },
   passwordApi: true,

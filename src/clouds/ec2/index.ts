@@ -17,6 +17,7 @@ export const ec2: CloudFlavour = {
     return { system: { manufacturer: 'Amazon EC2', product: 'minicloud', serial: uuid, uuid } };
   },
   network: NO_NETWORK_NEEDS,
+  guestNetwork: 'dhcp',
   userDataRequest: /\/user-data\/?(\?|$)/,
   localIpv4: { path: '/latest/meta-data/local-ipv4', headers: {} },
   passwordApi: false,

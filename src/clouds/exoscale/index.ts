@@ -17,6 +17,7 @@ export const exoscale: CloudFlavour = {
   // The password server: 169.254.169.254:8080, DNATed to the metadata server like port 80.
   // metadata.exoscale.com is the name Exoscale's documentation reads the metadata under.
   network: { ...NO_NETWORK_NEEDS, metadataPorts: [8080], metadataNames: ['metadata.exoscale.com'] },
+  guestNetwork: 'dhcp',
   userDataRequest: /^\/(1\.0|latest)\/user-data\/?(\?|$)/,
   localIpv4: { path: '/1.0/meta-data/local-ipv4', headers: {} },
   // Nova's guest-posted password (tempest's check); Exoscale's goes the other way (the guest is given one).

@@ -15,6 +15,7 @@ export const gce: CloudFlavour = {
   guestUuid: (instanceUuid) => instanceUuid.toLowerCase(),
   identity: ({ instanceUuid }) => gceIdentity(instanceUuid),
   network: { ...NO_NETWORK_NEEDS, metadataNames: ['metadata.google.internal'] },
+  guestNetwork: 'dhcp',
   userDataRequest: /^\/computeMetadata\/v1\/instance\/attributes\/(user-data)?(\?|$)/,
   localIpv4: { path: '/computeMetadata/v1/instance/network-interfaces/0/ip', headers: { 'Metadata-Flavor': 'Google' } },
   passwordApi: false,

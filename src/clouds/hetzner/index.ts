@@ -16,6 +16,7 @@ export const hetzner: CloudFlavour = {
   guestUuid: (instanceUuid) => instanceUuid.toLowerCase(),
   identity: hetznerIdentity,
   network: NO_NETWORK_NEEDS,
+  guestNetwork: 'dhcp',
   // Hetzner documents no private-IPv4 key for a server's own NIC: `public-ipv4` is the address DHCP
   // gives eth0 (no NAT), which is what the guest's address is here (`local-ipv4` is empty, as there).
   userDataRequest: /^\/hetzner\/v1\/userdata\/?(\?|$)/,

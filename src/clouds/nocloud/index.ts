@@ -15,6 +15,7 @@ export const nocloud: CloudFlavour = {
     system: { serial: `ds=nocloud-net;s=http://169.254.169.254/nocloud/${instanceId}/`, uuid: instanceUuid.toLowerCase() },
   }),
   network: NO_NETWORK_NEEDS,
+  guestNetwork: 'dhcp',
   userDataRequest: /^\/nocloud\/[^/]+\/user-data\/?(\?|$)/,
   localIpv4: null,
   passwordApi: false,

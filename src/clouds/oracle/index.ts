@@ -17,6 +17,7 @@ export const oracle: CloudFlavour = {
   guestUuid: (instanceUuid) => instanceUuid.toLowerCase(),
   identity: ({ instanceUuid }) => ({ system: { uuid: instanceUuid.toLowerCase() }, chassis: { manufacturer: 'QEMU', asset: 'OracleCloud.com' } }),
   network: NO_NETWORK_NEEDS,
+  guestNetwork: 'dhcp',
   // OCI serves any path inside its documents; the primary VNIC's private IP is the first one's `privateIp`.
   userDataRequest: /^\/opc\/v[12]\/instance\/?(\?|$)/,
   localIpv4: { path: '/opc/v2/vnics/0/privateIp', headers: { Authorization: 'Bearer Oracle' } },

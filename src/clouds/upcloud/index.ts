@@ -16,6 +16,7 @@ export const upcloud: CloudFlavour = {
   guestUuid: upcloudServerUuid,
   identity: upcloudIdentity,
   network: NO_NETWORK_NEEDS,
+  guestNetwork: 'dhcp',
   // The address of the first interface, as UpCloud's traversable API serves it (Talos and user scripts
   // read this path; UpCloud's one NIC here is that interface).
   userDataRequest: /^\/metadata\/v1(\.json|\/user_data)\/?(\?|$)/,

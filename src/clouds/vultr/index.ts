@@ -19,6 +19,7 @@ export const vultr: CloudFlavour = {
     return { system: { manufacturer: 'Vultr', product: 'VC2', serial: uuid, uuid } };
   },
   network: NO_NETWORK_NEEDS,
+  guestNetwork: 'dhcp',
   userDataRequest: /^\/(v1\.json|latest\/user-data)\/?(\?|$)/,
   localIpv4: { path: '/v1/interfaces/0/ipv4/address', headers: {} },
   passwordApi: false,
