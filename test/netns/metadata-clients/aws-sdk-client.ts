@@ -3,19 +3,22 @@
  * endpoint; nothing is configured except what the caller puts in the environment, e.g.
  * AWS_EC2_METADATA_V1_DISABLED) and prints one JSON line with what it got.
  *
- * Usage: tsx aws-sdk-client.ts instance-id | instance-id-v1-only | credentials
+ * Usage: tsx aws-sdk-client.ts instance-id | instance-id-v1-only | credentials | cloud-events
  *   instance-id          @aws-sdk/ec2-metadata-service MetadataService#request('/latest/meta-data/instance-id')
  *   instance-id-v1-only  the same with { disableFetchToken: true }: plain IMDSv1, no token PUT
  *   credentials          @aws-sdk/credential-provider-imds fromInstanceMetadata()()
+ *   cloud-events         MetadataService#request of spot/instance-action and events/maintenance/scheduled
+ *                        (docs/events.md), the bodies as the SDK hands them over, unparsed
  *
- * Output: {"ok":true,"instanceId":…} / {"ok":true,"credentials":{…}} or {"ok":false,"error":…};
+ * Output: {"ok":true,"instanceId":…} / {"ok":true,"credentials":{…}} / {"ok":true,"spotInstanceAction":"…",
+ * "maintenanceScheduled":"…"} or {"ok":false,"error":…};
  * the exit code is 0 only when ok.
  */
 import { fromInstanceMetadata } from '@aws-sdk/credential-provider-imds';
 import { MetadataService } from '@aws-sdk/ec2-metadata-service';
 
-type Mode = 'instance-id' | 'instance-id-v1-only' | 'credentials';
-const MODES: readonly Mode[] = ['instance-id', 'instance-id-v1-only', 'credentials'];
+type Mode = 'instance-id' | 'instance-id-v1-only' | 'credentials' | 'cloud-events';
+const MODES: readonly Mode[] = ['instance-id', 'instance-id-v1-only', 'credentials', 'cloud-events'];
 
 async function runClient(mode: Mode): Promise<Record<string, unknown>> {
   switch (mode) {
@@ -34,6 +37,14 @@ async function runClient(mode: Mode): Promise<Record<string, unknown>> {
           sessionToken: creds.sessionToken,
           expiration: creds.expiration?.toISOString() ?? null,
         },
+      };
+    }
+    case 'cloud-events': {
+      // What a termination handler polls: the spot notice, then the scheduled maintenance list.
+      const service = new MetadataService({ retries: 0 });
+      return {
+        spotInstanceAction: await service.request('/latest/meta-data/spot/instance-action', {}),
+        maintenanceScheduled: await service.request('/latest/meta-data/events/maintenance/scheduled', {}),
       };
     }
     default: {

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { describeRequests, type LoggedRequest } from '../../helpers/metadata-serve-process.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
 import { useClientWorld, type ClientWorld } from './client-world.js';
@@ -10,7 +10,7 @@ import { CLIENT_FIXTURES, type FixtureInstance } from './fixture-instance.js';
 const ROOT = resolve(import.meta.dirname, '../../..');
 const CLIENT = join(ROOT, 'test/netns/metadata-clients/aws-sdk-client.ts');
 
-type ClientMode = 'instance-id' | 'instance-id-v1-only' | 'credentials';
+type ClientMode = 'instance-id' | 'instance-id-v1-only' | 'credentials' | 'cloud-events';
 
 interface ClientRun {
   output: Record<string, unknown>;
@@ -112,5 +112,56 @@ describeWhen(REQUIREMENTS, 'AWS SDK metadata clients, AWS_EC2_METADATA_V1_DISABL
     const run = await runSdkClient(world, 'instance-id-v1-only');
     expect(run.output['ok'], run.context).toBe(false);
     expect(run.requests.map((r) => [r.method, r.status, r.tokenUsed]), run.context).toEqual([['GET', 401, false]]);
+  });
+});
+
+describeWhen(REQUIREMENTS, 'AWS SDK metadata clients read cloud events from metadata serve (IMDSv2 required)', () => {
+  // The fixture's events count from the server's start, which lies between these two moments.
+  let before = 0;
+  beforeAll(() => {
+    before = Date.now();
+  });
+  const get = useClientWorld('mcsdkev', CLIENT_FIXTURES.events);
+  const MINUTE = 60_000;
+
+  it('MetadataService reads the spot instance-action and the scheduled maintenance, in the shapes AWS documents', async () => {
+    const { world } = get();
+    const run = await runSdkClient(world, 'cloud-events', { AWS_EC2_METADATA_V1_DISABLED: 'true' });
+    const after = Date.now();
+    expect(run.output['ok'], run.context).toBe(true);
+    expectNo4xx(run);
+    const gets = run.requests.filter((r) => r.method === 'GET');
+    // MetadataService joins its endpoint's `/` and the path's: the wire has `//latest/…` (the router folds it).
+    expect(gets.map((r) => [r.path.replace(/^\/+/, '/'), r.status, r.tokenUsed]), run.context).toEqual([
+      ['/latest/meta-data/spot/instance-action', 200, true],
+      ['/latest/meta-data/events/maintenance/scheduled', 200, true],
+    ]);
+
+    // AWS: {"action": "terminate|stop|hibernate", "time": "2017-09-18T08:22:00Z"}, the action time in UTC.
+    const spot = JSON.parse(String(run.output['spotInstanceAction'])) as Record<string, unknown>;
+    expect(Object.keys(spot), run.context).toEqual(['action', 'time']);
+    expect(spot['action']).toBe('stop');
+    expect(spot['time']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    const time = Date.parse(String(spot['time']));
+    expect(time).toBeGreaterThanOrEqual(Math.floor((before + 10 * MINUTE) / 1000) * 1000);
+    expect(time).toBeLessThanOrEqual(after + 10 * MINUTE);
+
+    // AWS: a list of {NotBefore, Code, Description, EventId, NotAfter, State}, times like "21 Jan 2019 09:00:43 GMT".
+    const scheduled = JSON.parse(String(run.output['maintenanceScheduled'])) as Record<string, unknown>[];
+    expect(scheduled, run.context).toHaveLength(1);
+    const event = scheduled[0] ?? {};
+    expect(Object.keys(event)).toEqual(['NotBefore', 'Code', 'Description', 'EventId', 'NotAfter', 'State']);
+    expect(event).toMatchObject({ Code: 'instance-stop', Description: 'The instance is running on degraded hardware', EventId: 'instance-event-0123456789abcdef0', State: 'active' });
+    const gmt = /^\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT$/;
+    expect(event['NotBefore']).toMatch(gmt);
+    expect(event['NotAfter']).toMatch(gmt);
+    const notBefore = Date.parse(String(event['NotBefore']));
+    expect(notBefore).toBeGreaterThanOrEqual(Math.floor((before + 60 * MINUTE) / 1000) * 1000);
+    expect(notBefore).toBeLessThanOrEqual(after + 60 * MINUTE);
+    expect(Date.parse(String(event['NotAfter'])) - notBefore).toBe(120 * MINUTE);
+
+    // The server said what it plays (stderr).
+    expect(world.server.output()).toMatch(/minicloud: event: client-events instance-event-[0-9a-f]{17} scheduled: spot stop at /);
+    expect(world.server.output()).toContain('minicloud: event: client-events instance-event-0123456789abcdef0 scheduled: maintenance instance-stop ');
   });
 });

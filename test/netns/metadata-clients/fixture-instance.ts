@@ -10,6 +10,8 @@ export const CLIENT_FIXTURES = {
   imdsv1Allowed: join(ROOT, 'fixtures/clients/instances-imdsv1-allowed.yaml'),
   /** `imdsv2: required`: token-less GETs must get 401. */
   imdsv2Required: join(ROOT, 'fixtures/clients/instances-imdsv2-required.yaml'),
+  /** `imdsv2: required`, with a spot notice out from the start and maintenance an hour ahead (docs/events.md). */
+  events: join(ROOT, 'fixtures/clients/instances-events.yaml'),
 } as const;
 
 /** What the clients must read back, taken from the fixture independently of minicloud's own parser. */
