@@ -27,6 +27,13 @@ export interface NetworkConfig {
   /** Names the cloud's DNS answers with 169.254.169.254 (GCE's metadata.google.internal); none when absent. */
   metadataNames?: readonly string[];
   /**
+   * IPv6 addresses whose TCP ports are DNATed (ip6tables) to the metadata server on the bridge's IPv6
+   * gateway (EC2's fd00:ec2::254:80, Hetzner's fe80::a9fe:a9fe:80). Present and non-empty: the bridge gets
+   * the cloud's ULA /64 (src/core/ipv6.ts) with router advertisements, and anti-spoofing admits each
+   * guest's own SLAAC and link-local addresses. Absent or empty: no IPv6 on the bridge at all.
+   */
+  endpoints6?: readonly { readonly address: string; readonly ports: readonly number[] }[];
+  /**
    * More IPv4 addresses whose TCP ports are DNATed to the metadata server (Scaleway's 169.254.42.42:80,
    * Azure's wireserver 168.63.129.16:80); each also gets an option-121 route via the gateway, and a
    * link-local one (169.254/16) is held by the bridge so on-link guests' ARP is answered. None when absent.
@@ -76,7 +83,7 @@ export interface NetworkHost {
 
 export interface NetworkObservation {
   bridgeUp: boolean;
-  /** Whether the DNAT rule for 169.254.169.254:80 is installed. */
+  /** Whether the DNAT rule for 169.254.169.254:80 is installed (and, with endpoints6, the ip6tables DNAT too). */
   metadataRedirect: boolean;
   dhcpRunning: boolean;
   dhcpPid: number | null;

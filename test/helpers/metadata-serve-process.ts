@@ -119,9 +119,11 @@ async function waitUntilListening(ns: TestNetns, child: ChildProcess, listen: st
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`minicloud metadata serve exited with ${child.exitCode}:\n${output()}`);
-    // Any HTTP answer means it is listening; curl exit 7 means not yet. The probe comes from 127.0.0.1,
-    // which no test instance owns: it is refused before any fault rule and is no instance's request.
-    const probe = await ns.runStatus('curl', ['-s', '-o', '/dev/null', '--max-time', '2', '--interface', '127.0.0.1', `http://${listen}/`]);
+    // Any HTTP answer means it is listening; curl exit 7 means not yet. The probe comes from 127.0.0.1
+    // (::1 to an IPv6 address), which no test instance owns: it is refused before any fault rule and is
+    // no instance's request.
+    const loopback = listen.startsWith('[') ? '::1' : '127.0.0.1';
+    const probe = await ns.runStatus('curl', ['-s', '-o', '/dev/null', '--max-time', '2', '--interface', loopback, `http://${listen}/`]);
     if (probe.code === 0) return;
     if (Date.now() > deadline) throw new Error(`minicloud metadata serve is not answering on ${listen}:\n${output()}`);
     await sleep(100);

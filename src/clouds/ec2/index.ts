@@ -16,7 +16,8 @@ export const ec2: CloudFlavour = {
     const uuid = ec2.guestUuid(instanceUuid);
     return { system: { manufacturer: 'Amazon EC2', product: 'minicloud', serial: uuid, uuid } };
   },
-  network: NO_NETWORK_NEEDS,
+  // The IPv6 IMDS endpoint (opt-in on Nitro instances there; always answered here).
+  network: { ...NO_NETWORK_NEEDS, endpoints6: [{ address: 'fd00:ec2::254', ports: [80] }] },
   guestNetwork: 'dhcp',
   userDataRequest: /\/user-data\/?(\?|$)/,
   localIpv4: { path: '/latest/meta-data/local-ipv4', headers: {} },

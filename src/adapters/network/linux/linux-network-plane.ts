@@ -14,6 +14,9 @@ import { detectForwardConflicts } from './forward-conflicts.js';
 import { applyIptables, hasMetadataRedirect, removeIptables } from './iptables-firewall.js';
 import { METADATA_ADDRESS } from './iptables-rules.js';
 import { NetlinkLinks, type LinkInfo } from './netlink-links.js';
+import { hasMetadataRedirect6, removeIp6tables } from './ip6tables-firewall.js';
+import { cloudIpv6Of, validateEndpoints6 } from './ipv6-config.js';
+import { applyIpv6 } from './ipv6-plane.js';
 import { applyAntispoof, removeAntispoof } from './nft-antispoof.js';
 import { ensureStateDir, removeDirIfEmpty, removeFiles, writeIfChanged } from './state-files.js';
 
@@ -63,6 +66,7 @@ export class LinuxNetworkPlane implements NetworkPlane {
 
   async ensureUp(config: NetworkConfig): Promise<void> {
     validateNetworkConfig(config);
+    validateEndpoints6(config);
     const names = networkNames(config.cloudId);
     const previous = this.config;
     if (previous !== null && (previous.cloudId !== config.cloudId || previous.bridge !== config.bridge || previous.stateDir !== config.stateDir)) {
@@ -92,6 +96,8 @@ export class LinuxNetworkPlane implements NetworkPlane {
     await links.setUp(bridge);
 
     await applyIptables(config);
+    // IPv6 (docs/networking.md, "IPv6"): the ULA gateway, link-local endpoints and ip6tables; off without endpoints6.
+    await applyIpv6(links, bridge, config);
     await this.applyHosts(bridge);
 
     this.createdStateDir = (await ensureStateDir(config.stateDir)) || this.createdStateDir;
@@ -173,9 +179,10 @@ export class LinuxNetworkPlane implements NetworkPlane {
       throw err;
     });
     const pid = this.dnsmasq?.pid ?? null;
+    const ipv6 = cloudIpv6Of(config);
     return {
       bridgeUp: bridge !== null && bridge.isUp,
-      metadataRedirect: await hasMetadataRedirect(config),
+      metadataRedirect: (await hasMetadataRedirect(config)) && (ipv6 === null || (await hasMetadataRedirect6(config, ipv6))),
       dhcpRunning: pid !== null,
       dhcpPid: pid,
       leases: parseDnsmasqLeases(leasesText),
@@ -197,6 +204,7 @@ export class LinuxNetworkPlane implements NetworkPlane {
       await attempt(async () => this.dnsmasq?.stop());
       await attempt(() => removeAntispoof(config.cloudId));
       await attempt(() => removeIptables(config.cloudId));
+      await attempt(() => removeIp6tables(config.cloudId));
       await attempt(async () => {
         const bridge = await this.links?.findLink(config.bridge);
         if (bridge && bridge.alias === tag) await this.links?.deleteLink(bridge);
