@@ -169,7 +169,7 @@ for (const { driver, commands } of DRIVERS) describeWhen({ root: true, commands:
       [['run', 'minicirros', '--name', 'e2e-1'], 1, /name e2e-1 already exists.*\[MC_ERR_INSTANCE_EXISTS\]/],
       [['run', 'minicirros', '--memory', 'lots'], 1, /--memory: "lots" is not a size/],
       [['up', '-d', '--netns', netns], 2, /already running.*\[MC_ERR_CONTROLLER_ALREADY_RUNNING\]/],
-      [['up', '-d', '--driver', 'xen'], 1, /--driver xen: use auto or libvirt or qemu.*\[MC_ERR_USAGE\]/],
+      [['up', '-d', '--driver', 'xen'], 1, /--driver xen: use one of auto, libvirt, qemu.*\[MC_ERR_USAGE\]/],
       [['up', '--plain'], 2, /needs root.*\[MC_ERR_NEEDS_ROOT\]/, '65534'],
     ];
     for (const [args, code, message, user] of cases) {
