@@ -89,7 +89,9 @@ export async function runInstanceChecks(ctx: CheckContext): Promise<CheckResult[
       case 'userdata': {
         let markerFileText: string | null = null;
         if (ctx.marker && !consoleText.includes(ctx.marker) && ctx.profile.userData === 'cloud-config' && hasReached(info.stage, 'ssh')) {
-          const r = await shell(`${cloudInitStatusCommand()} >/dev/null 2>&1; ${markerFileCommand(USERDATA_MARKER_FILE)}`);
+          // `cloud-init status --wait` returns when modules:final has run, which on a loaded TCG host can be
+          // minutes after sshd answers: it may take what is left of the smoke's own timeout, not a fixed minute.
+          const r = await shell(`${cloudInitStatusCommand()} >/dev/null 2>&1; ${markerFileCommand(USERDATA_MARKER_FILE)}`, ctx.deadline - Date.now());
           markerFileText = r.stdout;
         }
         const fetched = hasReached(info.stage, 'userdata') || ctx.requests.some((r) => ctx.cloud.userDataRequest.test(r.path) && r.status === 200);

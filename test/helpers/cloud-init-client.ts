@@ -105,6 +105,8 @@ export interface DatasourceRun {
   identity: SmbiosIdentity;
   /** `datasource: <Name>:` settings (timeouts, metadata_urls). */
   config?: Record<string, unknown>;
+  /** The stand-in ephemeral lease's `fixed-address`: the address the client reaches the service from. */
+  leaseAddress?: string;
 }
 
 /**
@@ -134,6 +136,7 @@ export async function runCloudInitDatasource(
       '--dmi', dmi,
       '--workdir', workdir,
       '--cfg', JSON.stringify(run.config ?? {}),
+      ...(run.leaseAddress ? ['--lease-address', run.leaseAddress] : []),
     ],
     { timeoutMs: 150_000 },
   );

@@ -159,4 +159,24 @@ export const metadataErrors = {
     http: 403,
     message: (header: string) => `OCI instance metadata v2 rejects requests forwarded by a proxy (${header})`,
   }),
+  scalewayPrivilegedPortRequired: defineError('MC_ERR_SCALEWAY_PORT', {
+    summary: 'A Scaleway guest asked for user or vendor data from a source port of 1024 or above; Scaleway answers those only to a privileged port (403).',
+    exit: ExitCode.usage,
+    http: 403,
+    message: (path: string, port: number) => `${path} is served only to a source port below 1024 (this request came from port ${port})`,
+    hint: () => 'Bind a privileged source port as root, e.g. `curl --local-port 1-1023 http://169.254.42.42/user_data`.',
+  }),
+  akamaiTokenRequired: defineError('MC_ERR_AKAMAI_TOKEN', {
+    summary: 'An Akamai guest asked the metadata service without a valid `Metadata-Token` (missing, unknown or expired); Akamai answers 401.',
+    exit: ExitCode.usage,
+    http: 401,
+    message: (path: string) => `${path} needs a valid Metadata-Token header`,
+    hint: () => 'Get one with `PUT /v1/token` (header `Metadata-Token-Expiry-Seconds: 300`) and send it as `Metadata-Token`.',
+  }),
+  akamaiTokenExpiryInvalid: defineError('MC_ERR_AKAMAI_TOKEN_EXPIRY', {
+    summary: 'An Akamai guest asked for a token with a Metadata-Token-Expiry-Seconds that is not a whole number from 1 to 86400.',
+    exit: ExitCode.usage,
+    http: 400,
+    message: (value: string) => `Metadata-Token-Expiry-Seconds must be a whole number from 1 to 86400, got ${JSON.stringify(value)}`,
+  }),
 };
