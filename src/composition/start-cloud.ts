@@ -10,6 +10,7 @@ import { buildApiApp } from '../api/api-app.js';
 import { ApiClient } from '../api/api-client.js';
 import type { CloudStatus } from '../api/api-schemas.js';
 import { chooseCloudSubnet, LinuxNetworkPlane } from '../adapters/network/linux/linux-network-plane.js';
+import { cloudIpv6Of } from '../adapters/network/linux/ipv6-config.js';
 import { openSqliteStore } from '../adapters/store/sqlite/open-sqlite-store.js';
 import { imagesDir, type Env, type UpFlags } from '../config/minicloud-config.js';
 import { declaredLaunchesChecked, readCloudInputs } from './cloud-inputs.js';
@@ -25,6 +26,7 @@ import { derivedHex } from '../core/derived-ids.js';
 import { FaultBook } from '../core/fault-book.js';
 import { MAX_SEED } from '../core/seeded-random.js';
 import { buildMetadataApp } from '../metadata/build-metadata-app.js';
+import { listenAlso } from '../metadata/listen-also.js';
 import { systemClock } from '../ports/clock.js';
 import type { Accelerator } from '../domain/controller-instance.js';
 import type { NetworkConfig } from '../ports/network.js';
@@ -139,6 +141,7 @@ export async function startCloud(opts: StartCloudOptions): Promise<RunningCloud>
       gatewayPorts: CLOUD_NETWORK_NEEDS.gatewayPorts,
       gatewayNames: CLOUD_NETWORK_NEEDS.gatewayNames,
       dhcpOptions: CLOUD_NETWORK_NEEDS.dhcpOptions,
+      endpoints6: CLOUD_NETWORK_NEEDS.endpoints6,
     };
     undo.push(() => network.teardown());
     await network.ensureUp(networkConfig);
@@ -168,6 +171,15 @@ export async function startCloud(opts: StartCloudOptions): Promise<RunningCloud>
     const metadata = buildMetadataApp({ instances: store.instances, requestLog: store.requestLog, bus, clock: systemClock, tokenSecret: store.cloud.tokenSecret(), iamDefaults: { projectId }, clouds: CLOUD_METADATA, faults });
     undo.push(() => metadata.close());
     await listen(metadata, { host: gateway, port: networkConfig.metadataPort });
+    // The clouds' IPv6 endpoints are DNATed to the bridge's IPv6 gateway (DNAT cannot cross families):
+    // the same app answers there too (docs/networking.md, "IPv6").
+    const ipv6 = cloudIpv6Of(networkConfig);
+    if (ipv6 !== null) {
+      await listenAlso(metadata, { host: ipv6.gateway, port: networkConfig.metadataPort }).catch((err: unknown) => {
+        if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw errors.portInUse(`[${ipv6.gateway}]:${networkConfig.metadataPort}`).causedBy(err);
+        throw err;
+      });
+    }
 
     const sshProbe = new OpenSshProbe(layout.sshKeyPath);
     undo.push(() => sshProbe.close());
