@@ -21,6 +21,7 @@ import type { Accelerator } from '../domain/controller-instance.js';
 import type { NetworkConfig, NetworkHost, NetworkObservation, NetworkPlane } from '../ports/network.js';
 import type { InstanceStore, RequestLogQuery, RequestLogStore } from '../ports/store.js';
 import type { CloudEventView } from '../domain/cloud-event.js';
+import { CLOUDS } from '../clouds/registry.js';
 import { AsyncMutex } from './async-mutex.js';
 import { CloudEventDesk, type CloudEventRequest } from './cloud-event-desk.js';
 import { CloudEventTicker } from './cloud-event-ticker.js';
@@ -154,6 +155,7 @@ export class Controller {
         network,
         appliedHosts: this.appliedHosts,
         tapNameOf: (id) => tapName(this.deps.cloudId, id),
+        guestNetworkOf: (datasource) => CLOUDS.find((c) => c.name === datasource)?.guestNetwork ?? 'dhcp',
         removeOrphans: opts.removeOrphans ?? false,
         now: this.deps.clock.now(),
       });

@@ -1,7 +1,7 @@
 import { dueEvents } from './cloud-event-timeline.js';
 import type { InstanceRecord } from '../domain/instance.js';
 import type { GuestObservation } from '../ports/hypervisor.js';
-import type { NetworkHost, NetworkObservation } from '../ports/network.js';
+import type { GuestNetwork, NetworkHost, NetworkObservation } from '../ports/network.js';
 import type { ControllerInstance } from '../domain/controller-instance.js';
 
 /**
@@ -45,18 +45,21 @@ export interface PlanInput {
   appliedHosts: NetworkHost[] | null;
   /** Tap name of each instance (derived, see core/guest-spec.ts tapName). */
   tapNameOf: (instanceId: string) => string;
+  /** How the guests of a datasource (cloud) get on the network (CloudFlavour.guestNetwork); `dhcp` when absent. */
+  guestNetworkOf?: (datasource: string) => GuestNetwork;
   /** Remove guests no instance owns; `prune` sets it, the periodic pass only reports them. */
   removeOrphans: boolean;
   /** The controller's clock (epoch ms): which cloud events are due. */
   now: number;
 }
 
-function desiredHosts(input: Pick<PlanInput, 'instances' | 'records' | 'tapNameOf'>): NetworkHost[] {
+function desiredHosts(input: Pick<PlanInput, 'instances' | 'records' | 'tapNameOf' | 'guestNetworkOf'>): NetworkHost[] {
   const hosts: NetworkHost[] = [];
   for (const inst of input.instances) {
     const rec = input.records.get(inst.id);
     if (inst.desired !== 'running' || !rec) continue;
-    hosts.push({ instanceId: inst.id, mac: rec.mac, ip: rec.ip, hostname: rec.hostname, tapName: input.tapNameOf(inst.id) });
+    const linkLocal = input.guestNetworkOf?.(rec.datasource) === 'link-local';
+    hosts.push({ instanceId: inst.id, mac: rec.mac, ip: rec.ip, hostname: rec.hostname, tapName: input.tapNameOf(inst.id), ...(linkLocal ? { guestNetwork: 'link-local' as const } : {}) });
   }
   return hosts.sort((a, b) => a.instanceId.localeCompare(b.instanceId));
 }

@@ -17,6 +17,7 @@ export function networkPlaneContract(setup: () => Promise<NetworkPlaneHarness>, 
     return [
       { instanceId: 'i-00000000000000001', mac: '52:54:00:cc:00:01', ip: `${base}.10`, hostname: 'one', tapName: 'mcc-1' },
       { instanceId: 'i-00000000000000002', mac: '52:54:00:cc:00:02', ip: `${base}.11`, hostname: 'two', tapName: null },
+      { instanceId: 'i-00000000000000003', mac: '52:54:00:cc:00:03', ip: `${base}.12`, hostname: 'three', tapName: null, guestNetwork: 'link-local' },
     ];
   };
   const withHarness = (body: (h: NetworkPlaneHarness) => Promise<void>) => async () => {

@@ -46,10 +46,10 @@ export class FakeNetworkPlane implements NetworkPlane {
     this.attached.clear();
   }
 
-  /** What a guest doing DHCP would get: a lease for a reserved MAC, nothing for an unknown one. */
+  /** What a guest doing DHCP would get: a lease for a reserved MAC, nothing for an unknown or link-local one. */
   grantLease(mac: string, expiresAt: number): boolean {
     const host = this.hosts.find((h) => h.mac === mac);
-    if (this.config === null || host === undefined) return false;
+    if (this.config === null || host === undefined || host.guestNetwork === 'link-local') return false;
     this.leases = [...this.leases.filter((l) => l.mac !== mac), { mac, ip: host.ip, hostname: host.hostname, expiresAt }];
     return true;
   }

@@ -40,6 +40,7 @@ const NetworkHostSchema = Type.Object({
   ip: Ipv4,
   hostname: Hostname,
   tapName: Type.Union([LinkName, Type.Null()]),
+  guestNetwork: Type.Optional(Type.Union([Type.Literal('dhcp'), Type.Literal('link-local')])),
 });
 
 function check(schema: TSchema, value: unknown, what: string): void {

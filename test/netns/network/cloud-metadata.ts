@@ -45,10 +45,10 @@ export interface MetadataExchange {
 export async function fetchAndLog(
   guest: VethGuest,
   server: MetadataServeProcess,
-  opts: { path?: string; timeoutMs?: number } = {},
+  opts: { path?: string; timeoutMs?: number; base?: string } = {},
 ): Promise<MetadataExchange> {
   const mark = await server.mark();
-  const answer = await guest.fetchMetadata(opts.path ?? INSTANCE_ID_PATH, opts.timeoutMs);
+  const answer = await guest.fetchUrl(`${opts.base ?? 'http://169.254.169.254'}${opts.path ?? INSTANCE_ID_PATH}`, opts.timeoutMs);
   const logged = await server.requestsAfter(mark);
   return { answer, logged, describe: `${describeRequests(logged)}\n${server.output()}` };
 }

@@ -6,6 +6,8 @@ export interface Leftovers {
   links: string[];
   iptables: string[];
   nft: string[];
+  /** Policy-routing rules to a link-local table (`ip rule`). */
+  rules: string[];
   dnsmasqPids: number[];
   files: string[];
 }
@@ -15,6 +17,7 @@ export async function listLeftovers(ns: TestNetns, stateDir: string, bridge: str
   const links = JSON.parse((await ns.run('ip', ['-j', '-d', 'link', 'show'])).stdout) as { ifname: string; ifalias?: string }[];
   const iptables = (await ns.run('iptables-save', [])).stdout.split('\n').filter((l) => /minicloud|^:MC-/.test(l));
   const nft = (await ns.run('nft', ['list', 'ruleset'])).stdout.split('\n').filter((l) => l.includes('minicloud'));
+  const rules = (await ns.run('ip', ['-4', 'rule', 'show'])).stdout.split('\n').filter((l) => l.includes('169.254.0.0/16'));
   const pids = (await ns.run('ip', ['netns', 'pids', ns.name]).catch(() => ({ stdout: '' }))).stdout.split('\n').filter(Boolean);
   const dnsmasqPids: number[] = [];
   for (const pid of pids) {
@@ -29,9 +32,10 @@ export async function listLeftovers(ns: TestNetns, stateDir: string, bridge: str
     links: links.filter((l) => l.ifalias?.startsWith('minicloud') || l.ifname === bridge).map((l) => l.ifname),
     iptables,
     nft,
+    rules,
     dnsmasqPids,
     files,
   };
 }
 
-export const NOTHING_LEFT: Leftovers = { links: [], iptables: [], nft: [], dnsmasqPids: [], files: [] };
+export const NOTHING_LEFT: Leftovers = { links: [], iptables: [], nft: [], rules: [], dnsmasqPids: [], files: [] };

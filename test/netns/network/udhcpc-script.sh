@@ -7,6 +7,8 @@ case "$1" in
     ip -4 addr flush dev "$interface"
     ;;
   bound|renew)
+    # Options udhcpc knows no name for arrive as opt<N> (hex); say them, for the tests to read.
+    env | grep '^opt[0-9]*=' || true
     ip -4 addr flush dev "$interface"
     ip addr add "$ip/$mask" dev "$interface"
     if [ -n "$staticroutes" ]; then

@@ -45,7 +45,12 @@ export class VethGuest {
 
   /** GET http://169.254.169.254/<path> from inside the guest; null when nothing comes back in time. */
   async fetchMetadata(path = '/latest/meta-data/instance-id', timeoutMs = 3000): Promise<string | null> {
-    const script = `fetch('http://169.254.169.254${path}', { signal: AbortSignal.timeout(${timeoutMs}) })
+    return this.fetchUrl(`http://169.254.169.254${path}`, timeoutMs);
+  }
+
+  /** GET `url` from inside the guest: "<status> <body>", or null when nothing comes back in time. */
+  async fetchUrl(url: string, timeoutMs = 3000): Promise<string | null> {
+    const script = `fetch('${url}', { signal: AbortSignal.timeout(${timeoutMs}) })
       .then(async (r) => process.stdout.write(String(r.status) + ' ' + (await r.text())))
       .catch(() => process.exit(3));`;
     const r = await this.ns.runStatus('node', ['-e', script], { timeoutMs: timeoutMs + 5000 });
@@ -58,6 +63,20 @@ export class VethGuest {
       r.setServers(['${server}']); r.resolve4('${name}').then((a) => process.stdout.write(a.join(',')), () => process.exit(3));`;
     const r = await this.ns.runStatus('node', ['-e', script], { timeoutMs: 10_000 });
     return r.code === 0 ? r.stdout.split(',') : null;
+  }
+
+  /**
+   * What DigitalOcean's cloud-init does before it knows its address: a 169.254.x.y/16 on eth0, so
+   * 169.254.169.254 is on-link (ARPed for, no router). `mac` also changes eth0's MAC (a guest posing as another).
+   */
+  async linkLocal(address: string, mac?: string): Promise<void> {
+    await this.ns.run('ip', ['-4', 'addr', 'flush', 'dev', 'eth0']);
+    if (mac) {
+      await this.ns.run('ip', ['link', 'set', 'eth0', 'down']);
+      await this.ns.run('ip', ['link', 'set', 'eth0', 'address', mac]);
+      await this.ns.run('ip', ['link', 'set', 'eth0', 'up']);
+    }
+    await this.ns.run('ip', ['addr', 'add', `${address}/16`, 'dev', 'eth0']);
   }
 
   /** Replaces eth0's identity by hand, as a malicious guest would. */

@@ -27,10 +27,10 @@ export class CloudWorld {
     return new CloudWorld(await TestNetns.create('mcnet'), await mkdtemp('/tmp/mcnet-state-'));
   }
 
-  /** Brings the plane up with an auto-chosen subnet, starts the metadata server for `hosts`, creates and registers the guests. */
-  async up(cloudId: string, hosts: NetworkHost[]): Promise<NetworkConfig> {
+  /** Brings the plane up with an auto-chosen subnet (and the clouds' `needs`), starts the metadata server for `hosts`, creates and registers the guests. */
+  async up(cloudId: string, hosts: NetworkHost[], needs: Partial<NetworkConfig> = {}): Promise<NetworkConfig> {
     const { subnet, gateway } = await this.plane.chooseSubnet('minicloud0');
-    const config = { cloudId, bridge: 'minicloud0', subnet, gateway, metadataPort: 8775, egress: false, domain: `${cloudId}.internal`, stateDir: join(this.tmp, 'network') };
+    const config = { cloudId, bridge: 'minicloud0', subnet, gateway, metadataPort: 8775, egress: false, domain: `${cloudId}.internal`, stateDir: join(this.tmp, 'network'), ...needs };
     this.config = config;
     await this.plane.ensureUp(config);
     this.server = await startCloudMetadata(this.ns, { gateway, port: 8775, hosts, dir: join(this.tmp, 'metadata') });

@@ -71,6 +71,20 @@ describe('plan', () => {
     });
   });
 
+  it("marks the hosts of a link-local cloud's instances (DigitalOcean), so the plane gives them no lease", () => {
+    const instances = [inst('i-a'), inst('i-b')];
+    const records = new Map([
+      ['i-a', { ...rec('i-a', 10), datasource: 'digitalocean' }],
+      ['i-b', { ...rec('i-b', 11), datasource: 'ec2' }],
+    ]);
+    const p = input({ instances, records, guestNetworkOf: (ds) => (ds === 'digitalocean' ? 'link-local' : 'dhcp') });
+    const hosts = plan(p).flatMap((x) => (x.kind === 'network.setHosts' ? x.hosts : []));
+    expect(hosts.map((h) => [h.instanceId, h.guestNetwork])).toEqual([
+      ['i-a', 'link-local'],
+      ['i-b', undefined],
+    ]);
+  });
+
   it('is level-based: the world as wanted yields no actions, whatever happened before', () => {
     const a = inst('i-a', {}, 5);
     const first = input({ instances: [a], guests: [guest('i-a', 'running')] });

@@ -6,8 +6,8 @@ import {
   buildDnsmasqArgv,
   buildDnsmasqConfig,
 } from '../../../src/adapters/network/linux/dnsmasq-config.js';
-import { buildIptablesCleanup, buildIptablesPlan } from '../../../src/adapters/network/linux/iptables-rules.js';
-import { sampleCloudNeeds, sampleConfig, sampleHosts } from './sample-network.js';
+import { buildIptablesCleanup, buildIptablesPlan, buildLinkLocalSnat } from '../../../src/adapters/network/linux/iptables-rules.js';
+import { sampleCloudNeeds, sampleConfig, sampleHosts, sampleLinkLocalHost } from './sample-network.js';
 
 // Golden files: `npx vitest run test/unit/network -u` rewrites them; review the diff like code.
 const golden = (name: string): string => `../../../fixtures/network/${name}`;
@@ -77,6 +77,30 @@ describe('network rule and config builders (golden files in fixtures/network/)',
     );
   });
 
+  it("a link-local guest (DigitalOcean): no lease, 169.254/16 admitted on its tap only, SNAT to its own address (golden)", async () => {
+    const hosts = [...sampleHosts, sampleLinkLocalHost];
+    const nft = buildAntispoofRuleset('demo', 'minicloud0', hosts, [], ['169.254.169.254', '169.254.42.42']);
+    await expect(nft).toMatchFileSnapshot(golden('antispoof-link-local.nft'));
+    const chainOf = (mac: string): string => [...nft.matchAll(/\tchain guest-\d+ \{\n([\s\S]*?)\n\t\}/g)].find((m) => m[1]?.includes(`ether saddr != ${mac} `))?.[1] ?? '';
+    expect(chainOf(sampleLinkLocalHost.mac)).toContain('ether type ip ip saddr 169.254.0.0/16 ip saddr != { 169.254.169.254, 169.254.42.42 } accept');
+    expect(chainOf(sampleLinkLocalHost.mac)).toContain('arp saddr ip 169.254.0.0/16 arp saddr ip != { 169.254.169.254, 169.254.42.42 } accept');
+    expect(chainOf(sampleHosts[0]!.mac)).not.toContain('169.254.0.0/16');
+    expect(buildDhcpHostsFile(hosts)).toContain('52:54:00:00:00:0d,ignore\n');
+    expect(buildDhcpHostsFile(hosts)).not.toContain('10.250.0.13');
+    expect(buildDnsHostsFile(hosts, 'minicloud')).toContain('10.250.0.13\tdroplet-1 droplet-1.minicloud\n');
+    const snat = buildLinkLocalSnat('demo', hosts);
+    await expect(snat).toMatchFileSnapshot(golden('iptables-link-local.rules'));
+    expect(snat.split('\n').filter((l) => l.startsWith('-A '))).toEqual([
+      '-A MC-demo-LL -s 169.254.0.0/16 -m mac --mac-source 52:54:00:00:00:0d -m comment --comment "minicloud:demo" -j SNAT --to-source 10.250.0.13',
+    ]);
+    expect(buildLinkLocalSnat('demo', sampleHosts)).toBe('*nat\n:MC-demo-LL - [0:0]\nCOMMIT\n');
+    expect(buildIptablesPlan(sampleConfig).jumps).toContainEqual({
+      table: 'nat',
+      chain: 'INPUT',
+      spec: ['-i', 'minicloud0', '-s', '169.254.0.0/16', '-m', 'comment', '--comment', 'minicloud:demo', '-j', 'MC-demo-LL'],
+    });
+  });
+
   it('a hermetic cloud forwards no DNS queries upstream; an egress cloud does', () => {
     expect(buildDnsmasqConfig(sampleConfig)).toMatch(/^no-resolv$/m);
     expect(buildDnsmasqConfig({ ...sampleConfig, egress: true })).not.toMatch(/^no-resolv$/m);
@@ -91,6 +115,8 @@ describe('iptables cleanup from iptables-save output', () => {
       ':MC-demo-PRE - [0:0]',
       ':MC-demo-POST - [0:0]',
       ':MC-demo2-PRE - [0:0]',
+      ':MC-demo-LL - [0:0]',
+      '-A INPUT -s 169.254.0.0/16 -i minicloud0 -m comment --comment "minicloud:demo" -j MC-demo-LL',
       '-A PREROUTING -i minicloud0 -m comment --comment "minicloud:demo" -j MC-demo-PRE',
       '-A PREROUTING -i minicloud0 -m comment --comment "minicloud:demo" -j MC-demo-PRE',
       '-A PREROUTING -i other0 -m comment --comment "minicloud:demo2" -j MC-demo2-PRE',

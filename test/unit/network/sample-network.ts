@@ -28,3 +28,13 @@ export const sampleCloudNeeds: Pick<NetworkConfig, 'extraEndpoints' | 'gatewayPo
   gatewayNames: ['data-server'],
   dhcpOptions: [{ code: 245, value: '168.63.129.16' }],
 };
+
+/** A DigitalOcean guest: no lease, a link-local phase on its tap, SNATed to its own address. */
+export const sampleLinkLocalHost: NetworkHost = {
+  instanceId: 'i-0000000000000000d',
+  mac: '52:54:00:00:00:0d',
+  ip: '10.250.0.13',
+  hostname: 'droplet-1',
+  tapName: 'mc-demo-t4',
+  guestNetwork: 'link-local',
+};

@@ -1,5 +1,6 @@
 import type { NetworkHost } from '../../../ports/network.js';
 import { networkNames } from '../network-names.js';
+import { LINK_LOCAL_NET, METADATA_ADDRESS } from './iptables-rules.js';
 
 /**
  * The anti-spoofing filter of one cloud as an `nft -f` script (pure): a `bridge` family table that sees
@@ -9,6 +10,9 @@ import { networkNames } from '../network-names.js';
  *   - the Ethernet source MUST be the guest's MAC;
  *   - ARP MUST carry the guest's MAC and IP as sender (or 0.0.0.0, an RFC 5227 probe, which poisons nothing);
  *   - IPv4 MUST come from the guest's IP, except DHCP from 0.0.0.0:68 to 255.255.255.255:67 while it has none;
+ *   - a link-local guest (DigitalOcean) may also send IPv4 and ARP from 169.254/16, its phase before it
+ *     knows its address, but never as one of `heldLinkLocal` (the addresses the bridge answers for, so no
+ *     guest can take 169.254.169.254 from the others). Only that guest's tap, only with its MAC;
  *   - everything else (IPv6, VLAN tags, other ethertypes) is dropped: clouds are IPv4-only.
  * Frames from `strangerPorts` (ports found on the bridge that no host names) are dropped, so a guest the
  * controller does not know can send nothing. The kernel here has no NFT_BRIDGE_META (`meta ibrname`), so the
@@ -23,6 +27,7 @@ export function buildAntispoofRuleset(
   bridge: string,
   hosts: readonly NetworkHost[],
   strangerPorts: readonly string[],
+  heldLinkLocal: readonly string[] = [METADATA_ADDRESS],
 ): string {
   const names = networkNames(cloudId);
   const table = `bridge ${names.antispoofTable}`;
@@ -31,6 +36,7 @@ export function buildAntispoofRuleset(
     .slice()
     .sort((a, b) => a.tapName.localeCompare(b.tapName));
 
+  const held = [...new Set(heldLinkLocal)].sort().join(', ');
   const known = new Set(guests.map((g) => g.tapName));
   const strangers = [...new Set(strangerPorts)].filter((p) => !known.has(p)).sort();
 
@@ -48,6 +54,12 @@ export function buildAntispoofRuleset(
       `\tchain guest-${i} {`,
       `\t\tether saddr != ${g.mac} counter drop`,
       `\t\tether type arp arp saddr ether == ${g.mac} arp saddr ip { ${g.ip}, 0.0.0.0 } accept`,
+      ...(g.guestNetwork === 'link-local'
+        ? [
+            `\t\tether type arp arp saddr ether == ${g.mac} arp saddr ip ${LINK_LOCAL_NET} arp saddr ip != { ${held} } accept`,
+            `\t\tether type ip ip saddr ${LINK_LOCAL_NET} ip saddr != { ${held} } accept`,
+          ]
+        : []),
       `\t\tether type ip ip saddr ${g.ip} accept`,
       `\t\tether type ip ip saddr 0.0.0.0 ip daddr 255.255.255.255 udp sport 68 udp dport 67 accept`,
       '\t\tcounter drop',

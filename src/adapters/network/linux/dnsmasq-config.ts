@@ -4,8 +4,6 @@ import { intToIp, ipToInt } from '../../../core/ipam.js';
 import { netmaskOf, parseCidr } from '../ipv4.js';
 import { networkNames } from '../network-names.js';
 import { METADATA_ADDRESS } from './iptables-rules.js';
-import { buildDnsmasqRaLines } from './dnsmasq-ra.js';
-import { cloudIpv6Of } from './ipv6-config.js';
 
 /** The files of one cloud's dnsmasq, all inside NetworkConfig.stateDir. Teardown removes exactly these. */
 export interface DnsmasqPaths {
@@ -78,7 +76,6 @@ export function buildDnsmasqConfig(config: NetworkConfig): string {
     ...(config.metadataNames ?? []).map((name) => `address=/${name}/${METADATA_ADDRESS}`),
     ...(config.gatewayNames ?? []).map((name) => `address=/${name}/${gw}`),
     `dhcp-range=${start},static,${mask},1h`,
-    ...buildDnsmasqRaLines(cloudIpv6Of(config)),
     `dhcp-hostsfile=${paths.dhcpHosts}`,
     'dhcp-ignore=tag:!known',
     `dhcp-leasefile=${paths.leases}`,
@@ -92,10 +89,13 @@ export function buildDnsmasqConfig(config: NetworkConfig): string {
   ].join('\n');
 }
 
-/** dhcp-hostsfile lines, sorted by IP so the file (and its golden) is stable (pure). */
+/**
+ * dhcp-hostsfile lines, sorted by IP so the file (and its golden) is stable (pure). A link-local host
+ * (DigitalOcean) is listed as `mac,ignore`: as on the real cloud, its DHCP is never answered.
+ */
 export function buildDhcpHostsFile(hosts: readonly NetworkHost[]): string {
   return sortByIp(hosts)
-    .map((h) => `${h.mac},${h.ip},${h.hostname}\n`)
+    .map((h) => (h.guestNetwork === 'link-local' ? `${h.mac},ignore\n` : `${h.mac},${h.ip},${h.hostname}\n`))
     .join('');
 }
 

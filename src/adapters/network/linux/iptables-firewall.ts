@@ -1,6 +1,6 @@
-import type { NetworkConfig } from '../../../ports/network.js';
+import type { NetworkConfig, NetworkHost } from '../../../ports/network.js';
 import { networkNames } from '../network-names.js';
-import { buildIptablesCleanup, buildIptablesPlan, METADATA_ADDRESS } from './iptables-rules.js';
+import { buildIptablesCleanup, buildIptablesPlan, buildLinkLocalSnat, METADATA_ADDRESS } from './iptables-rules.js';
 import { runTool } from './run-tool.js';
 
 /**
@@ -17,6 +17,11 @@ export async function applyIptables(config: NetworkConfig): Promise<void> {
     const present = await runTool('iptables', ['-w', '-t', jump.table, '-C', jump.chain, ...jump.spec], { allowExit: [1] });
     if (present.status === 1) await runTool('iptables', ['-w', '-t', jump.table, '-I', jump.chain, '1', ...jump.spec]);
   }
+}
+
+/** Refills the cloud's nat `<id>-LL` chain with the link-local hosts' SNAT (buildLinkLocalSnat). Idempotent. */
+export async function applyLinkLocalSnat(cloudId: string, hosts: readonly NetworkHost[]): Promise<void> {
+  await runTool('iptables-restore', ['-w', '--noflush'], { input: buildLinkLocalSnat(cloudId, hosts) });
 }
 
 /**

@@ -1,9 +1,11 @@
-import type { NetworkConfig, NetworkEndpoint } from '../../../ports/network.js';
+import type { NetworkConfig, NetworkEndpoint, NetworkHost } from '../../../ports/network.js';
 import { networkNames, TAG_PREFIX } from '../network-names.js';
 
 /** The metadata address and port guests use; DNATed to the gateway. */
 export const METADATA_ADDRESS = '169.254.169.254';
 const METADATA_GUEST_PORT = 80;
+/** IPv4 link-local (RFC 3927): where DigitalOcean's guests talk from before they know their address. */
+export const LINK_LOCAL_NET = '169.254.0.0/16';
 
 /** A rule in a built-in chain that jumps into one of the cloud's chains (inserted at position 1). */
 export interface IptablesJump {
@@ -31,13 +33,14 @@ export interface IptablesPlan {
  *                     guests apart; the server tells the ports' protocols apart by what the clients send).
  *                     <id>-IN needs no rule for them: INPUT sees the DNATed destination, gateway:metadataPort.
  *  nat     <id>-POST: MASQUERADE for the subnet, only with egress.
+ *  nat     <id>-LL:   (nat INPUT) link-local guests' SNAT, per host: buildLinkLocalSnat.
  *  filter  <id>-IN:   what guests may reach on the host: DHCP, DNS on the gateway, the metadata port; the rest is rejected.
  *  filter  <id>-FWD:  guest↔guest on the bridge (bridge-nf-call-iptables=1 sends bridged frames through FORWARD,
  *                     so a FORWARD policy of DROP would otherwise cut them); routed traffic only with egress.
  */
 export function buildIptablesPlan(config: NetworkConfig): IptablesPlan {
   const names = networkNames(config.cloudId);
-  const { pre, post, input, forward } = names.chains;
+  const { pre, post, input, forward, linkLocal } = names.chains;
   const tag = ['-m', 'comment', '--comment', `"${names.tag}"`].join(' ');
   const br = config.bridge;
   const gw = `${config.gateway}/32`;
@@ -46,6 +49,8 @@ export function buildIptablesPlan(config: NetworkConfig): IptablesPlan {
     '*nat',
     `:${pre} - [0:0]`,
     `:${post} - [0:0]`,
+    // Declared (so flushed) here, filled by buildLinkLocalSnat at each setHosts.
+    `:${linkLocal} - [0:0]`,
     ...metadataEndpoints(config).flatMap(({ address, ports }) =>
       ports.map((port) => `-A ${pre} -d ${address}/32 -p tcp -m tcp --dport ${port} ${tag} -j DNAT --to-destination ${config.gateway}:${config.metadataPort}`),
     ),
@@ -77,6 +82,7 @@ export function buildIptablesPlan(config: NetworkConfig): IptablesPlan {
   const jumps: IptablesJump[] = [
     { table: 'nat', chain: 'PREROUTING', spec: ['-i', br, ...comment, '-j', pre] },
     { table: 'nat', chain: 'POSTROUTING', spec: ['-s', config.subnet, ...comment, '-j', post] },
+    { table: 'nat', chain: 'INPUT', spec: ['-i', br, '-s', LINK_LOCAL_NET, ...comment, '-j', linkLocal] },
     { table: 'filter', chain: 'INPUT', spec: ['-i', br, ...comment, '-j', input] },
     { table: 'filter', chain: 'FORWARD', spec: ['-i', br, ...comment, '-j', forward] },
     { table: 'filter', chain: 'FORWARD', spec: ['-o', br, ...comment, '-j', forward] },
@@ -93,7 +99,27 @@ function metadataEndpoints(config: NetworkConfig): NetworkEndpoint[] {
   ];
 }
 
-const OUR_CHAIN = /^MC-([a-z0-9][a-z0-9-]{0,15})-(PRE|POST|IN|FWD)$/;
+/**
+ * Input for `iptables-restore --noflush` that refills the cloud's nat `<id>-LL` chain (pure): for each
+ * link-local host (DigitalOcean), what arrives for the host itself from 169.254/16 with that host's MAC
+ * is SNATed to the host's reserved address. The metadata server then sees the instance's own address,
+ * as from a DHCP guest, and needs nothing of its own for the link-local phase. The MAC is a proof of
+ * identity because the anti-spoofing filter admits 169.254/16 on a tap only with the tap's own MAC.
+ * SNAT in nat INPUT happens after routing, so replies are routed to 169.254.x.y (see linkLocalTable).
+ */
+export function buildLinkLocalSnat(cloudId: string, hosts: readonly NetworkHost[]): string {
+  const names = networkNames(cloudId);
+  const chain = names.chains.linkLocal;
+  const tag = `-m comment --comment "${names.tag}"`;
+  const rules = hosts
+    .filter((h) => h.guestNetwork === 'link-local')
+    .slice()
+    .sort((a, b) => a.mac.localeCompare(b.mac))
+    .map((h) => `-A ${chain} -s ${LINK_LOCAL_NET} -m mac --mac-source ${h.mac} ${tag} -j SNAT --to-source ${h.ip}`);
+  return ['*nat', `:${chain} - [0:0]`, ...rules, 'COMMIT', ''].join('\n');
+}
+
+const OUR_CHAIN = /^MC-([a-z0-9][a-z0-9-]{0,15})-(PRE|POST|IN|FWD|LL)$/;
 
 /**
  * Input for `iptables-restore --noflush` that removes a cloud's rules (or, with `cloudId` null, every

@@ -11,18 +11,23 @@ import { parseDnsmasqLeases } from './dnsmasq-leases.js';
 import { releaseLease, staleLeases } from './dhcp-release.js';
 import { DnsmasqSupervisor } from './dnsmasq-supervisor.js';
 import { detectForwardConflicts } from './forward-conflicts.js';
-import { applyIptables, hasMetadataRedirect, removeIptables } from './iptables-firewall.js';
-import { METADATA_ADDRESS } from './iptables-rules.js';
+import { applyIptables, applyLinkLocalSnat, hasMetadataRedirect, removeIptables } from './iptables-firewall.js';
+import { LINK_LOCAL_NET, METADATA_ADDRESS } from './iptables-rules.js';
 import { NetlinkLinks, type LinkInfo } from './netlink-links.js';
-import { hasMetadataRedirect6, removeIp6tables } from './ip6tables-firewall.js';
-import { cloudIpv6Of, validateEndpoints6 } from './ipv6-config.js';
-import { applyIpv6 } from './ipv6-plane.js';
 import { applyAntispoof, removeAntispoof } from './nft-antispoof.js';
 import { ensureStateDir, removeDirIfEmpty, removeFiles, writeIfChanged } from './state-files.js';
 
 function isLinkLocal(ip: string): boolean {
   return ip.startsWith('169.254.');
 }
+
+/** The link-local addresses the bridge holds: no guest may send from them. */
+function heldLinkLocal(config: NetworkConfig): string[] {
+  return [METADATA_ADDRESS, ...(config.extraEndpoints ?? []).map((e) => e.address).filter(isLinkLocal)];
+}
+
+/** Before the main table (32766), after local (0): the rule's selectors make it apply to nothing else. */
+const LINK_LOCAL_RULE_PRIORITY = 32000;
 
 /**
  * Picks the cloud's /24 in this namespace: `forced` (--subnet) is checked against the routes, otherwise the
@@ -66,7 +71,6 @@ export class LinuxNetworkPlane implements NetworkPlane {
 
   async ensureUp(config: NetworkConfig): Promise<void> {
     validateNetworkConfig(config);
-    validateEndpoints6(config);
     const names = networkNames(config.cloudId);
     const previous = this.config;
     if (previous !== null && (previous.cloudId !== config.cloudId || previous.bridge !== config.bridge || previous.stateDir !== config.stateDir)) {
@@ -94,10 +98,12 @@ export class LinuxNetworkPlane implements NetworkPlane {
     // needs its own wireserver; DNAT in PREROUTING works whether or not the bridge holds the address.
     for (const e of config.extraEndpoints ?? []) if (isLinkLocal(e.address)) await links.ensureAddress(bridge, e.address, 32);
     await links.setUp(bridge);
+    // Replies to link-local guests (DigitalOcean's phase before they know their address) leave by the
+    // bridge. Only the gateway's own packets to 169.254/16 look this table up, so the host's other
+    // link-local traffic (a cloud host's DNS at 169.254.169.253, say) keeps its routes.
+    await links.ensureSourceRoute({ link: bridge, from: config.gateway, dst: LINK_LOCAL_NET.split('/')[0] ?? '', dstLen: 16, table: names.linkLocalTable, priority: LINK_LOCAL_RULE_PRIORITY });
 
     await applyIptables(config);
-    // IPv6 (docs/networking.md, "IPv6"): the ULA gateway, link-local endpoints and ip6tables; off without endpoints6.
-    await applyIpv6(links, bridge, config);
     await this.applyHosts(bridge);
 
     this.createdStateDir = (await ensureStateDir(config.stateDir)) || this.createdStateDir;
@@ -179,10 +185,9 @@ export class LinuxNetworkPlane implements NetworkPlane {
       throw err;
     });
     const pid = this.dnsmasq?.pid ?? null;
-    const ipv6 = cloudIpv6Of(config);
     return {
       bridgeUp: bridge !== null && bridge.isUp,
-      metadataRedirect: (await hasMetadataRedirect(config)) && (ipv6 === null || (await hasMetadataRedirect6(config, ipv6))),
+      metadataRedirect: await hasMetadataRedirect(config),
       dhcpRunning: pid !== null,
       dhcpPid: pid,
       leases: parseDnsmasqLeases(leasesText),
@@ -204,7 +209,7 @@ export class LinuxNetworkPlane implements NetworkPlane {
       await attempt(async () => this.dnsmasq?.stop());
       await attempt(() => removeAntispoof(config.cloudId));
       await attempt(() => removeIptables(config.cloudId));
-      await attempt(() => removeIp6tables(config.cloudId));
+      await attempt(async () => this.links?.deleteRulesTo((table) => table === networkNames(config.cloudId).linkLocalTable));
       await attempt(async () => {
         const bridge = await this.links?.findLink(config.bridge);
         if (bridge && bridge.alias === tag) await this.links?.deleteLink(bridge);
@@ -243,7 +248,8 @@ export class LinuxNetworkPlane implements NetworkPlane {
       if (tap) await links.enslave(tap, bridge);
     }
     const ports = (await links.listLinks()).filter((l) => l.master === bridge.index).map((l) => l.name);
-    await applyAntispoof(config.cloudId, config.bridge, this.hosts, ports);
+    await applyLinkLocalSnat(config.cloudId, this.hosts);
+    await applyAntispoof(config.cloudId, config.bridge, this.hosts, ports, heldLinkLocal(config));
   }
 
   private async reportConflicts(): Promise<void> {

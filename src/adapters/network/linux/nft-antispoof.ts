@@ -4,8 +4,14 @@ import { buildAntispoofDelete, buildAntispoofRuleset } from './antispoof-ruleset
 import { runTool } from './run-tool.js';
 
 /** Replaces the cloud's anti-spoofing table in one atomic `nft -f` (see buildAntispoofRuleset). */
-export async function applyAntispoof(cloudId: string, bridge: string, hosts: readonly NetworkHost[], strangerPorts: readonly string[]): Promise<void> {
-  await runTool('nft', ['-f', '-'], { input: buildAntispoofRuleset(cloudId, bridge, hosts, strangerPorts) });
+export async function applyAntispoof(
+  cloudId: string,
+  bridge: string,
+  hosts: readonly NetworkHost[],
+  strangerPorts: readonly string[],
+  heldLinkLocal?: readonly string[],
+): Promise<void> {
+  await runTool('nft', ['-f', '-'], { input: buildAntispoofRuleset(cloudId, bridge, hosts, strangerPorts, heldLinkLocal) });
 }
 
 /** Names of the minicloud tables in the `bridge` family: all clouds', or one cloud's. */

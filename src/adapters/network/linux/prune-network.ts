@@ -1,12 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { errors } from '../../../errors/catalogue.js';
-import { TAG_PREFIX } from '../network-names.js';
+import { LINK_LOCAL_TABLES, networkNames, TAG_PREFIX } from '../network-names.js';
 import { dnsmasqPaths } from './dnsmasq-config.js';
 import { liveArgv, netnsOf, readPidFile } from './foreign-process.js';
 import { buildIptablesCleanup } from './iptables-rules.js';
 import { removeIptables } from './iptables-firewall.js';
-import { ip6tablesSave, removeIp6tables } from './ip6tables-firewall.js';
 import { NetlinkLinks } from './netlink-links.js';
 import { listAntispoofTables, removeAntispoof } from './nft-antispoof.js';
 import { runTool } from './run-tool.js';
@@ -15,7 +14,7 @@ import { removeDirIfEmpty, removeFiles } from './state-files.js';
 export interface PruneReport {
   /** Bridges deleted (found by their `minicloud:<id>` alias). */
   links: string[];
-  /** iptables and ip6tables rules and chains deleted (found by comment tag and chain name). */
+  /** iptables rules and chains deleted (found by comment tag and chain name). */
   iptablesEntries: number;
   /** nftables anti-spoofing tables deleted. */
   nftTables: number;
@@ -27,7 +26,7 @@ export interface PruneReport {
 /**
  * Removes what a crashed run left in THIS network namespace, found by tags alone: bridges aliased
  * `minicloud:<cloudId>`, iptables rules commented with the tag and `MC-<cloudId>-*` chains, the
- * `bridge minicloud-<cloudId>` nft table, dnsmasq processes whose config starts with the tag (and the
+ * `bridge minicloud-<cloudId>` nft table, policy-routing rules to the cloud's link-local table, dnsmasq processes whose config starts with the tag (and the
  * one named by a given state directory's pid file, wherever it runs), and the state files of the given
  * state directories and of those processes. `cloudId` null prunes every cloud here.
  *
@@ -72,10 +71,17 @@ export async function pruneNetwork(opts: { cloudId: string | null; stateDirs?: s
     if (remaining === null) report.iptablesEntries = removed;
     else left.push(`iptables rules or chains of the cloud are still there (\`iptables-save | grep minicloud\`)`);
   });
-  await attempt(left, 'ip6tables rules', async () => {
-    const removed = await removeIp6tables(opts.cloudId);
-    if (buildIptablesCleanup(await ip6tablesSave(), opts.cloudId) === null) report.iptablesEntries += removed;
-    else left.push(`ip6tables rules or chains of the cloud are still there (\`ip6tables-save | grep minicloud\`)`);
+  await attempt(left, 'policy-routing rules', async () => {
+    const links = new NetlinkLinks();
+    try {
+      const ours = (table: number): boolean =>
+        opts.cloudId === null ? table >= LINK_LOCAL_TABLES.first && table < LINK_LOCAL_TABLES.first + LINK_LOCAL_TABLES.count : table === networkNames(opts.cloudId).linkLocalTable;
+      // Not counted in the report (its shape is `prune --json`'s): a rule left is a leftover like any other.
+      await links.deleteRulesTo(ours);
+      for (const r of (await links.listRules()).filter((rule) => ours(rule.table))) left.push(`ip rule to table ${r.table} is still there`);
+    } finally {
+      links.close();
+    }
   });
   await attempt(left, 'bridges', async () => {
     const links = new NetlinkLinks();
