@@ -30,7 +30,17 @@ function dmiSummary(cloud: CloudFlavour): string {
 }
 
 function network(cloud: CloudFlavour): string {
-  const extras = [...cloud.network.metadataPorts.map((p) => `169.254.169.254:${p}`), ...cloud.network.metadataNames.map((n) => `DNS ${n}`)];
+  const n = cloud.network;
+  const extras = [
+    ...n.metadataPorts.map((p) => `169.254.169.254:${p}`),
+    ...n.metadataNames.map((name) => `DNS ${name}`),
+    ...n.extraEndpoints.flatMap((e) => e.ports.map((p) => `${e.address}:${p}`)),
+    ...n.gatewayPorts.map((p) => `gateway:${p}`),
+    ...n.gatewayNames.map((name) => `DNS ${name} → gateway`),
+    ...n.dhcpOptions.map((o) => `DHCP option ${o.code}`),
+    ...n.endpoints6.flatMap((e) => e.ports.map((p) => `[${e.address}]:${p}`)),
+    ...(cloud.guestNetwork === 'link-local' ? ['no DHCP: link-local 169.254/16 on-link'] : []),
+  ];
   return extras.length === 0 ? '—' : extras.join(', ');
 }
 

@@ -1,6 +1,6 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -105,8 +105,8 @@ export interface DatasourceRun {
   identity: SmbiosIdentity;
   /** `datasource: <Name>:` settings (timeouts, metadata_urls). */
   config?: Record<string, unknown>;
-  /** The stand-in ephemeral lease's `fixed-address`: the address the client reaches the service from. */
-  leaseAddress?: string;
+  /** A systemd-networkd lease file's text, put where the datasource reads networkd's leases (not this host's). */
+  networkdLease?: string;
 }
 
 /**
@@ -122,6 +122,12 @@ export async function runCloudInitDatasource(
 ): Promise<{ result: CloudInitResult | null; log: string; code: number }> {
   const dmi = join(workdir, 'dmi');
   writeGuestDmi(dmi, run.identity);
+  const networkdLeases = join(workdir, 'networkd-leases');
+  if (run.networkdLease !== undefined) {
+    mkdirSync(networkdLeases);
+    // Named by ifindex, as systemd-networkd names them.
+    writeFileSync(join(networkdLeases, '2'), run.networkdLease);
+  }
   const r = await ns.runStatus(
     'env',
     [
@@ -136,7 +142,7 @@ export async function runCloudInitDatasource(
       '--dmi', dmi,
       '--workdir', workdir,
       '--cfg', JSON.stringify(run.config ?? {}),
-      ...(run.leaseAddress ? ['--lease-address', run.leaseAddress] : []),
+      ...(run.networkdLease !== undefined ? ['--networkd-leases', networkdLeases] : []),
     ],
     { timeoutMs: 150_000 },
   );

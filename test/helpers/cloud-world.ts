@@ -13,6 +13,12 @@ import { TestNetns } from './netns.js';
 export const METADATA_ADDRESS = '169.254.169.254';
 
 /**
+ * The world's gateway and DHCP server (CloudStack's virtual router): the first address of the
+ * instance's /24, as minicloud's bridge address is for its guests.
+ */
+export const GATEWAY_ADDRESS = '169.254.169.1';
+
+/**
  * One guest of a real-client test, as an instances-file entry (docs/configuration.md) plus what the
  * clients must read back. Its address is the metadata address itself (see CloudWorld).
  */
@@ -55,7 +61,7 @@ export function cloudTestInstance(datasource: string, over: Partial<CloudTestIns
  * on 169.254.169.254:80 (on `lo`), the cloud's other metadata ports are DNATed to it as minicloud's
  * bridge does (iptables nat OUTPUT, since the client is local), and its metadata names resolve to
  * 169.254.169.254 (an /etc/netns/<ns>/hosts that `ip netns exec` mounts, standing in for the cloud's
- * dnsmasq, which the vm tier exercises); its other IPv4 endpoints are DNATed to it likewise. A client there connects FROM 169.254.169.254 (the only address
+ * dnsmasq, which the vm tier exercises). A client there connects FROM 169.254.169.254 (the only address
  * on lo besides 127.0.0.1), so that is the instance's ip.
  */
 export interface CloudWorld {
@@ -91,20 +97,18 @@ async function createCloudWorld(prefix: string, instance: CloudTestInstance, opt
     // /etc/resolv.conf. The nameserver is one nothing answers at once (no 5 s resolver timeouts).
     etcDir = join('/etc/netns', ns.name);
     mkdirSync(etcDir, { recursive: true });
-    writeFileSync(join(etcDir, 'hosts'), ['127.0.0.1 localhost', ...cloud.network.metadataNames.map((n) => `${METADATA_ADDRESS} ${n}`), ''].join('\n'));
+    const gatewayNames = opts.gatewayNames === false ? [] : cloud.network.gatewayNames.map((n) => `${GATEWAY_ADDRESS} ${n}`);
+    writeFileSync(join(etcDir, 'hosts'), ['127.0.0.1 localhost', ...cloud.network.metadataNames.map((n) => `${METADATA_ADDRESS} ${n}`), ...gatewayNames, ''].join('\n'));
     writeFileSync(join(etcDir, 'resolv.conf'), 'nameserver 127.0.0.1\n');
     await ns.run('ip', ['addr', 'add', `${METADATA_ADDRESS}/32`, 'dev', 'lo']);
     for (const port of cloud.network.metadataPorts) {
       await ns.run('iptables', ['-t', 'nat', '-A', 'OUTPUT', '-d', `${METADATA_ADDRESS}/32`, '-p', 'tcp', '--dport', String(port), '-j', 'DNAT', '--to-destination', `${METADATA_ADDRESS}:80`]);
     }
-    // The cloud's other IPv4 endpoints (Scaleway's 169.254.42.42), DNATed to the server as the bridge
-    // does; routed out of lo from 169.254.169.254, so the server still sees the instance's address (and
-    // the client's own source port).
-    for (const { address, ports } of cloud.network.extraEndpoints) {
-      await ns.run('ip', ['route', 'add', `${address}/32`, 'dev', 'lo', 'src', METADATA_ADDRESS]);
-      for (const port of ports) {
-        await ns.run('iptables', ['-t', 'nat', '-A', 'OUTPUT', '-d', `${address}/32`, '-p', 'tcp', '--dport', String(port), '-j', 'DNAT', '--to-destination', `${METADATA_ADDRESS}:80`]);
-      }
+    // The gateway's ports (CloudStack's 80 and 8080), DNATed to the server as the bridge DNATs its own
+    // address's; routed out of lo from 169.254.169.254, so the server sees the instance's address.
+    if (cloud.network.gatewayPorts.length > 0) await ns.run('ip', ['route', 'add', `${GATEWAY_ADDRESS}/32`, 'dev', 'lo', 'src', METADATA_ADDRESS]);
+    for (const port of cloud.network.gatewayPorts) {
+      await ns.run('iptables', ['-t', 'nat', '-A', 'OUTPUT', '-d', `${GATEWAY_ADDRESS}/32`, '-p', 'tcp', '--dport', String(port), '-j', 'DNAT', '--to-destination', `${METADATA_ADDRESS}:80`]);
     }
     const instancesFile = join(tmp, 'instances.yaml');
     writeFileSync(instancesFile, stringify({ instances: [instancesEntry(instance)] }));
@@ -143,6 +147,8 @@ function instancesEntry(i: CloudTestInstance): Record<string, unknown> {
 export interface CloudWorldOptions {
   /** Fault rules `metadata serve` starts with (`--faults FILE`, docs/faults.md): the file form's entries. */
   faults?: Record<string, unknown>[];
+  /** false: the cloud's gatewayNames do not resolve (a guest then finds the gateway another way). */
+  gatewayNames?: boolean;
 }
 
 /**
@@ -180,7 +186,7 @@ export async function runCloudInitIn(world: CloudWorld, client: CloudInitClient,
   const identity = run.identity ?? cloudNamed(instance.datasource).identity({ instanceId: instance.id, instanceUuid: instance.uuid });
   const mark = await world.server.mark();
   const workdir = mkdtempSync(join(world.scratch, `${client.version}-${run.datasource}-`));
-  const r = await runCloudInitDatasource(world.ns, client, { leaseAddress: METADATA_ADDRESS, ...run, identity }, workdir);
+  const r = await runCloudInitDatasource(world.ns, client, { ...run, identity }, workdir);
   const requests = await world.server.requestsAfter(mark);
   const context = `cloud-init ${client.version} DataSource${run.className ?? run.datasource} (exit ${r.code})\n--- requests ---\n${describeRequests(requests)}\n--- cloud-init log (tail) ---\n${r.log.slice(-8000)}`;
   return { result: r.result, requests, context };

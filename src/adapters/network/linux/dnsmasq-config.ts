@@ -4,6 +4,8 @@ import { intToIp, ipToInt } from '../../../core/ipam.js';
 import { netmaskOf, parseCidr } from '../ipv4.js';
 import { networkNames } from '../network-names.js';
 import { METADATA_ADDRESS } from './iptables-rules.js';
+import { buildDnsmasqRaLines } from './dnsmasq-ra.js';
+import { cloudIpv6Of } from './ipv6-config.js';
 
 /** The files of one cloud's dnsmasq, all inside NetworkConfig.stateDir. Teardown removes exactly these. */
 export interface DnsmasqPaths {
@@ -76,6 +78,7 @@ export function buildDnsmasqConfig(config: NetworkConfig): string {
     ...(config.metadataNames ?? []).map((name) => `address=/${name}/${METADATA_ADDRESS}`),
     ...(config.gatewayNames ?? []).map((name) => `address=/${name}/${gw}`),
     `dhcp-range=${start},static,${mask},1h`,
+    ...buildDnsmasqRaLines(cloudIpv6Of(config)),
     `dhcp-hostsfile=${paths.dhcpHosts}`,
     'dhcp-ignore=tag:!known',
     `dhcp-leasefile=${paths.leases}`,

@@ -14,6 +14,9 @@ import { detectForwardConflicts } from './forward-conflicts.js';
 import { applyIptables, applyLinkLocalSnat, hasMetadataRedirect, removeIptables } from './iptables-firewall.js';
 import { LINK_LOCAL_NET, METADATA_ADDRESS } from './iptables-rules.js';
 import { NetlinkLinks, type LinkInfo } from './netlink-links.js';
+import { hasMetadataRedirect6, removeIp6tables } from './ip6tables-firewall.js';
+import { cloudIpv6Of, validateEndpoints6 } from './ipv6-config.js';
+import { applyIpv6 } from './ipv6-plane.js';
 import { applyAntispoof, removeAntispoof } from './nft-antispoof.js';
 import { ensureStateDir, removeDirIfEmpty, removeFiles, writeIfChanged } from './state-files.js';
 
@@ -71,6 +74,7 @@ export class LinuxNetworkPlane implements NetworkPlane {
 
   async ensureUp(config: NetworkConfig): Promise<void> {
     validateNetworkConfig(config);
+    validateEndpoints6(config);
     const names = networkNames(config.cloudId);
     const previous = this.config;
     if (previous !== null && (previous.cloudId !== config.cloudId || previous.bridge !== config.bridge || previous.stateDir !== config.stateDir)) {
@@ -104,6 +108,8 @@ export class LinuxNetworkPlane implements NetworkPlane {
     await links.ensureSourceRoute({ link: bridge, from: config.gateway, dst: LINK_LOCAL_NET.split('/')[0] ?? '', dstLen: 16, table: names.linkLocalTable, priority: LINK_LOCAL_RULE_PRIORITY });
 
     await applyIptables(config);
+    // IPv6 (docs/networking.md, "IPv6"): the ULA gateway, link-local endpoints and ip6tables; off without endpoints6.
+    await applyIpv6(links, bridge, config);
     await this.applyHosts(bridge);
 
     this.createdStateDir = (await ensureStateDir(config.stateDir)) || this.createdStateDir;
@@ -185,9 +191,10 @@ export class LinuxNetworkPlane implements NetworkPlane {
       throw err;
     });
     const pid = this.dnsmasq?.pid ?? null;
+    const ipv6 = cloudIpv6Of(config);
     return {
       bridgeUp: bridge !== null && bridge.isUp,
-      metadataRedirect: await hasMetadataRedirect(config),
+      metadataRedirect: (await hasMetadataRedirect(config)) && (ipv6 === null || (await hasMetadataRedirect6(config, ipv6))),
       dhcpRunning: pid !== null,
       dhcpPid: pid,
       leases: parseDnsmasqLeases(leasesText),
@@ -210,6 +217,7 @@ export class LinuxNetworkPlane implements NetworkPlane {
       await attempt(() => removeAntispoof(config.cloudId));
       await attempt(() => removeIptables(config.cloudId));
       await attempt(async () => this.links?.deleteRulesTo((table) => table === networkNames(config.cloudId).linkLocalTable));
+      await attempt(() => removeIp6tables(config.cloudId));
       await attempt(async () => {
         const bridge = await this.links?.findLink(config.bridge);
         if (bridge && bridge.alias === tag) await this.links?.deleteLink(bridge);

@@ -2,6 +2,7 @@ import nl from 'netlink';
 import { errors } from '../../../errors/catalogue.js';
 import type { ObservedRoute } from '../choose-subnet.js';
 import { ipv4FromBytes, ipv4ToBytes } from '../ipv4.js';
+import { formatIpv6, parseIpv6 } from '../../../core/ipv6.js';
 
 /** A network interface as rtnetlink reports it. */
 export interface LinkInfo {
@@ -17,6 +18,7 @@ export interface LinkInfo {
 }
 
 const AF_INET = 2;
+const AF_INET6 = 10;
 const IFLA_INFO_KIND = 1;
 
 // rtnetlink attributes the `netlink` package leaves as raw bytes (its rtnetlink decoder covers only some attributes).
@@ -126,6 +128,28 @@ export class NetlinkLinks {
     );
   }
 
+  /** IPv6 addresses on a link as `ip/prefix`, canonical text. */
+  async listAddresses6(link: LinkInfo): Promise<string[]> {
+    const addresses = await this.call('list IPv6 addresses', () => this.socket.getAddresses({ family: AF_INET6 }));
+    return addresses
+      .filter((a) => a.data.index === link.index && a.attrs.address !== undefined)
+      .map((a) => `${formatIpv6(groupsOf(a.attrs.address as Buffer))}/${a.data.prefixlen ?? 128}`);
+  }
+
+  /** Adds the IPv6 `ip/prefix` without duplicate address detection (usable at once) unless it is there already. */
+  async ensureAddress6(link: LinkInfo, ip: string, prefix: number): Promise<void> {
+    if ((await this.listAddresses6(link)).includes(`${ip}/${prefix}`)) return;
+    const groups = parseIpv6(ip);
+    if (groups === null) throw errors.networkNetlinkFailed(`add ${ip}/${prefix} to ${link.name}`, 'not an IPv6 address');
+    const bytes = Buffer.alloc(16);
+    groups.forEach((g, i) => bytes.writeUInt16BE(g, i * 2));
+    await this.call(`add ${ip}/${prefix} to ${link.name}`, () =>
+      this.socket.newAddress({ family: AF_INET6, prefixlen: prefix, index: link.index, flags: { nodad: true } }, { local: bytes, address: bytes }, {
+        flags: nl.FlagsNew.CREATE | nl.FlagsNew.EXCL,
+      }),
+    );
+  }
+
   /** Unicast IPv4 routes of every table, with their outgoing device's name: what a new subnet must not overlap. */
   async listRoutes(): Promise<ObservedRoute[]> {
     const [routes, links] = await Promise.all([this.call('list routes', () => this.socket.getRoutes({ family: AF_INET })), this.listLinks()]);
@@ -217,4 +241,8 @@ export class NetlinkLinks {
       throw errors.networkNetlinkFailed(operation, errno).causedBy(err);
     }
   }
+}
+
+function groupsOf(bytes: Buffer): number[] {
+  return Array.from({ length: 8 }, (_, i) => bytes.readUInt16BE(i * 2));
 }

@@ -6,6 +6,7 @@ import { dnsmasqPaths } from './dnsmasq-config.js';
 import { liveArgv, netnsOf, readPidFile } from './foreign-process.js';
 import { buildIptablesCleanup } from './iptables-rules.js';
 import { removeIptables } from './iptables-firewall.js';
+import { ip6tablesSave, removeIp6tables } from './ip6tables-firewall.js';
 import { NetlinkLinks } from './netlink-links.js';
 import { listAntispoofTables, removeAntispoof } from './nft-antispoof.js';
 import { runTool } from './run-tool.js';
@@ -14,7 +15,7 @@ import { removeDirIfEmpty, removeFiles } from './state-files.js';
 export interface PruneReport {
   /** Bridges deleted (found by their `minicloud:<id>` alias). */
   links: string[];
-  /** iptables rules and chains deleted (found by comment tag and chain name). */
+  /** iptables and ip6tables rules and chains deleted (found by comment tag and chain name). */
   iptablesEntries: number;
   /** nftables anti-spoofing tables deleted. */
   nftTables: number;
@@ -70,6 +71,11 @@ export async function pruneNetwork(opts: { cloudId: string | null; stateDirs?: s
     const remaining = buildIptablesCleanup((await runTool('iptables-save', [])).stdout, opts.cloudId);
     if (remaining === null) report.iptablesEntries = removed;
     else left.push(`iptables rules or chains of the cloud are still there (\`iptables-save | grep minicloud\`)`);
+  });
+  await attempt(left, 'ip6tables rules', async () => {
+    const removed = await removeIp6tables(opts.cloudId);
+    if (buildIptablesCleanup(await ip6tablesSave(), opts.cloudId) === null) report.iptablesEntries += removed;
+    else left.push(`ip6tables rules or chains of the cloud are still there (\`ip6tables-save | grep minicloud\`)`);
   });
   await attempt(left, 'policy-routing rules', async () => {
     const links = new NetlinkLinks();
