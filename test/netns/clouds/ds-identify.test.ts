@@ -1,6 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { CLOUDS } from '../../../src/clouds/registry.js';
-import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON, ensureCloudInitClient, type CloudInitClient, type CloudInitVersion } from '../../helpers/cloud-init-client.js';
+import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON, ensureCloudInitClient, type CloudInitClient } from '../../helpers/cloud-init-client.js';
+import { releaseHas } from '../../helpers/cloud-init-release.js';
 import { runDsIdentify } from '../../helpers/ds-identify.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
 
@@ -10,16 +11,6 @@ import { describeWhen } from '../../helpers/tier-requirements.js';
 // a line of its own. A plain QEMU guest must get none (cloud-init disabled).
 const REQUIREMENTS = { root: true, commands: ['apt-get', 'dpkg-deb', 'tar', DEBIAN_PYTHON] };
 const ids = { instanceId: 'i-0123456789abcdef0', instanceUuid: '7b536758-e6f0-4595-82b5-9a209391a904' };
-
-/** Whether cloud-init `version` has a datasource first released in `since` (dotted numbers). */
-function hasDatasource(version: CloudInitVersion, since: string): boolean {
-  const [a, b] = [version, since].map((v) => v.split('.').map(Number));
-  for (let i = 0; i < Math.max(a!.length, b!.length); i += 1) {
-    const d = (a![i] ?? 0) - (b![i] ?? 0);
-    if (d !== 0) return d > 0;
-  }
-  return true;
-}
 
 for (const version of CLOUD_INIT_VERSIONS) {
   describeWhen(REQUIREMENTS, `ds-identify ${version} on minicloud's SMBIOS identities`, () => {
@@ -35,7 +26,7 @@ for (const version of CLOUD_INIT_VERSIONS) {
 
     for (const cloud of CLOUDS) {
       const { dataSource, since } = cloud.cloudInit;
-      if (!hasDatasource(version, since)) {
+      if (!releaseHas(version, since)) {
         it(`${cloud.name}: cloud-init ${version} predates DataSource${dataSource} (${since}), so it finds nothing`, () => {
           const r = runDsIdentify(client, { identity: cloud.identity(ids) });
           expect(r.datasources, r.log).toBeNull();

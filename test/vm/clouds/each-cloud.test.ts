@@ -8,6 +8,7 @@ import type { CloudFlavour } from '../../../src/clouds/cloud-flavour.js';
 import { CLOUDS, cloudNamed } from '../../../src/clouds/registry.js';
 import type { SmbiosIdentity } from '../../../src/ports/hypervisor.js';
 import type { SmokeReport } from '../../../src/smoke/smoke-report.js';
+import { manifestCloudInitVersion, releaseHas } from '../../helpers/cloud-init-release.js';
 import { guestDmiFiles } from '../../helpers/guest-dmi.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
 
@@ -95,7 +96,16 @@ describeWhen(REQUIREMENTS, 'debian-cloud booted as a guest of each cloud', () =>
   // (and EC2), for working on one cloud; CI boots every one.
   const only = process.env['MINICLOUD_TEST_CLOUDS']?.split(',').map((s) => s.trim());
   const order = [cloudNamed('ec2'), ...CLOUDS.filter((c) => c.name !== 'ec2' && (only === undefined || only.includes(c.name)))];
+  // A cloud whose datasource is newer than the image's cloud-init (cloudInit.since, e.g. Akamai's 23.3 against
+  // Debian 12's 22.4.2) cannot be found by it: skipped, and the skip says why (docs/clouds.md).
+  const manifest = join(IMAGE, '../manifest.txt');
+  const imageCloudInit = existsSync(manifest) ? manifestCloudInitVersion(readFileSync(manifest, 'utf8')) : null;
   for (const cloud of order) {
+    const { dataSource, since } = cloud.cloudInit;
+    if (imageCloudInit !== null && !releaseHas(imageCloudInit, since)) {
+      it.skip(`${cloud.name}: skipped, debian-cloud's cloud-init ${imageCloudInit} predates DataSource${dataSource} (${since}+)`, () => undefined);
+      continue;
+    }
     it(`${cloud.name}: cloud-init finds DataSource${cloud.cloudInit.dataSource}, runs the user-data, ssh works`, async () => {
       const boot = await bootAs(cloud);
       boots.set(cloud.name, boot);
