@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { antispoofIpv6Lines } from '../../../src/adapters/network/linux/antispoof6-lines.js';
+import { buildAntispoofRuleset } from '../../../src/adapters/network/linux/antispoof-ruleset.js';
 import { buildDnsmasqRaLines } from '../../../src/adapters/network/linux/dnsmasq-ra.js';
 import { buildIp6tablesPlan } from '../../../src/adapters/network/linux/ip6tables-rules.js';
 import { buildIptablesCleanup } from '../../../src/adapters/network/linux/iptables-rules.js';
@@ -66,6 +67,11 @@ describe('IPv6 builders (golden files in fixtures/network/)', () => {
     await expect(`${lines.join('\n')}\n`).toMatchFileSnapshot(golden('antispoof6-guest.nft'));
     expect(lines.at(-1)).toBe(`ether type ip6 ip6 saddr { ${ipv6.prefix.slice(0, -5)}:0:5054:ff:fe00:a, fe80::5054:ff:fe00:a } accept`);
     expect(antispoofIpv6Lines(null, host.mac)).toEqual([]);
+    // In the whole ruleset: each guest chain's IPv6 lines come before its final drop; without IPv6, none.
+    const ruleset = buildAntispoofRuleset('demo', 'minicloud0', sampleHosts, ['mc-demo-t1', 'vnet7'], undefined, ipv6);
+    await expect(ruleset).toMatchFileSnapshot(golden('antispoof-ipv6.nft'));
+    expect(ruleset.match(/ip6 saddr \{/g)).toHaveLength(2);
+    expect(buildAntispoofRuleset('demo', 'minicloud0', sampleHosts, ['mc-demo-t1', 'vnet7'])).not.toContain('ip6');
   });
 
   it('dnsmasq advertises the ULA /64 for SLAAC only', () => {

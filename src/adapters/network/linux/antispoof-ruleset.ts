@@ -1,5 +1,7 @@
 import type { NetworkHost } from '../../../ports/network.js';
+import type { CloudIpv6 } from '../../../core/ipv6.js';
 import { networkNames } from '../network-names.js';
+import { antispoofIpv6Lines } from './antispoof6-lines.js';
 import { LINK_LOCAL_NET, METADATA_ADDRESS } from './iptables-rules.js';
 
 /**
@@ -13,7 +15,10 @@ import { LINK_LOCAL_NET, METADATA_ADDRESS } from './iptables-rules.js';
  *   - a link-local guest (DigitalOcean) may also send IPv4 and ARP from 169.254/16, its phase before it
  *     knows its address, but never as one of `heldLinkLocal` (the addresses the bridge answers for, so no
  *     guest can take 169.254.169.254 from the others). Only that guest's tap, only with its MAC;
- *   - everything else (IPv6, VLAN tags, other ethertypes) is dropped: clouds are IPv4-only.
+ *   - IPv6, in a cloud with IPv6 endpoints (`ipv6` not null), only from the guest's own SLAAC and link-local
+ *     addresses, with no router advertisements and no neighbour advertisement for another's address
+ *     (antispoof6-lines.ts); in a cloud without them, none;
+ *   - everything else (VLAN tags, other ethertypes) is dropped.
  * Frames from `strangerPorts` (ports found on the bridge that no host names) are dropped, so a guest the
  * controller does not know can send nothing. The kernel here has no NFT_BRIDGE_META (`meta ibrname`), so the
  * filter cannot say "every other port of this bridge": ports are named, and the caller passes the bridge's
@@ -28,6 +33,7 @@ export function buildAntispoofRuleset(
   hosts: readonly NetworkHost[],
   strangerPorts: readonly string[],
   heldLinkLocal: readonly string[] = [METADATA_ADDRESS],
+  ipv6: CloudIpv6 | null = null,
 ): string {
   const names = networkNames(cloudId);
   const table = `bridge ${names.antispoofTable}`;
@@ -62,6 +68,7 @@ export function buildAntispoofRuleset(
         : []),
       `\t\tether type ip ip saddr ${g.ip} accept`,
       `\t\tether type ip ip saddr 0.0.0.0 ip daddr 255.255.255.255 udp sport 68 udp dport 67 accept`,
+      ...antispoofIpv6Lines(ipv6, g.mac).map((line) => `\t\t${line}`),
       '\t\tcounter drop',
       '\t}',
     );

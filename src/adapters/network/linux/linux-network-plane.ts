@@ -257,7 +257,7 @@ export class LinuxNetworkPlane implements NetworkPlane {
     }
     const ports = (await links.listLinks()).filter((l) => l.master === bridge.index).map((l) => l.name);
     await applyLinkLocalSnat(config.cloudId, this.hosts);
-    await applyAntispoof(config.cloudId, config.bridge, this.hosts, ports, heldLinkLocal(config));
+    await applyAntispoof(config.cloudId, config.bridge, this.hosts, ports, heldLinkLocal(config), cloudIpv6Of(config));
   }
 
   private async reportConflicts(): Promise<void> {

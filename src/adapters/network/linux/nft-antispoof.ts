@@ -1,3 +1,4 @@
+import type { CloudIpv6 } from '../../../core/ipv6.js';
 import type { NetworkHost } from '../../../ports/network.js';
 import { NFT_TABLE_PREFIX, networkNames } from '../network-names.js';
 import { buildAntispoofDelete, buildAntispoofRuleset } from './antispoof-ruleset.js';
@@ -10,8 +11,9 @@ export async function applyAntispoof(
   hosts: readonly NetworkHost[],
   strangerPorts: readonly string[],
   heldLinkLocal?: readonly string[],
+  ipv6: CloudIpv6 | null = null,
 ): Promise<void> {
-  await runTool('nft', ['-f', '-'], { input: buildAntispoofRuleset(cloudId, bridge, hosts, strangerPorts, heldLinkLocal) });
+  await runTool('nft', ['-f', '-'], { input: buildAntispoofRuleset(cloudId, bridge, hosts, strangerPorts, heldLinkLocal, ipv6) });
 }
 
 /** Names of the minicloud tables in the `bridge` family: all clouds', or one cloud's. */
