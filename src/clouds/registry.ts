@@ -1,6 +1,7 @@
 import { errors } from '../errors/catalogue.js';
 import type { CloudMetadata } from '../metadata/metadata-api.js';
 import type { CloudFlavour, CloudNetworkNeeds, DhcpOptionNeed, MetadataEndpoint } from './cloud-flavour.js';
+import { akamai } from './akamai/index.js';
 import { cloudstack } from './cloudstack/index.js';
 import { configdrive } from './configdrive/index.js';
 import { ec2 } from './ec2/index.js';
@@ -10,11 +11,12 @@ import { hetzner } from './hetzner/index.js';
 import { nocloud } from './nocloud/index.js';
 import { openstack } from './openstack/index.js';
 import { oracle } from './oracle/index.js';
+import { scaleway } from './scaleway/index.js';
 import { upcloud } from './upcloud/index.js';
 import { vultr } from './vultr/index.js';
 
 /** Every cloud minicloud plays, one line each. The first is the default datasource. */
-export const CLOUDS: readonly CloudFlavour[] = [ec2, openstack, nocloud, configdrive, gce, exoscale, hetzner, oracle, vultr, upcloud, cloudstack];
+export const CLOUDS: readonly CloudFlavour[] = [ec2, openstack, nocloud, configdrive, gce, exoscale, hetzner, oracle, vultr, upcloud, scaleway, akamai, cloudstack];
 
 /** The valid `--datasource` values, in registry order. */
 export const CLOUD_NAMES: readonly string[] = CLOUDS.map((c) => c.name);

@@ -105,6 +105,8 @@ export interface DatasourceRun {
   identity: SmbiosIdentity;
   /** `datasource: <Name>:` settings (timeouts, metadata_urls). */
   config?: Record<string, unknown>;
+  /** The stand-in ephemeral lease's `fixed-address`: the address the client reaches the service from. */
+  leaseAddress?: string;
   /** A systemd-networkd lease file's text, put where the datasource reads networkd's leases (not this host's). */
   networkdLease?: string;
 }
@@ -142,6 +144,7 @@ export async function runCloudInitDatasource(
       '--dmi', dmi,
       '--workdir', workdir,
       '--cfg', JSON.stringify(run.config ?? {}),
+      ...(run.leaseAddress ? ['--lease-address', run.leaseAddress] : []),
       ...(run.networkdLease !== undefined ? ['--networkd-leases', networkdLeases] : []),
     ],
     { timeoutMs: 150_000 },

@@ -2,7 +2,7 @@
 
 Usage (Debian's /usr/bin/python3, PYTHONPATH=<cloud-init's python tree>):
     cloud-init-datasource.py --datasource NAME --dmi DIR --workdir DIR [--class CLASS] [--cfg JSON]
-                             [--networkd-leases DIR]
+                             [--lease-address IP] [--networkd-leases DIR]
 
 NAME is the module suffix (Ec2, OpenStack, GCE, Hetzner, Oracle, UpCloud, Vultr, Exoscale, …); CLASS
 is the class to run (default DataSource<NAME>: the network-stage class, never the *Local one).
@@ -38,9 +38,15 @@ import sys
 class NoEphemeralNetwork(contextlib.AbstractContextManager):
     """Stands in for cloud-init's ephemeral network context managers: already on the network."""
 
+    # The address the test namespace reaches the metadata service from: what the lease's fixed-address
+    # would be (Scaleway 25.x matches it against the metadata's public_ips). Set from --lease-address.
+    fixed_address = None
+
     def __init__(self, *args, **kwargs):
         self.state_msg = "minicloud test: already on the network"
         self.lease = {"interface": kwargs.get("iface") or kwargs.get("interface") or "lo"}
+        if NoEphemeralNetwork.fixed_address:
+            self.lease["fixed-address"] = NoEphemeralNetwork.fixed_address
 
     def __enter__(self):
         return self.lease
@@ -75,8 +81,10 @@ def main() -> int:
     parser.add_argument("--dmi", required=True)
     parser.add_argument("--workdir", required=True)
     parser.add_argument("--cfg", default="{}")
+    parser.add_argument("--lease-address")
     parser.add_argument("--networkd-leases")
     args = parser.parse_args()
+    NoEphemeralNetwork.fixed_address = args.lease_address
 
     from cloudinit import distros, dmi, helpers
 

@@ -61,7 +61,7 @@ export function cloudTestInstance(datasource: string, over: Partial<CloudTestIns
  * on 169.254.169.254:80 (on `lo`), the cloud's other metadata ports are DNATed to it as minicloud's
  * bridge does (iptables nat OUTPUT, since the client is local), and its metadata names resolve to
  * 169.254.169.254 (an /etc/netns/<ns>/hosts that `ip netns exec` mounts, standing in for the cloud's
- * dnsmasq, which the vm tier exercises). A client there connects FROM 169.254.169.254 (the only address
+ * dnsmasq, which the vm tier exercises); its other IPv4 endpoints are DNATed to it likewise. A client there connects FROM 169.254.169.254 (the only address
  * on lo besides 127.0.0.1), so that is the instance's ip.
  */
 export interface CloudWorld {
@@ -103,6 +103,15 @@ async function createCloudWorld(prefix: string, instance: CloudTestInstance, opt
     await ns.run('ip', ['addr', 'add', `${METADATA_ADDRESS}/32`, 'dev', 'lo']);
     for (const port of cloud.network.metadataPorts) {
       await ns.run('iptables', ['-t', 'nat', '-A', 'OUTPUT', '-d', `${METADATA_ADDRESS}/32`, '-p', 'tcp', '--dport', String(port), '-j', 'DNAT', '--to-destination', `${METADATA_ADDRESS}:80`]);
+    }
+    // The cloud's other IPv4 endpoints (Scaleway's 169.254.42.42), DNATed to the server as the bridge
+    // does; routed out of lo from 169.254.169.254, so the server still sees the instance's address (and
+    // the client's own source port).
+    for (const { address, ports } of cloud.network.extraEndpoints) {
+      await ns.run('ip', ['route', 'add', `${address}/32`, 'dev', 'lo', 'src', METADATA_ADDRESS]);
+      for (const port of ports) {
+        await ns.run('iptables', ['-t', 'nat', '-A', 'OUTPUT', '-d', `${address}/32`, '-p', 'tcp', '--dport', String(port), '-j', 'DNAT', '--to-destination', `${METADATA_ADDRESS}:80`]);
+      }
     }
     // The gateway's ports (CloudStack's 80 and 8080), DNATed to the server as the bridge DNATs its own
     // address's; routed out of lo from 169.254.169.254, so the server sees the instance's address.
@@ -186,7 +195,7 @@ export async function runCloudInitIn(world: CloudWorld, client: CloudInitClient,
   const identity = run.identity ?? cloudNamed(instance.datasource).identity({ instanceId: instance.id, instanceUuid: instance.uuid });
   const mark = await world.server.mark();
   const workdir = mkdtempSync(join(world.scratch, `${client.version}-${run.datasource}-`));
-  const r = await runCloudInitDatasource(world.ns, client, { ...run, identity }, workdir);
+  const r = await runCloudInitDatasource(world.ns, client, { leaseAddress: METADATA_ADDRESS, ...run, identity }, workdir);
   const requests = await world.server.requestsAfter(mark);
   const context = `cloud-init ${client.version} DataSource${run.className ?? run.datasource} (exit ${r.code})\n--- requests ---\n${describeRequests(requests)}\n--- cloud-init log (tail) ---\n${r.log.slice(-8000)}`;
   return { result: r.result, requests, context };

@@ -15,6 +15,8 @@ const REQUESTS: Record<string, { userData: string[]; other: string[] }> = {
   oracle: { userData: ['/opc/v2/instance/', '/opc/v1/instance/'], other: ['/opc/v2/vnics/'] },
   upcloud: { userData: ['/metadata/v1.json', '/metadata/v1/user_data'], other: ['/metadata/v1/hostname'] },
   vultr: { userData: ['/v1.json', '/latest/user-data'], other: ['/v1/hostname'] },
+  scaleway: { userData: ['/user_data/cloud-init'], other: ['/conf?format=json', '/user_data', '/vendor_data/cloud-init'] },
+  akamai: { userData: ['/v1/user-data'], other: ['/v1/token', '/v1/instance'] },
   cloudstack: { userData: ['/latest/user-data'], other: ['/latest/meta-data/instance-id', '/latest/meta-data/'] },
 };
 
