@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -18,7 +18,8 @@ import { describeWhen } from '../../helpers/tier-requirements.js';
  * datasource by itself (its final line names it), run the user-data, accept ssh with the cloud's key,
  * read its private IPv4 where the cloud has a path for it, and reach its end within 1.25x the EC2 guest
  * of the same run (a datasource waiting out a timeout would not). A cloud added to the registry is booted
- * here without a line of its own.
+ * here without a line of its own. This is the vm tier's only debian-cloud boot per cloud (CI's time budget:
+ * one boot per cloud, everything checked on it).
  */
 const ROOT = resolve(import.meta.dirname, '../../..');
 const CLI = join(ROOT, 'dist/cli/main.js');
@@ -31,6 +32,8 @@ interface CloudBoot {
   code: number | null;
   stderr: string;
   report: SmokeReport;
+  /** The controller's `cloud.status` up line (it names the driver the cloud ran). */
+  cloudUp: string;
   /** cloud-init's final line, and the guest uptime it gives (seconds). */
   finalLine: string;
   upSeconds: number;
@@ -56,10 +59,21 @@ function expectedDmiDigest(identity: SmbiosIdentity): string {
   return createHash('sha256').update(lines.join('')).digest('hex');
 }
 
+/**
+ * The driver a cloud's guest boots through: libvirt and qemu by turns in registry order, so both SMBIOS
+ * paths (libvirt's `<sysinfo>` and QEMU's `-smbios` argv) and both config drive paths meet a real
+ * cloud-init, and the DMI digest check proves each path gives the guest the tree the netns tier tests.
+ */
+function driverFor(cloud: CloudFlavour): 'libvirt' | 'qemu' {
+  return CLOUDS.indexOf(cloud) % 2 === 0 ? 'libvirt' : 'qemu';
+}
+
 function bootAs(cloud: CloudFlavour): Promise<CloudBoot> {
   const dir = mkdtempSync(join(work, `${cloud.name}-`));
   const reportPath = join(dir, 'report.json');
-  const args = ['smoke', '--image', 'debian-cloud', '--datasource', cloud.name, '--memory', '512M', '--timeout', '8m', '--check', DMI_DIGEST_CHECK, '--report', reportPath, '--artifacts', join(dir, 'artifacts')];
+  const configPath = join(dir, 'minicloud.yaml');
+  writeFileSync(configPath, `hypervisor:\n  driver: ${driverFor(cloud)}\n`);
+  const args = ['smoke', '--image', 'debian-cloud', '--datasource', cloud.name, '--config', configPath, '--memory', '512M', '--timeout', '8m', '--check', DMI_DIGEST_CHECK, '--report', reportPath, '--artifacts', join(dir, 'artifacts')];
   return new Promise((res, rej) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, MINICLOUD_SMOKE_STATE: work }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -72,7 +86,10 @@ function bootAs(cloud: CloudFlavour): Promise<CloudBoot> {
       const consoleFile = report.artifacts.files.find((f) => f.startsWith('console-'));
       const consoleText = consoleFile ? readFileSync(join(report.artifacts.dir, consoleFile), 'utf8') : '';
       const m = FINISHED.exec(consoleText);
-      res({ code, stderr, report, finalLine: m?.[0] ?? '', upSeconds: m ? Number(m[2]) : NaN });
+      const eventsPath = join(report.artifacts.dir, 'controller-events.ndjson');
+      const events = existsSync(eventsPath) ? readFileSync(eventsPath, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { type: string; status?: string; detail?: string }) : [];
+      const cloudUp = events.find((e) => e.type === 'cloud.status' && e.status === 'up')?.detail ?? '';
+      res({ code, stderr, report, cloudUp, finalLine: m?.[0] ?? '', upSeconds: m ? Number(m[2]) : NaN });
     });
   });
 }
@@ -84,7 +101,7 @@ describeWhen(REQUIREMENTS, 'debian-cloud booted as a guest of each cloud', () =>
     work = mkdtempSync(join(tmpdir(), 'clouds-vm-'));
   });
   afterAll(() => {
-    const rows = [...boots].map(([name, b]) => `  ${name.padEnd(12)} ${b.upSeconds.toFixed(1).padStart(7)} s  ${(b.upSeconds / (boots.get('ec2')?.upSeconds ?? NaN)).toFixed(2)}x  ${b.finalLine.replace(/^.*Datasource /, '')}`);
+    const rows = [...boots].map(([name, b]) => `  ${name.padEnd(12)} ${driverFor(cloudNamed(name)).padEnd(8)}${b.upSeconds.toFixed(1).padStart(7)} s  ${(b.upSeconds / (boots.get('ec2')?.upSeconds ?? NaN)).toFixed(2)}x  ${b.finalLine.replace(/^.*Datasource /, '')}`);
     process.stdout.write(`\ncloud-init's end (guest uptime) per cloud, vs ec2:\n${rows.join('\n')}\n`);
     // A failed boot keeps its smoke artifacts (console log, cloud-init's requests) for a look.
     const failed = [...boots.values()].some((b) => b.code !== 0 || b.finalLine === '');
@@ -106,12 +123,13 @@ describeWhen(REQUIREMENTS, 'debian-cloud booted as a guest of each cloud', () =>
       it.skip(`${cloud.name}: skipped, debian-cloud's cloud-init ${imageCloudInit} predates DataSource${dataSource} (${since}+)`, () => undefined);
       continue;
     }
-    it(`${cloud.name}: cloud-init finds DataSource${cloud.cloudInit.dataSource}, runs the user-data, ssh works`, async () => {
+    it(`${cloud.name} (${driverFor(cloud)} driver): cloud-init finds DataSource${cloud.cloudInit.dataSource}, runs the user-data, ssh works`, async () => {
       const boot = await bootAs(cloud);
       boots.set(cloud.name, boot);
       const failed = boot.report.checks.filter((c) => c.status === 'failed');
       expect(failed, boot.stderr).toEqual([]);
       expect(boot.code, boot.stderr).toBe(0);
+      expect(boot.cloudUp, 'the cloud ran the driver the test asked for').toContain(`${driverFor(cloud)} driver`);
       // The network-stage class, or its Local (init-local) or Net (NoCloud's seed URL) variant.
       expect(boot.finalLine, boot.stderr).toMatch(new RegExp(`Datasource DataSource${cloud.cloudInit.dataSource}(Local|Net)?\\b`));
       const passed = boot.report.checks.filter((c) => c.status === 'passed').map((c) => c.name);

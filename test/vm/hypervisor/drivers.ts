@@ -5,7 +5,7 @@ import { openHypervisor } from '../../../src/composition/open-hypervisor.js';
 import { cloudNamed } from '../../../src/clouds/registry.js';
 import type { Datasource } from '../../../src/domain/instance.js';
 import type { GuestSpec, Hypervisor } from '../../../src/ports/hypervisor.js';
-import { BRIDGE, DEBIAN_CLOUD_DISK, MINICIRROS, type GuestWorld } from './guest-world.js';
+import { BRIDGE, MINICIRROS, type GuestWorld } from './guest-world.js';
 
 export type DriverKind = 'qemu' | 'libvirt';
 
@@ -38,7 +38,7 @@ export function minicirrosSpec(
   world: GuestWorld,
   cloudId: string,
   instanceId: string,
-  opts: { datasource?: Datasource; mac?: string; uuid?: string; configDrivePath?: string | null; image?: 'minicirros' | 'debian-cloud' } = {},
+  opts: { datasource?: Datasource; mac?: string; uuid?: string; configDrivePath?: string | null } = {},
 ): GuestSpec {
   const datasource = opts.datasource ?? 'ec2';
   const instanceUuid = opts.uuid ?? testUuid(`${cloudId}/${instanceId}`);
@@ -51,10 +51,9 @@ export function minicirrosSpec(
     name: guestName(cloudId, instanceId),
     datasource,
     cpus: 1,
-    memoryMiB: opts.image === 'debian-cloud' ? 1024 : 256,
-    // debian-cloud boots its own GRUB from the disk; minicirros boots its kernel directly.
-    disk: { basePath: opts.image === 'debian-cloud' ? DEBIAN_CLOUD_DISK : MINICIRROS.disk, baseFormat: 'qcow2', overlayPath: join(dir, 'disk.qcow2'), sizeBytes: null },
-    kernel: opts.image === 'debian-cloud' ? null : { kernelPath: MINICIRROS.kernel, initrdPath: MINICIRROS.initrd, cmdline: MINICIRROS.cmdline },
+    memoryMiB: 256,
+    disk: { basePath: MINICIRROS.disk, baseFormat: 'qcow2', overlayPath: join(dir, 'disk.qcow2'), sizeBytes: null },
+    kernel: { kernelPath: MINICIRROS.kernel, initrdPath: MINICIRROS.initrd, cmdline: MINICIRROS.cmdline },
     nic: { mac: opts.mac ?? testMac(`${cloudId}/${instanceId}`), bridge: BRIDGE, tapName: `mc${tapHash}` },
     smbios: cloudNamed(datasource).identity({ instanceId, instanceUuid }),
     configDrivePath: opts.configDrivePath ?? null,

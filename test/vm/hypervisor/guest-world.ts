@@ -17,12 +17,6 @@ export const MINICIRROS = {
   cmdline: 'console=ttyS0 quiet no_timer_check',
 } as const;
 
-export const DEBIAN_CLOUD_DISK = join(ROOT, 'vm-images/out/debian-cloud/disk.qcow2');
-
-export function requireDebianCloud(): void {
-  if (!existsSync(DEBIAN_CLOUD_DISK)) throw new Error(`${DEBIAN_CLOUD_DISK} is missing: run \`make -C vm-images debian-cloud\` first`);
-}
-
 export function requireMinicirros(): void {
   for (const path of Object.values(MINICIRROS).slice(0, 3)) {
     if (!existsSync(path)) throw new Error(`${path} is missing: run \`make images\` first`);
