@@ -1,7 +1,7 @@
 import type { MinicloudEvent } from '../domain/events.js';
 import type { FaultRule, FaultRuleState, FaultRuleView } from '../domain/fault-rule.js';
 import { errors } from '../errors/catalogue.js';
-import { compileGlob, type CompiledGlob } from './fault-glob.js';
+import { compileGlob, pathSegments, type CompiledGlob, type PathSegments } from './fault-glob.js';
 import { faultRuleFromSpec, type FaultRuleSpec } from './fault-rule-spec.js';
 import { seededRandom } from './seeded-random.js';
 
@@ -139,13 +139,16 @@ export class FaultBook {
    */
   decide(subject: FaultSubject): FaultRule | null {
     let now: number | undefined;
+    // Split once, for every rule that gets as far as its path (undefined: not yet).
+    let segments: PathSegments | null | undefined;
     for (const live of this.active) {
       if (live.state !== 'active') continue;
       const rule = live.rule;
       if (rule.method !== null && rule.method !== subject.method) continue;
       if (rule.cloud !== null && rule.cloud !== subject.cloud) continue;
       if (rule.instance !== null && rule.instance !== subject.instanceId && rule.instance !== subject.instanceName && rule.instance !== subject.ip) continue;
-      if (!live.glob.matches(subject.path)) continue;
+      if (segments === undefined) segments = pathSegments(subject.path);
+      if (!live.glob.matchesSegments(segments)) continue;
       now ??= this.deps.now();
       if (!this.fires(live, now)) continue;
       live.hits++;
