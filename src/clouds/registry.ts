@@ -1,5 +1,6 @@
 import { errors } from '../errors/catalogue.js';
 import type { CloudMetadata } from '../metadata/metadata-api.js';
+import { azure } from './azure/index.js';
 import type { CloudFlavour, CloudNetworkNeeds, DhcpOptionNeed, MetadataEndpoint } from './cloud-flavour.js';
 import { akamai } from './akamai/index.js';
 import { cloudstack } from './cloudstack/index.js';
@@ -16,7 +17,7 @@ import { upcloud } from './upcloud/index.js';
 import { vultr } from './vultr/index.js';
 
 /** Every cloud minicloud plays, one line each. The first is the default datasource. */
-export const CLOUDS: readonly CloudFlavour[] = [ec2, openstack, nocloud, configdrive, gce, exoscale, hetzner, oracle, vultr, upcloud, scaleway, akamai, cloudstack];
+export const CLOUDS: readonly CloudFlavour[] = [ec2, openstack, nocloud, configdrive, gce, exoscale, hetzner, oracle, vultr, upcloud, scaleway, akamai, cloudstack, azure];
 
 /** The valid `--datasource` values, in registry order. */
 export const CLOUD_NAMES: readonly string[] = CLOUDS.map((c) => c.name);

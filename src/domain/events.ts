@@ -41,6 +41,11 @@ export type MinicloudEvent =
   /** `metadata set` changed what the instance's metadata APIs answer (the next request sees it; long-polls wake). */
   | { type: 'instance.metadata'; at: number; instanceId: string; keys: string[]; userData: boolean }
   | { type: 'instance.console'; at: number; instanceId: string; line: string }
+  /**
+   * The guest told its cloud how its provisioning went (Azure: the health report cloud-init posts to the
+   * wireserver). `detail` is the guest's own words on a failure.
+   */
+  | { type: 'instance.reported'; at: number; instanceId: string; state: 'ready' | 'not-ready'; detail: string | null }
   | { type: 'metadata.request'; at: number; request: MetadataRequestRecord }
   | SkippedRequestsEvent
   | { type: 'dhcp.lease'; at: number; mac: string; ip: string; hostname: string | null }

@@ -1,3 +1,4 @@
+import { azureErrors } from './codes/azure-errors.js';
 import { cliErrors } from './codes/cli-errors.js';
 import { configErrors } from './codes/config-errors.js';
 import { controllerErrors } from './codes/controller-errors.js';
@@ -26,6 +27,7 @@ export const errors = {
   ...smokeErrors,
   ...faultErrors,
   ...eventErrors,
+  ...azureErrors,
 };
 
 import { isMinicloudError, type MinicloudError } from './minicloud-error.js';

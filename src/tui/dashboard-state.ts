@@ -270,6 +270,11 @@ class Batch {
         this.notices.push({ at: input.at, level: 'info', message: `${this.instances[input.instanceId]?.summary.name ?? input.instanceId}: metadata changed (${what})` });
         return;
       }
+      case 'instance.reported': {
+        const name = this.instances[input.instanceId]?.summary.name ?? input.instanceId;
+        this.notices.push({ at: input.at, level: input.state === 'ready' ? 'info' : 'warn', message: `${name}: reported ${input.state} to the cloud${input.detail === null ? '' : ` (${input.detail})`}` });
+        return;
+      }
       case 'instance.added':
       case 'instance.updated': {
         const draft = this.own(input.instance.id);

@@ -56,6 +56,8 @@ export function eventLine(e: MinicloudEvent): string {
       return `${t}  ${e.instanceId} removed`;
     case 'instance.console':
       return `${t}  ${e.instanceId} | ${e.line}`;
+    case 'instance.reported':
+      return `${t}  ${e.instanceId} reported ${e.state}${e.detail === null ? '' : `: ${e.detail}`}`;
     case 'metadata.request':
       return `${t}  ${e.request.instanceId ?? e.request.sourceIp} ${e.request.method} ${e.request.path} ${e.request.status}${e.request.fault === null ? '' : ` fault ${e.request.fault}`}`;
     case 'metadata.requests.skipped':

@@ -149,7 +149,7 @@ describe('FaultBook: which rule shapes an answer', () => {
     ['two limits', { path: '/**', reset: true, times: 1, for: '1s' }, /one limit only, got times and for/],
     ['body without status', { path: '/**', hang: true, body: 'x' }, /body goes with status/],
     ['seed without probability', { path: '/**', hang: true, seed: 1 }, /seed goes with probability/],
-    ['unknown cloud', { path: '/**', hang: true, cloud: 'azure' }, /cloud azure is not one of ec2, openstack/],
+    ['unknown cloud', { path: '/**', hang: true, cloud: 'nosuchcloud' }, /cloud nosuchcloud is not one of ec2, openstack/],
     ['bad glob', { path: 'latest', hang: true }, /must start with \//],
     ['delay over an hour', { path: '/**', delay: '2h' }, /at most 1h/],
     ['zero delay', { path: '/**', delay: '0s' }, /above 0/],

@@ -50,7 +50,7 @@ describe('the faults file (metadata serve --faults, smoke --faults) and miniclou
     ['a bad status', 'faults:\n  - path: /**\n    status: 700\n', /MC_ERR_FILE_INVALID: .*\/faults\/0\/status/],
     ['two actions, naming the rule', 'faults:\n  - path: /a\n    reset: true\n  - path: /b\n    reset: true\n    hang: true\n', /MC_ERR_FAULT_RULE_INVALID: .*faults\.yaml: faults\[1\]: one action only, got reset and hang/],
     ['an id used twice', 'faults:\n  - {id: a, path: /a, reset: true}\n  - {id: a, path: /b, reset: true}\n', /MC_ERR_FAULT_ID_TAKEN/],
-    ['an unknown cloud', 'faults:\n  - {path: /a, reset: true, cloud: azure}\n', /MC_ERR_FAULT_RULE_INVALID: .*cloud azure is not one of/],
+    ['an unknown cloud', 'faults:\n  - {path: /a, reset: true, cloud: nosuchcloud}\n', /MC_ERR_FAULT_RULE_INVALID: .*cloud nosuchcloud is not one of/],
     ['not YAML', 'faults: [\n', /MC_ERR_FILE_INVALID: .*line 2/],
   ])('refuses %s', (_name, text, expected) => {
     expect(codeAndMessage(() => loadFaultsFile(file('faults.yaml', text)))).toMatch(expected);
