@@ -34,6 +34,8 @@ describeWhen(REQUIRES, "the clouds' IPv4 needs in a namespace: other endpoints, 
 
   beforeAll(async () => {
     world = await CloudWorld.create();
+    // Strict reverse-path filtering, as hardened hosts have: the link-local path must not depend on it being off.
+    await world.ns.run('sysctl', ['-qw', 'net.ipv4.conf.all.rp_filter=1', 'net.ipv4.conf.default.rp_filter=1']);
     config = await world.up('needs', hosts, NEEDS);
   });
 
@@ -102,7 +104,8 @@ describeWhen(REQUIRES, "the clouds' IPv4 needs in a namespace: other endpoints, 
   });
 
   it('teardown removes the policy-routing rule', async () => {
-    expect((await world.ns.run('ip', ['rule'])).stdout).toMatch(/from 10\.250\.0\.1 to 169\.254\.0\.0\/16 lookup \d+/);
+    const rules = (await world.ns.run('ip', ['rule'])).stdout;
+    for (const from of ['10.250.0.1', '169.254.169.254', '169.254.42.42']) expect(rules).toMatch(new RegExp(`from ${from.replaceAll('.', '\\.')} to 169\\.254\\.0\\.0/16 lookup \\d+`));
     await world.plane.teardown();
     expect((await world.ns.run('ip', ['rule'])).stdout).not.toContain('169.254.0.0/16');
   });

@@ -46,7 +46,7 @@ describeWhen(REQUIRES, 'network plane: crash recovery, prune and clouds side by 
     expect(adopted.dnsmasqPids).toHaveLength(1);
     expect(adopted.dnsmasqPids).not.toEqual(orphaned.dnsmasqPids);
     expect(adopted.iptables.filter((l) => l.startsWith('-A PREROUTING'))).toHaveLength(1);
-    expect(adopted.rules).toHaveLength(1);
+    expect(adopted.rules).toHaveLength(2); // from the gateway and from 169.254.169.254, not doubled
     expect((await world.guests[0]!.dhcp()).code).toBe(0);
     await expectServed(world, 0, hosts);
 

@@ -103,9 +103,13 @@ export class LinuxNetworkPlane implements NetworkPlane {
     for (const e of config.extraEndpoints ?? []) if (isLinkLocal(e.address)) await links.ensureAddress(bridge, e.address, 32);
     await links.setUp(bridge);
     // Replies to link-local guests (DigitalOcean's phase before they know their address) leave by the
-    // bridge. Only the gateway's own packets to 169.254/16 look this table up, so the host's other
-    // link-local traffic (a cloud host's DNS at 169.254.169.253, say) keeps its routes.
-    await links.ensureSourceRoute({ link: bridge, from: config.gateway, dst: LINK_LOCAL_NET.split('/')[0] ?? '', dstLen: 16, table: names.linkLocalTable, priority: LINK_LOCAL_RULE_PRIORITY });
+    // bridge. Only packets from the gateway (the server's replies) and from the held link-local addresses
+    // (the ARP replies, whose reverse-path check looks up from the asked address: strict rp_filter drops
+    // them otherwise) look this table up, so the host's other link-local traffic (a cloud host's DNS at
+    // 169.254.169.253, say) keeps its routes.
+    for (const from of [config.gateway, ...heldLinkLocal(config)]) {
+      await links.ensureSourceRoute({ link: bridge, from, dst: LINK_LOCAL_NET.split('/')[0] ?? '', dstLen: 16, table: names.linkLocalTable, priority: LINK_LOCAL_RULE_PRIORITY });
+    }
 
     await applyIptables(config);
     // IPv6 (docs/networking.md, "IPv6"): the ULA gateway, link-local endpoints and ip6tables; off without endpoints6.
