@@ -109,6 +109,8 @@ export interface DatasourceRun {
   leaseAddress?: string;
   /** A systemd-networkd lease file's text, put where the datasource reads networkd's leases (not this host's). */
   networkdLease?: string;
+  /** The stand-in lease's option-121 routes, `[destination/prefix, gateway]`, as the cloud's DHCP gives them. */
+  leaseRoutes?: readonly (readonly [string, string])[];
 }
 
 /**
@@ -146,6 +148,7 @@ export async function runCloudInitDatasource(
       '--cfg', JSON.stringify(run.config ?? {}),
       ...(run.leaseAddress ? ['--lease-address', run.leaseAddress] : []),
       ...(run.networkdLease !== undefined ? ['--networkd-leases', networkdLeases] : []),
+      ...(run.leaseRoutes ? ['--lease-routes', JSON.stringify(run.leaseRoutes)] : []),
     ],
     { timeoutMs: 150_000 },
   );

@@ -2,7 +2,7 @@
 
 Usage (Debian's /usr/bin/python3, PYTHONPATH=<cloud-init's python tree>):
     cloud-init-datasource.py --datasource NAME --dmi DIR --workdir DIR [--class CLASS] [--cfg JSON]
-                             [--lease-address IP] [--networkd-leases DIR]
+                             [--lease-address IP] [--networkd-leases DIR] [--lease-routes JSON]
 
 NAME is the module suffix (Ec2, OpenStack, GCE, Hetzner, Oracle, UpCloud, Vultr, Exoscale, …); CLASS
 is the class to run (default DataSource<NAME>: the network-stage class, never the *Local one).
@@ -22,7 +22,9 @@ What is real and what is not:
   exactly one entry).
 - Ephemeral networking (EphemeralDHCPv4, EphemeralIPNetwork, …) becomes a no-op: the test namespace
   already reaches 169.254.169.254, and cloud-init's DHCP client is not what is under test. Every
-  HTTP request is cloud-init's own.
+  HTTP request is cloud-init's own. The stand-in lease carries the routes given with --lease-routes.
+- Block devices: the datasources' searches for disks (blkid; Azure's provisioning CD) find none,
+  so a test never mounts this host's disks.
 """
 
 import argparse
@@ -33,6 +35,7 @@ import json
 import logging
 import os
 import sys
+import types
 
 
 class NoEphemeralNetwork(contextlib.AbstractContextManager):
@@ -41,12 +44,20 @@ class NoEphemeralNetwork(contextlib.AbstractContextManager):
     # The address the test namespace reaches the metadata service from: what the lease's fixed-address
     # would be (Scaleway 25.x matches it against the metadata's public_ips). Set from --lease-address.
     fixed_address = None
+    # The lease's option-121 routes, [[destination/prefix, gateway], ...], as the cloud's DHCP gives
+    # them. Azure 25.x reads them from the ephemeral context (`_ephipv4.static_routes`) to decide whether
+    # the NIC is the primary one. Set from --lease-routes.
+    static_routes = []
 
     def __init__(self, *args, **kwargs):
         self.state_msg = "minicloud test: already on the network"
         self.lease = {"interface": kwargs.get("iface") or kwargs.get("interface") or "lo"}
         if NoEphemeralNetwork.fixed_address:
             self.lease["fixed-address"] = NoEphemeralNetwork.fixed_address
+        routes = [tuple(r) for r in NoEphemeralNetwork.static_routes]
+        self._ephipv4 = types.SimpleNamespace(
+            static_routes=routes, router=routes[-1][1] if routes else None
+        )
 
     def __enter__(self):
         return self.lease
@@ -83,10 +94,12 @@ def main() -> int:
     parser.add_argument("--cfg", default="{}")
     parser.add_argument("--lease-address")
     parser.add_argument("--networkd-leases")
+    parser.add_argument("--lease-routes", default="[]")
     args = parser.parse_args()
     NoEphemeralNetwork.fixed_address = args.lease_address
+    NoEphemeralNetwork.static_routes = json.loads(args.lease_routes)
 
-    from cloudinit import distros, dmi, helpers
+    from cloudinit import distros, dmi, helpers, util
 
     # Importing cloudinit.log resets the root logger to a NullHandler, so configure it afterwards.
     logging.basicConfig(
@@ -109,6 +122,13 @@ def main() -> int:
     for name in dir(module):
         if name.startswith("Ephemeral"):
             setattr(module, name, NoEphemeralNetwork)
+    # The guest's block devices are not this host's, and a test never mounts the host's disks: the
+    # datasources' device searches (blkid for iso9660/udf, Azure's provisioning CD /dev/sr0) find
+    # none, as in a guest with no CD attached. Azure's CD becomes a /dev path that does not exist, so
+    # mounting it fails as /dev/sr0's does in such a guest (a path outside /dev is read as a directory).
+    util.find_devs_with = lambda *a, **k: []
+    if hasattr(module, "DEFAULT_PROVISIONING_ISO_DEV"):
+        module.DEFAULT_PROVISIONING_ISO_DEV = "/dev/minicloud-test-no-such-cd"
 
     paths = helpers.Paths(
         {
