@@ -11,6 +11,7 @@ import { ApiClient } from '../api/api-client.js';
 import type { CloudStatus } from '../api/api-schemas.js';
 import { chooseCloudSubnet, LinuxNetworkPlane } from '../adapters/network/linux/linux-network-plane.js';
 import { cloudIpv6Of } from '../adapters/network/linux/ipv6-config.js';
+import { hostHasIpv6 } from '../adapters/network/linux/ipv6-plane.js';
 import { openSqliteStore } from '../adapters/store/sqlite/open-sqlite-store.js';
 import { imagesDir, type Env, type UpFlags } from '../config/minicloud-config.js';
 import { declaredLaunchesChecked, readCloudInputs } from './cloud-inputs.js';
@@ -128,6 +129,8 @@ export async function startCloud(opts: StartCloudOptions): Promise<RunningCloud>
     undo.push(() => rows.close());
     const declared = declaredLaunchesChecked(inputs, new Set(store.instances.listInstances().map((r) => r.name)));
 
+    const ipv6 = await hostHasIpv6();
+    if (!ipv6) bus.publish({ type: 'notice', at: Date.now(), level: 'warn', message: 'IPv6 is disabled in this network namespace: the clouds\' IPv6 metadata endpoints are not served (IPv4 works as usual)' });
     const network = new LinuxNetworkPlane({ publish: (e) => bus.publish(e), clock: systemClock });
     const networkConfig: NetworkConfig = {
       cloudId, bridge, subnet, gateway,
@@ -141,7 +144,7 @@ export async function startCloud(opts: StartCloudOptions): Promise<RunningCloud>
       gatewayPorts: CLOUD_NETWORK_NEEDS.gatewayPorts,
       gatewayNames: CLOUD_NETWORK_NEEDS.gatewayNames,
       dhcpOptions: CLOUD_NETWORK_NEEDS.dhcpOptions,
-      endpoints6: CLOUD_NETWORK_NEEDS.endpoints6,
+      endpoints6: ipv6 ? CLOUD_NETWORK_NEEDS.endpoints6 : [],
     };
     undo.push(() => network.teardown());
     await network.ensureUp(networkConfig);
@@ -173,10 +176,10 @@ export async function startCloud(opts: StartCloudOptions): Promise<RunningCloud>
     await listen(metadata, { host: gateway, port: networkConfig.metadataPort });
     // The clouds' IPv6 endpoints are DNATed to the bridge's IPv6 gateway (DNAT cannot cross families):
     // the same app answers there too (docs/networking.md, "IPv6").
-    const ipv6 = cloudIpv6Of(networkConfig);
-    if (ipv6 !== null) {
-      await listenAlso(metadata, { host: ipv6.gateway, port: networkConfig.metadataPort }).catch((err: unknown) => {
-        if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw errors.portInUse(`[${ipv6.gateway}]:${networkConfig.metadataPort}`).causedBy(err);
+    const cloud6 = cloudIpv6Of(networkConfig);
+    if (cloud6 !== null) {
+      await listenAlso(metadata, { host: cloud6.gateway, port: networkConfig.metadataPort }).catch((err: unknown) => {
+        if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw errors.portInUse(`[${cloud6.gateway}]:${networkConfig.metadataPort}`).causedBy(err);
         throw err;
       });
     }

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { NetworkConfig } from '../../../ports/network.js';
 import { applyIp6tables, removeIp6tables } from './ip6tables-firewall.js';
 import { cloudIpv6Of, isLinkLocal6 } from './ipv6-config.js';
@@ -24,4 +25,17 @@ export async function applyIpv6(links: NetlinkLinks, bridge: LinkInfo, config: N
     if (isLinkLocal6(e.address)) await links.ensureAddress6(bridge, e.address, 128);
   }
   await applyIp6tables(config, ipv6);
+}
+
+/**
+ * Whether new interfaces in this namespace get IPv6 (the bridge inherits `default`): false when the
+ * kernel has no IPv6 (`ipv6.disable=1`: no /proc/sys/net/ipv6) or it is disabled by sysctl. The caller
+ * then leaves endpoints6 out, so the cloud runs IPv4 only instead of failing to add the gateway.
+ */
+export async function hostHasIpv6(): Promise<boolean> {
+  const text = await readFile('/proc/sys/net/ipv6/conf/default/disable_ipv6', 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return '1';
+    throw err;
+  });
+  return text.trim() === '0';
 }
