@@ -5,6 +5,7 @@ import type { CloudFlavour, CloudNetworkNeeds, DhcpOptionNeed, MetadataEndpoint 
 import { akamai } from './akamai/index.js';
 import { cloudstack } from './cloudstack/index.js';
 import { configdrive } from './configdrive/index.js';
+import { digitalocean } from './digitalocean/index.js';
 import { ec2 } from './ec2/index.js';
 import { exoscale } from './exoscale/index.js';
 import { gce } from './gce/index.js';
@@ -17,7 +18,7 @@ import { upcloud } from './upcloud/index.js';
 import { vultr } from './vultr/index.js';
 
 /** Every cloud minicloud plays, one line each. The first is the default datasource. */
-export const CLOUDS: readonly CloudFlavour[] = [ec2, openstack, nocloud, configdrive, gce, exoscale, hetzner, oracle, vultr, upcloud, scaleway, akamai, cloudstack, azure];
+export const CLOUDS: readonly CloudFlavour[] = [ec2, openstack, nocloud, configdrive, gce, exoscale, hetzner, oracle, vultr, upcloud, scaleway, akamai, cloudstack, azure, digitalocean];
 
 /** The valid `--datasource` values, in registry order. */
 export const CLOUD_NAMES: readonly string[] = CLOUDS.map((c) => c.name);

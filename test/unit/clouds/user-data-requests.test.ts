@@ -18,7 +18,9 @@ const REQUESTS: Record<string, { userData: string[]; other: string[] }> = {
   scaleway: { userData: ['/user_data/cloud-init'], other: ['/conf?format=json', '/user_data', '/vendor_data/cloud-init'] },
   akamai: { userData: ['/v1/user-data'], other: ['/v1/token', '/v1/instance'] },
   cloudstack: { userData: ['/latest/user-data'], other: ['/latest/meta-data/instance-id', '/latest/meta-data/'] },
-  azure: { userData: ['/metadata/instance?api-version=2021-08-01&extended=true', '/metadata/instance?api-version=2019-06-01', '/metadata/instance/compute/userData?api-version=2021-08-01&format=text'], other: ['/metadata/instance/network?api-version=2019-06-01', '/machine/?comp=goalstate', '/metadata/identity/oauth2/token?api-version=2018-02-01'] },};
+  azure: { userData: ['/metadata/instance?api-version=2021-08-01&extended=true', '/metadata/instance?api-version=2019-06-01', '/metadata/instance/compute/userData?api-version=2021-08-01&format=text'], other: ['/metadata/instance/network?api-version=2019-06-01', '/machine/?comp=goalstate', '/metadata/identity/oauth2/token?api-version=2018-02-01'] },
+  digitalocean: { userData: ['/metadata/v1.json', '/metadata/v1/user-data'], other: ['/metadata/v1/hostname', '/metadata/v1/vendor-data'] },
+};
 
 describe("each cloud's user-data request", () => {
   it('is known for every registered cloud', () => {
