@@ -112,6 +112,7 @@ export class Controller {
       if (event.type === 'metadata.request' && event.request.instanceId) {
         this.watcher.onMetadataRequest(event.request.instanceId, event.request.time, event.request.path, event.request.status);
       }
+      if (event.type === 'instance.reported' && event.state === 'ready') this.watcher.onReportedReady(event.instanceId, event.at);
     });
     await this.reconcile();
     this.cloudEventTicker.start();

@@ -58,6 +58,11 @@ export class ReadinessWatcher {
     this.deps.book.observe(instanceId, { kind: 'metadata', at, path, status, userData });
   }
 
+  /** The guest reported its provisioning done to its cloud (the metadata server's `instance.reported`, state ready). */
+  onReportedReady(instanceId: string, at: number): void {
+    this.deps.book.observe(instanceId, { kind: 'reported', at });
+  }
+
   /** One pass over the started, healthy instances. */
   async tick(): Promise<void> {
     const { book } = this.deps;

@@ -13,6 +13,8 @@ export const STAGE_BUDGET_MS: Record<Exclude<Stage, 'defined'>, number> = {
   dhcp: 40_000,
   metadata: 20_000,
   userdata: 30_000,
+  // Optional (never a next stage, so never a deadline); as long as the step into ssh after it.
+  'reported-ready': 60_000,
   ssh: 60_000,
   ready: 5_000,
 };

@@ -77,6 +77,8 @@ function stageHint(input: DiagnosisInput): string {
       if (input.requests.some((r) => input.userDataRequest.test(r.path))) return 'user-data was requested but not answered';
       return `the guest read metadata for ${waited} but never asked for user-data: is user-data disabled in the image's datasource config?`;
     }
+    case 'reported-ready':
+      return `the guest has not reported ready to the cloud ${waited} after ${input.stage}: see its cloud-init log (Azure: the wireserver requests in metadata-log)`;
     case 'ssh':
     case 'ready':
       return `ssh not reachable ${waited} after ${input.stage}: is sshd installed and started, and was the key injected (--ssh-key, or the cloud's key via metadata)?`;

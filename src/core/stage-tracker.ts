@@ -1,4 +1,4 @@
-import { STAGES, stageIndex, type Stage, type StageState } from '../domain/stages.js';
+import { isOptionalStage, STAGES, stageIndex, type Stage, type StageState } from '../domain/stages.js';
 
 /**
  * The readiness state machine of one instance, fed by observations. Pure: the controller turns
@@ -19,6 +19,8 @@ export type StageObservation =
   /** A request from the instance's IP to the metadata server. */
   /** `userData`: the request is the one that hands the guest its user-data in its cloud's API. */
   | { kind: 'metadata'; at: number; path: string; status: number; userData: boolean }
+  /** The guest reported its provisioning done to its cloud (Azure's wireserver health report, state Ready). */
+  | { kind: 'reported'; at: number }
   /** Port 22 open and the cloud's key accepted. */
   | { kind: 'ssh'; at: number };
 
@@ -36,6 +38,8 @@ function stageFor(obs: StageObservation): Stage | null {
       return 'dhcp';
     case 'metadata':
       return obs.userData ? 'userdata' : 'metadata';
+    case 'reported':
+      return 'reported-ready';
     case 'ssh':
       return 'ready';
   }
@@ -54,6 +58,8 @@ export function advanceStage(state: StageState, obs: StageObservation): { state:
   for (let i = stageIndex(state.stage) + 1; i <= stageIndex(target); i += 1) {
     const stage = STAGES[i];
     if (stage === undefined) break;
+    // A stage only some guests pass is recorded when seen, never implied.
+    if (stage !== target && isOptionalStage(stage)) continue;
     times[stage] = obs.at;
     reached.push(stage);
     // `ready` is reached together with `ssh` by definition, not by inference.
@@ -73,7 +79,7 @@ export function stageDurations(state: StageState): Partial<Record<Stage, number>
   return out;
 }
 
-/** The stage an instance is waiting for next; null when ready. */
+/** The stage an instance is waiting for next (never an optional one); null when ready. */
 export function nextStage(stage: Stage): Stage | null {
-  return STAGES[stageIndex(stage) + 1] ?? null;
+  return STAGES.slice(stageIndex(stage) + 1).find((s) => !isOptionalStage(s)) ?? null;
 }

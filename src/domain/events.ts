@@ -43,7 +43,7 @@ export type MinicloudEvent =
   | { type: 'instance.console'; at: number; instanceId: string; line: string }
   /**
    * The guest told its cloud how its provisioning went (Azure: the health report cloud-init posts to the
-   * wireserver). `detail` is the guest's own words on a failure.
+   * wireserver). `ready` is the readiness stage `reported-ready`; `detail` is the guest's own words on a failure.
    */
   | { type: 'instance.reported'; at: number; instanceId: string; state: 'ready' | 'not-ready'; detail: string | null }
   | { type: 'metadata.request'; at: number; request: MetadataRequestRecord }

@@ -2,7 +2,7 @@ import type { ApiClient } from '../api/api-client.js';
 import { nextStageDeadline } from '../core/readiness-budget.js';
 import type { InstanceInfo } from '../core/instance-view.js';
 import { formatDuration } from '../core/units.js';
-import { hasReached, STAGES, type Stage } from '../domain/stages.js';
+import { hasReached, isOptionalStage, STAGES, type Stage } from '../domain/stages.js';
 import { errors } from '../errors/catalogue.js';
 import type { ExitCode } from '../errors/exit-codes.js';
 import { earlyStageFailure } from './check-verdicts.js';
@@ -32,7 +32,7 @@ export interface WatchOptions {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function nextStage(stage: Stage): Stage {
-  return STAGES[Math.min(STAGES.indexOf(stage) + 1, STAGES.length - 1)] ?? 'ready';
+  return STAGES.slice(STAGES.indexOf(stage) + 1).find((s) => !isOptionalStage(s)) ?? 'ready';
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { InstanceInfo } from '../../core/instance-view.js';
 import { formatDuration, formatSize } from '../../core/units.js';
-import { STAGES } from '../../domain/stages.js';
+import { isOptionalStage, STAGES } from '../../domain/stages.js';
 import { cliCloud, out } from './cli-context.js';
 import { table } from './cli-format.js';
 
@@ -26,7 +26,7 @@ export function infoText(i: InstanceInfo, status: { accelerator: string; sshKeyP
   const width = Math.max(...rows.map(([k]) => k.length)) + 1;
   const lines = rows.map(([k, v]) => `${`${k}:`.padEnd(width)} ${v}`);
   if (i.failure) lines.push(`${'Error:'.padEnd(width)} ${i.failure.message}`, ...(i.failure.hint ? [`${'Hint:'.padEnd(width)} ${i.failure.hint}`] : []));
-  lines.push('', table(['STAGE', 'AFTER START', ''], STAGES.filter((s) => s !== 'defined').map((s) => [s, i.stageDurations[s] === undefined ? '--' : formatDuration(i.stageDurations[s] ?? 0), i.impliedStages.includes(s) ? '(implied)' : ''])));
+  lines.push('', table(['STAGE', 'AFTER START', ''], STAGES.filter((s) => s !== 'defined' && (!isOptionalStage(s) || i.stageDurations[s] !== undefined)).map((s) => [s, i.stageDurations[s] === undefined ? '--' : formatDuration(i.stageDurations[s] ?? 0), i.impliedStages.includes(s) ? '(implied)' : ''])));
   return lines.join('\n');
 }
 

@@ -17,8 +17,8 @@ const DETAIL_MAX = 512;
  * `POST /machine?comp=health`, by which cloud-init (and WALinuxAgent) report the VM ready. Until that
  * report is answered cloud-init retries it for 20 minutes, so this is what lets an Azure guest finish
  * provisioning. `/machine` requests need `x-ms-version` (400 otherwise). A health report is answered
- * 200 with no body, as the wireserver does, and published as `instance.reported` (the request log records it
- * too). `POST /machine?comp=telemetrydata` (WALinuxAgent's
+ * 200 with no body, as the wireserver does, and published as `instance.reported` (the controller's readiness
+ * stage `reported-ready`; the request log records it too). `POST /machine?comp=telemetrydata` (WALinuxAgent's
  * events) is accepted and dropped.
  */
 export const wireserverApi: MetadataApi = {

@@ -143,6 +143,27 @@ describe('controller', () => {
     w.controller.stop();
   });
 
+  it('records reported-ready when the guest reports ready to its cloud (Azure\'s health report), between userdata and ssh', async () => {
+    const w = world();
+    await w.controller.start();
+    const [inst] = w.controller.launch(request({ datasource: 'azure' }));
+    await w.controller.reconcile();
+    const id = inst!.id;
+    w.clock.advance(1000);
+    w.bus.publish({ type: 'metadata.request', at: w.clock.now(), request: { time: w.clock.now(), instanceId: id, sourceIp: inst!.ip, method: 'GET', path: '/metadata/instance?api-version=2021-08-01&extended=true', status: 200, bytes: 1, latencyMs: 1, userAgent: 'Cloud-Init/22.4.2', tokenUsed: false, flavour: 'azure', fault: null } });
+    expect(w.controller.info(id).stage).toBe('userdata');
+    w.clock.advance(200);
+    // A failure report is not readiness.
+    w.bus.publish({ type: 'instance.reported', at: w.clock.now(), instanceId: id, state: 'not-ready', detail: 'NotReady: ProvisioningFailed' });
+    expect(w.controller.info(id).stage).toBe('userdata');
+    w.bus.publish({ type: 'instance.reported', at: w.clock.now(), instanceId: id, state: 'ready', detail: null });
+    const info = w.controller.info(id);
+    expect(info.stage).toBe('reported-ready');
+    expect(info.stageDurations['reported-ready']).toBe(info.stageDurations.userdata! + 200);
+    expect(info.impliedStages).not.toContain('reported-ready');
+    w.controller.stop();
+  });
+
   it('re-adopts running guests after a restart without touching them, keeping what was recorded', async () => {
     const w = world();
     const [inst] = w.controller.launch(request({ name: 'keep-me' }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advanceStage, initialStageState, stageDurations, type StageObservation } from '../../../src/core/stage-tracker.js';
+import { advanceStage, initialStageState, nextStage, stageDurations, type StageObservation } from '../../../src/core/stage-tracker.js';
 
 const T0 = 1_000_000;
 
@@ -29,6 +29,26 @@ describe('stage tracker', () => {
     expect(state.stage).toBe('ready');
     expect(state.implied).toEqual([]);
     expect(stageDurations(state)).toEqual({ booting: 300, dhcp: 1400, metadata: 1500, userdata: 1600, ssh: 3000, ready: 3000 });
+  });
+
+  it('reported-ready is recorded only when seen: never implied for a guest that does not report', () => {
+    const azure = feed([
+      { kind: 'started', at: T0 },
+      { kind: 'metadata', at: T0 + 1000, path: '/metadata/instance?api-version=2021-08-01&extended=true', status: 200, userData: true },
+      { kind: 'reported', at: T0 + 1100 },
+      { kind: 'ssh', at: T0 + 3000 },
+    ]);
+    expect(azure.reached).toEqual(['booting', 'dhcp', 'metadata', 'userdata', 'reported-ready', 'ssh', 'ready']);
+    expect(azure.state.implied).toEqual(['booting', 'dhcp', 'metadata']);
+    expect(stageDurations(azure.state)['reported-ready']).toBe(1100);
+    const ec2 = feed([
+      { kind: 'started', at: T0 },
+      { kind: 'metadata', at: T0 + 1000, path: '/latest/user-data', status: 200, userData: true },
+      { kind: 'ssh', at: T0 + 3000 },
+    ]);
+    expect(ec2.reached).toEqual(['booting', 'dhcp', 'metadata', 'userdata', 'ssh', 'ready']);
+    expect(ec2.state.implied).not.toContain('reported-ready');
+    expect(nextStage('userdata')).toBe('ssh');
   });
 
   it('implies skipped stages when a later one is seen first', () => {
