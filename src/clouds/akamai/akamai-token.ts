@@ -13,7 +13,7 @@ const TOKEN_BYTES = EXPIRY_BYTES + 32;
 const TOKEN_CHARS = Math.ceil((TOKEN_BYTES * 4) / 3);
 
 /** Akamai's default lifetime when the request names none, and the longest it grants (seconds). */
-export const AKAMAI_TOKEN_DEFAULT_SECONDS = 3600;
+const AKAMAI_TOKEN_DEFAULT_SECONDS = 3600;
 const AKAMAI_TOKEN_MAX_SECONDS = 86_400;
 
 export interface AkamaiTokenSubject {

@@ -1,7 +1,7 @@
 import type { InstanceRecord } from '../../domain/instance.js';
 
 /** The user-data key cloud-init reads (`/user_data/cloud-init`), and the vendor-data key of the same name. */
-export const CLOUD_INIT_KEY = 'cloud-init';
+const CLOUD_INIT_KEY = 'cloud-init';
 
 /**
  * Scaleway's user data is a key/value store (`/user_data/<key>`); minicloud's instance has one value, its
