@@ -9,8 +9,9 @@ export interface CloudIdentityIds {
 }
 
 /**
- * What a cloud needs from the network plane beyond 169.254.169.254:80 (pure data). The plane provides
- * the union over every registered cloud, so the bridge does not change with the instances on it.
+ * What a cloud needs from the network plane beyond 169.254.169.254:80 (pure data). The bridge (addresses,
+ * DNAT, DNS names) provides the union over every registered cloud, so it does not change with the
+ * instances on it; DHCP (dhcpRoutes, dhcpOptions) is per guest: a lease carries only its own cloud's.
  */
 export interface CloudNetworkNeeds {
   /** More TCP ports on 169.254.169.254 DNATed to the metadata server (a password server on 8080). */
@@ -27,7 +28,14 @@ export interface CloudNetworkNeeds {
   gatewayPorts: readonly number[];
   /** DNS names the cloud's dnsmasq resolves to the bridge's own address: CloudStack's `data-server`. */
   gatewayNames: readonly string[];
-  /** DHCP options every lease carries (dnsmasq `dhcp-option`): Azure's 245, the wireserver address. */
+  /**
+   * IPv4 addresses its guests' leases route via the gateway (option 121, /32 each, with the default route):
+   * METADATA_ROUTE for a cloud whose guests ask 169.254.169.254 (Vultr's 22.4.2 checks for that route), and
+   * an extra endpoint its cloud-init looks for a route to (Azure's wireserver). Empty: no option 121, as
+   * Scaleway's DHCP sends none (its 22.4.2 takes a second lease on an up NIC and fails re-adding the routes).
+   */
+  dhcpRoutes: readonly string[];
+  /** DHCP options its guests' leases carry, sent unasked (dnsmasq `dhcp-option-force`): Azure's 245, the wireserver address. */
   dhcpOptions: readonly DhcpOptionNeed[];
   /** IPv6 metadata addresses DNATed (ip6tables) to the server: EC2's fd00:ec2::254, Hetzner's fe80::a9fe:a9fe… */
   endpoints6: readonly MetadataEndpoint[];
@@ -53,7 +61,13 @@ export interface GuestMetadataRequest {
   headers: Readonly<Record<string, string>>;
 }
 
-export const NO_NETWORK_NEEDS: CloudNetworkNeeds = { metadataPorts: [], metadataNames: [], extraEndpoints: [], gatewayPorts: [], gatewayNames: [], dhcpOptions: [], endpoints6: [] };
+export const NO_NETWORK_NEEDS: CloudNetworkNeeds = { metadataPorts: [], metadataNames: [], extraEndpoints: [], gatewayPorts: [], gatewayNames: [], dhcpRoutes: [], dhcpOptions: [], endpoints6: [] };
+
+/** The metadata address as a dhcpRoutes entry: the route to 169.254.169.254 via the gateway. */
+export const METADATA_ROUTE = '169.254.169.254';
+
+/** The needs of a cloud whose guests ask 169.254.169.254 and nothing else of the plane. */
+export const METADATA_ROUTE_NEEDS: CloudNetworkNeeds = { ...NO_NETWORK_NEEDS, dhcpRoutes: [METADATA_ROUTE] };
 
 /**
  * One cloud minicloud plays, in one folder (src/clouds/<name>/) and one registry line

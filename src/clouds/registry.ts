@@ -1,7 +1,8 @@
 import { errors } from '../errors/catalogue.js';
 import type { CloudMetadata } from '../metadata/metadata-api.js';
 import { azure } from './azure/index.js';
-import type { CloudFlavour, CloudNetworkNeeds, DhcpOptionNeed, MetadataEndpoint } from './cloud-flavour.js';
+import type { NetworkDhcpProfile } from '../ports/network.js';
+import type { CloudFlavour, CloudNetworkNeeds, MetadataEndpoint } from './cloud-flavour.js';
 import { akamai } from './akamai/index.js';
 import { cloudstack } from './cloudstack/index.js';
 import { configdrive } from './configdrive/index.js';
@@ -26,33 +27,24 @@ export const CLOUD_NAMES: readonly string[] = CLOUDS.map((c) => c.name);
 /** What the metadata server serves: each cloud with its APIs. */
 export const CLOUD_METADATA: readonly CloudMetadata[] = CLOUDS.map((c) => ({ cloud: c.name, apis: c.metadata }));
 
-/** What the network plane carries for every cloud at once (so the bridge never changes with its guests). */
-export const CLOUD_NETWORK_NEEDS: CloudNetworkNeeds = {
+/** What the bridge carries for every cloud at once (so it never changes with its guests). DHCP is per cloud: CLOUD_DHCP_PROFILES. */
+export const CLOUD_NETWORK_NEEDS: Omit<CloudNetworkNeeds, 'dhcpRoutes' | 'dhcpOptions'> = {
   metadataPorts: [...new Set(CLOUDS.flatMap((c) => c.network.metadataPorts))].sort((a, b) => a - b),
   metadataNames: [...new Set(CLOUDS.flatMap((c) => c.network.metadataNames))].sort(),
   extraEndpoints: mergeEndpoints(CLOUDS.flatMap((c) => c.network.extraEndpoints)),
   gatewayPorts: [...new Set(CLOUDS.flatMap((c) => c.network.gatewayPorts))].sort((a, b) => a - b),
   gatewayNames: [...new Set(CLOUDS.flatMap((c) => c.network.gatewayNames))].sort(),
-  dhcpOptions: mergeDhcpOptions(CLOUDS.flatMap((c) => c.network.dhcpOptions)),
   endpoints6: mergeEndpoints(CLOUDS.flatMap((c) => c.network.endpoints6)),
 };
+
+/** Each cloud's DHCP (NetworkConfig.dhcpProfiles): a guest's lease carries its own cloud's routes and options only. */
+export const CLOUD_DHCP_PROFILES: readonly NetworkDhcpProfile[] = CLOUDS.map((c) => ({ cloud: c.name, routes: c.network.dhcpRoutes, options: c.network.dhcpOptions }));
 
 /** One entry per address with the union of its ports, sorted, so the plane's rules are stable. */
 function mergeEndpoints(endpoints: readonly MetadataEndpoint[]): MetadataEndpoint[] {
   const ports = new Map<string, Set<number>>();
   for (const e of endpoints) for (const p of e.ports) (ports.get(e.address) ?? ports.set(e.address, new Set()).get(e.address))?.add(p);
   return [...ports.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([address, set]) => ({ address, ports: [...set].sort((a, b) => a - b) }));
-}
-
-/** Two clouds asking the same option number for different values is a registry bug: said at load. */
-function mergeDhcpOptions(options: readonly DhcpOptionNeed[]): DhcpOptionNeed[] {
-  const byCode = new Map<number, DhcpOptionNeed>();
-  for (const o of options) {
-    const known = byCode.get(o.code);
-    if (known !== undefined && known.value !== o.value) throw errors.internal(`DHCP option ${o.code} asked as ${known.value} and ${o.value}: clouds share the bridge`);
-    byCode.set(o.code, o);
-  }
-  return [...byCode.values()].sort((a, b) => a.code - b.code);
 }
 
 const BY_NAME = new Map(CLOUDS.map((c) => [c.name, c]));

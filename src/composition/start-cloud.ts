@@ -1,4 +1,4 @@
-import { CLOUD_METADATA, CLOUD_NAMES, CLOUD_NETWORK_NEEDS } from '../clouds/registry.js';
+import { CLOUD_DHCP_PROFILES, CLOUD_METADATA, CLOUD_NAMES, CLOUD_NETWORK_NEEDS } from '../clouds/registry.js';
 import { randomBytes, randomInt } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -143,7 +143,7 @@ export async function startCloud(opts: StartCloudOptions): Promise<RunningCloud>
       extraEndpoints: CLOUD_NETWORK_NEEDS.extraEndpoints,
       gatewayPorts: CLOUD_NETWORK_NEEDS.gatewayPorts,
       gatewayNames: CLOUD_NETWORK_NEEDS.gatewayNames,
-      dhcpOptions: CLOUD_NETWORK_NEEDS.dhcpOptions,
+      dhcpProfiles: CLOUD_DHCP_PROFILES,
       endpoints6: ipv6 ? CLOUD_NETWORK_NEEDS.endpoints6 : [],
     };
     undo.push(() => network.teardown());

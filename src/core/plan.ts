@@ -36,7 +36,7 @@ export type Action =
 
 export interface PlanInput {
   instances: ControllerInstance[];
-  /** Metadata records by id (ip, mac, hostname for DHCP). */
+  /** Metadata records by id (ip, mac, hostname and datasource, i.e. cloud, for DHCP). */
   records: ReadonlyMap<string, InstanceRecord>;
   guests: GuestObservation[];
   /** null when the network plane has not been observed (e.g. it failed); then it is (re)brought up. */
@@ -59,7 +59,8 @@ function desiredHosts(input: Pick<PlanInput, 'instances' | 'records' | 'tapNameO
     const rec = input.records.get(inst.id);
     if (inst.desired !== 'running' || !rec) continue;
     const linkLocal = input.guestNetworkOf?.(rec.datasource) === 'link-local';
-    hosts.push({ instanceId: inst.id, mac: rec.mac, ip: rec.ip, hostname: rec.hostname, tapName: input.tapNameOf(inst.id), ...(linkLocal ? { guestNetwork: 'link-local' as const } : {}) });
+    // cloud: the lease carries that cloud's DHCP profile only (NetworkConfig.dhcpProfiles), never another's.
+    hosts.push({ instanceId: inst.id, mac: rec.mac, ip: rec.ip, hostname: rec.hostname, tapName: input.tapNameOf(inst.id), ...(linkLocal ? { guestNetwork: 'link-local' as const } : {}), cloud: rec.datasource });
   }
   return hosts.sort((a, b) => a.instanceId.localeCompare(b.instanceId));
 }

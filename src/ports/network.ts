@@ -35,16 +35,37 @@ export interface NetworkConfig {
   endpoints6?: readonly { readonly address: string; readonly ports: readonly number[] }[];
   /**
    * More IPv4 addresses whose TCP ports are DNATed to the metadata server (Scaleway's 169.254.42.42:80,
-   * Azure's wireserver 168.63.129.16:80); each also gets an option-121 route via the gateway, and a
-   * link-local one (169.254/16) is held by the bridge so on-link guests' ARP is answered. None when absent.
+   * Azure's wireserver 168.63.129.16:80); a link-local one (169.254/16) is held by the bridge so on-link
+   * guests' ARP is answered. Routes to them are per cloud (dhcpProfiles). None when absent.
    */
   extraEndpoints?: readonly NetworkEndpoint[];
   /** TCP ports on the gateway (the guests' DHCP server) DNATed to the metadata server: CloudStack's 80, 8080. */
   gatewayPorts?: readonly number[];
   /** Names the cloud's DNS answers with the gateway address: CloudStack's `data-server`. */
   gatewayNames?: readonly string[];
-  /** DHCP options every lease carries, sent whether or not the client asks (Azure's 245: the wireserver). */
-  dhcpOptions?: readonly NetworkDhcpOption[];
+  /**
+   * What each cloud's DHCP sends beyond address, router and DNS, as that cloud's own DHCP does: a lease
+   * carries only the profile its host names (NetworkHost.cloud), never another cloud's routes or options.
+   * Part of the config, not of the hosts, so the DHCP server's config never changes with the guests.
+   */
+  dhcpProfiles?: readonly NetworkDhcpProfile[];
+}
+
+/**
+ * One cloud's DHCP: the option-121 routes and the forced options its guests' leases carry.
+ * A host whose cloud has no profile here gets address, router and DNS only.
+ */
+export interface NetworkDhcpProfile {
+  /** The cloud (NetworkHost.cloud); dnsmasq tags its hosts `mc-<cloud>`. */
+  readonly cloud: string;
+  /**
+   * IPv4 addresses routed as /32s via the gateway with option 121 (Vultr 22.4.2 looks for the one to
+   * 169.254.169.254). Non-empty: the lease's option 121 also carries the default route, as RFC 3442
+   * clients then ignore the router option. Empty: no option 121 (Scaleway's DHCP sends none).
+   */
+  readonly routes: readonly string[];
+  /** Options sent whether or not the client asks (Azure's 245: the wireserver). */
+  readonly options: readonly NetworkDhcpOption[];
 }
 
 /** An IPv4 address and the TCP ports on it that reach the metadata server. */
@@ -79,6 +100,8 @@ export interface NetworkHost {
    * and what it sends to the metadata server from there arrives with `ip` as the source.
    */
   guestNetwork?: GuestNetwork;
+  /** The guest's cloud: its lease follows that cloud's NetworkConfig.dhcpProfiles entry. None: address, router and DNS only. */
+  cloud?: string;
 }
 
 export interface NetworkObservation {

@@ -15,8 +15,8 @@ export function networkPlaneContract(setup: () => Promise<NetworkPlaneHarness>, 
   const hosts = (config: NetworkConfig): NetworkHost[] => {
     const base = config.subnet.replace(/\.0\/24$/, '');
     return [
-      { instanceId: 'i-00000000000000001', mac: '52:54:00:cc:00:01', ip: `${base}.10`, hostname: 'one', tapName: 'mcc-1' },
-      { instanceId: 'i-00000000000000002', mac: '52:54:00:cc:00:02', ip: `${base}.11`, hostname: 'two', tapName: null },
+      { instanceId: 'i-00000000000000001', mac: '52:54:00:cc:00:01', ip: `${base}.10`, hostname: 'one', tapName: 'mcc-1', cloud: 'ec2' },
+      { instanceId: 'i-00000000000000002', mac: '52:54:00:cc:00:02', ip: `${base}.11`, hostname: 'two', tapName: null, cloud: 'scaleway' },
       { instanceId: 'i-00000000000000003', mac: '52:54:00:cc:00:03', ip: `${base}.12`, hostname: 'three', tapName: null, guestNetwork: 'link-local' },
     ];
   };
@@ -58,6 +58,9 @@ export function networkPlaneContract(setup: () => Promise<NetworkPlaneHarness>, 
     await plane.ensureUp(config);
     const [first] = hosts(config);
     await expect(plane.setHosts([{ ...first!, hostname: 'bad name' }])).rejects.toThrow(code('MC_ERR_NETWORK_CONFIG'));
+    // The cloud lands in dnsmasq's hosts file as a tag: nothing that could add a field.
+    await expect(plane.setHosts([{ ...first!, cloud: 'ec2,10.0.0.9' }])).rejects.toThrow(code('MC_ERR_NETWORK_CONFIG'));
+    await expect(plane.ensureUp({ ...config, dhcpProfiles: [{ cloud: 'ec2', routes: ['169.254.169.254'], options: [{ code: 245, value: '1.2.3.4\nserver=8.8.8.8' }] }] })).rejects.toThrow(code('MC_ERR_NETWORK_CONFIG'));
   }));
 
   it('attachTap explains a tap that does not exist', withHarness(async ({ plane, config }) => {

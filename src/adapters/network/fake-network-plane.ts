@@ -1,5 +1,6 @@
 import { errors } from '../../errors/catalogue.js';
 import type { NetworkConfig, NetworkHost, NetworkObservation, NetworkPlane } from '../../ports/network.js';
+import { dhcpExtrasOf } from './dhcp-profiles.js';
 import { validateNetworkConfig, validateNetworkHosts } from './network-input.js';
 
 /**
@@ -44,6 +45,16 @@ export class FakeNetworkPlane implements NetworkPlane {
     this.hosts = [];
     this.leases = [];
     this.attached.clear();
+  }
+
+  /**
+   * What a lease of this MAC carries beyond address, router and DNS: its cloud's option-121 routes and
+   * forced options (the same selection the Linux plane's dnsmasq makes by tag); null when no lease is given.
+   */
+  dhcpExtras(mac: string): ReturnType<typeof dhcpExtrasOf> | null {
+    const host = this.hosts.find((h) => h.mac === mac);
+    if (this.config === null || host === undefined || host.guestNetwork === 'link-local') return null;
+    return dhcpExtrasOf(this.config, host);
   }
 
   /** What a guest doing DHCP would get: a lease for a reserved MAC, nothing for an unknown or link-local one. */

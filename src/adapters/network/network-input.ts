@@ -14,6 +14,8 @@ const LinkName = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,15}$' });
 const Ipv4 = Type.String({ pattern: '^\\d{1,3}(\\.\\d{1,3}){3}$' });
 const Port = Type.Integer({ minimum: 1, maximum: 65535 });
 const Hostname = Type.String({ pattern: '^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$' });
+/** A cloud's name as it lands in a dnsmasq tag (`mc-<cloud>`), in the hosts file and the config. */
+const CloudTag = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,31}$' });
 
 const NetworkConfigSchema = Type.Object({
   cloudId: Type.String(),
@@ -30,8 +32,12 @@ const NetworkConfigSchema = Type.Object({
   gatewayPorts: Type.Optional(Type.Array(Port)),
   // One label is a name too: CloudStack's guests look up `data-server`.
   gatewayNames: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$' }))),
-  // The value lands in dnsmasq.conf: addresses, numbers and hex strings only.
-  dhcpOptions: Type.Optional(Type.Array(Type.Object({ code: Type.Integer({ minimum: 1, maximum: 254 }), value: Type.String({ pattern: '^[A-Za-z0-9.:,-]{1,255}$' }) }))),
+  dhcpProfiles: Type.Optional(Type.Array(Type.Object({
+    cloud: CloudTag,
+    routes: Type.Array(Ipv4),
+    // The value lands in dnsmasq.conf: addresses, numbers and hex strings only.
+    options: Type.Array(Type.Object({ code: Type.Integer({ minimum: 1, maximum: 254 }), value: Type.String({ pattern: '^[A-Za-z0-9.:,-]{1,255}$' }) })),
+  }))),
 });
 
 const NetworkHostSchema = Type.Object({
@@ -41,6 +47,7 @@ const NetworkHostSchema = Type.Object({
   hostname: Hostname,
   tapName: Type.Union([LinkName, Type.Null()]),
   guestNetwork: Type.Optional(Type.Union([Type.Literal('dhcp'), Type.Literal('link-local')])),
+  cloud: Type.Optional(CloudTag),
 });
 
 function check(schema: TSchema, value: unknown, what: string): void {
@@ -62,6 +69,14 @@ export function validateNetworkConfig(config: NetworkConfig): void {
     if (ipToInt(e.address) === null || subnetContains(subnet, e.address)) {
       throw errors.networkConfigInvalid(`extraEndpoints[${i}].address`, `${e.address} is not an IPv4 address outside ${config.subnet}`);
     }
+  });
+  const clouds = new Set<string>();
+  config.dhcpProfiles?.forEach((p, i) => {
+    if (clouds.has(p.cloud)) throw errors.networkConfigInvalid(`dhcpProfiles[${i}].cloud`, `${p.cloud} has two profiles`);
+    clouds.add(p.cloud);
+    p.routes.forEach((r, j) => {
+      if (ipToInt(r) === null || subnetContains(subnet, r)) throw errors.networkConfigInvalid(`dhcpProfiles[${i}].routes[${j}]`, `${r} is not an IPv4 address outside ${config.subnet}`);
+    });
   });
 }
 

@@ -1,4 +1,4 @@
-import { NO_NETWORK_NEEDS, type CloudFlavour } from '../cloud-flavour.js';
+import { METADATA_ROUTE_NEEDS, type CloudFlavour } from '../cloud-flavour.js';
 import { akamaiApi } from './akamai-api.js';
 import { linodeId } from './akamai-documents.js';
 
@@ -18,7 +18,7 @@ export const akamai: CloudFlavour = {
   guestUuid: (instanceUuid) => instanceUuid.toLowerCase(),
   identity: ({ instanceId, instanceUuid }) => ({ system: { manufacturer: 'Akamai', serial: String(linodeId(instanceId)), uuid: instanceUuid.toLowerCase() } }),
   guestNetwork: 'dhcp',
-  network: { ...NO_NETWORK_NEEDS, endpoints6: [{ address: 'fd00:a9fe:a9fe::1', ports: [80] }] },
+  network: { ...METADATA_ROUTE_NEEDS, endpoints6: [{ address: 'fd00:a9fe:a9fe::1', ports: [80] }] },
   userDataRequest: /^\/v1\/user-data\/?(\?|$)/,
   // Every endpoint needs a token from a PUT first; smoke's local-ipv4 check is one plain GET.
   localIpv4: null,

@@ -1,4 +1,4 @@
-import { NO_NETWORK_NEEDS, type CloudFlavour } from '../cloud-flavour.js';
+import { METADATA_ROUTE, NO_NETWORK_NEEDS, type CloudFlavour } from '../cloud-flavour.js';
 import { azureGuestUuid, azureIdentity } from './azure-identity.js';
 import { azureImdsApi } from './imds-api.js';
 import { wireserverApi } from './wireserver-api.js';
@@ -21,9 +21,10 @@ export const azure: CloudFlavour = {
   guestUuid: azureGuestUuid,
   identity: ({ instanceUuid }) => azureIdentity(instanceUuid),
   // The wireserver: its own address, DNATed to the metadata server, named by DHCP option 245 (dnsmasq
-  // writes a dotted quad as its 4 bytes); option 121 carries a route to it (the plane adds one per endpoint).
+  // writes a dotted quad as its 4 bytes); option 121 routes to it and to 169.254.169.254, as Azure's DHCP
+  // does (25.x looks at the ephemeral lease's routes).
   guestNetwork: 'dhcp',
-  network: { ...NO_NETWORK_NEEDS, extraEndpoints: [{ address: WIRESERVER_ADDRESS, ports: [80] }], dhcpOptions: [{ code: 245, value: WIRESERVER_ADDRESS }] },
+  network: { ...NO_NETWORK_NEEDS, extraEndpoints: [{ address: WIRESERVER_ADDRESS, ports: [80] }], dhcpRoutes: [METADATA_ROUTE, WIRESERVER_ADDRESS], dhcpOptions: [{ code: 245, value: WIRESERVER_ADDRESS }] },
   // The whole instance document carries the user-data (compute.userData, base64).
   userDataRequest: /^\/metadata\/instance(\/compute(\/userData)?)?\/?\?/,
   localIpv4: { path: '/metadata/instance/network/interface/0/ipv4/ipAddress/0/privateIpAddress?api-version=2021-08-01&format=text', headers: { Metadata: 'true' } },

@@ -1,4 +1,4 @@
-import { NO_NETWORK_NEEDS, type CloudFlavour } from '../cloud-flavour.js';
+import { METADATA_ROUTE_NEEDS, type CloudFlavour } from '../cloud-flavour.js';
 import { ec2ImdsApi } from './ec2-api.js';
 
 /**
@@ -17,7 +17,7 @@ export const ec2: CloudFlavour = {
     return { system: { manufacturer: 'Amazon EC2', product: 'minicloud', serial: uuid, uuid } };
   },
   // The IPv6 IMDS endpoint (opt-in on Nitro instances there; always answered here).
-  network: { ...NO_NETWORK_NEEDS, endpoints6: [{ address: 'fd00:ec2::254', ports: [80] }] },
+  network: { ...METADATA_ROUTE_NEEDS, endpoints6: [{ address: 'fd00:ec2::254', ports: [80] }] },
   guestNetwork: 'dhcp',
   userDataRequest: /\/user-data\/?(\?|$)/,
   localIpv4: { path: '/latest/meta-data/local-ipv4', headers: {} },

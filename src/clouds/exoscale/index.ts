@@ -1,4 +1,4 @@
-import { NO_NETWORK_NEEDS, type CloudFlavour } from '../cloud-flavour.js';
+import { METADATA_ROUTE_NEEDS, type CloudFlavour } from '../cloud-flavour.js';
 import { exoscaleApi } from './exoscale-api.js';
 import { exoscaleIdentity } from './exoscale-identity.js';
 
@@ -16,7 +16,7 @@ export const exoscale: CloudFlavour = {
   identity: ({ instanceUuid }) => exoscaleIdentity(instanceUuid),
   // The password server: 169.254.169.254:8080, DNATed to the metadata server like port 80.
   // metadata.exoscale.com is the name Exoscale's documentation reads the metadata under.
-  network: { ...NO_NETWORK_NEEDS, metadataPorts: [8080], metadataNames: ['metadata.exoscale.com'] },
+  network: { ...METADATA_ROUTE_NEEDS, metadataPorts: [8080], metadataNames: ['metadata.exoscale.com'] },
   guestNetwork: 'dhcp',
   userDataRequest: /^\/(1\.0|latest)\/user-data\/?(\?|$)/,
   localIpv4: { path: '/1.0/meta-data/local-ipv4', headers: {} },

@@ -1,4 +1,4 @@
-import { NO_NETWORK_NEEDS, type CloudFlavour } from '../cloud-flavour.js';
+import { METADATA_ROUTE_NEEDS, type CloudFlavour } from '../cloud-flavour.js';
 import { gceApi } from './gce-api.js';
 import { gceIdentity } from './gce-identity.js';
 
@@ -14,7 +14,7 @@ export const gce: CloudFlavour = {
   delivery: 'metadata-service',
   guestUuid: (instanceUuid) => instanceUuid.toLowerCase(),
   identity: ({ instanceUuid }) => gceIdentity(instanceUuid),
-  network: { ...NO_NETWORK_NEEDS, metadataNames: ['metadata.google.internal'] },
+  network: { ...METADATA_ROUTE_NEEDS, metadataNames: ['metadata.google.internal'] },
   guestNetwork: 'dhcp',
   userDataRequest: /^\/computeMetadata\/v1\/instance\/attributes\/(user-data)?(\?|$)/,
   localIpv4: { path: '/computeMetadata/v1/instance/network-interfaces/0/ip', headers: { 'Metadata-Flavor': 'Google' } },

@@ -1,4 +1,4 @@
-import { NO_NETWORK_NEEDS, type CloudFlavour } from '../cloud-flavour.js';
+import { METADATA_ROUTE_NEEDS, type CloudFlavour } from '../cloud-flavour.js';
 import { hetznerApi } from './hetzner-api.js';
 import { hetznerIdentity } from './hetzner-identity.js';
 
@@ -16,7 +16,7 @@ export const hetzner: CloudFlavour = {
   guestUuid: (instanceUuid) => instanceUuid.toLowerCase(),
   identity: hetznerIdentity,
   // cloud-init 25.x tries http://[fe80::a9fe:a9fe%<nic>]/hetzner/v1/ first (2 s each when nothing answers).
-  network: { ...NO_NETWORK_NEEDS, endpoints6: [{ address: 'fe80::a9fe:a9fe', ports: [80] }] },
+  network: { ...METADATA_ROUTE_NEEDS, endpoints6: [{ address: 'fe80::a9fe:a9fe', ports: [80] }] },
   guestNetwork: 'dhcp',
   // Hetzner documents no private-IPv4 key for a server's own NIC: `public-ipv4` is the address DHCP
   // gives eth0 (no NAT), which is what the guest's address is here (`local-ipv4` is empty, as there).

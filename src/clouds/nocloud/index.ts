@@ -1,4 +1,4 @@
-import { NO_NETWORK_NEEDS, type CloudFlavour } from '../cloud-flavour.js';
+import { METADATA_ROUTE_NEEDS, type CloudFlavour } from '../cloud-flavour.js';
 import { nocloudApi } from './nocloud-api.js';
 
 /**
@@ -14,7 +14,7 @@ export const nocloud: CloudFlavour = {
   identity: ({ instanceId, instanceUuid }) => ({
     system: { serial: `ds=nocloud-net;s=http://169.254.169.254/nocloud/${instanceId}/`, uuid: instanceUuid.toLowerCase() },
   }),
-  network: NO_NETWORK_NEEDS,
+  network: METADATA_ROUTE_NEEDS,
   guestNetwork: 'dhcp',
   userDataRequest: /^\/nocloud\/[^/]+\/user-data\/?(\?|$)/,
   localIpv4: null,

@@ -1,4 +1,4 @@
-import { NO_NETWORK_NEEDS, type CloudFlavour } from '../cloud-flavour.js';
+import { METADATA_ROUTE_NEEDS, type CloudFlavour } from '../cloud-flavour.js';
 import { ec2Api } from '../ec2/ec2-api.js';
 import { novaIdentity } from './nova-identity.js';
 import { openstackApi } from './openstack-api.js';
@@ -11,7 +11,7 @@ export const openstack: CloudFlavour = {
   delivery: 'metadata-service',
   guestUuid: (instanceUuid) => instanceUuid.toLowerCase(),
   identity: ({ instanceUuid }) => novaIdentity(instanceUuid),
-  network: NO_NETWORK_NEEDS,
+  network: METADATA_ROUTE_NEEDS,
   guestNetwork: 'dhcp',
   userDataRequest: /\/user[-_]data\/?(\?|$)/,
   localIpv4: { path: '/latest/meta-data/local-ipv4', headers: {} },

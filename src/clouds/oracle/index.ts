@@ -1,4 +1,4 @@
-import { NO_NETWORK_NEEDS, type CloudFlavour } from '../cloud-flavour.js';
+import { METADATA_ROUTE_NEEDS, type CloudFlavour } from '../cloud-flavour.js';
 import { oracleApi } from './oracle-api.js';
 
 /**
@@ -17,7 +17,7 @@ export const oracle: CloudFlavour = {
   guestUuid: (instanceUuid) => instanceUuid.toLowerCase(),
   identity: ({ instanceUuid }) => ({ system: { uuid: instanceUuid.toLowerCase() }, chassis: { manufacturer: 'QEMU', asset: 'OracleCloud.com' } }),
   // cloud-init 25.x tries http://[fd00:c1::a9fe:a9fe]/opc/v… before 169.254.169.254 (more-clouds.md, Oracle).
-  network: { ...NO_NETWORK_NEEDS, endpoints6: [{ address: 'fd00:c1::a9fe:a9fe', ports: [80] }] },
+  network: { ...METADATA_ROUTE_NEEDS, endpoints6: [{ address: 'fd00:c1::a9fe:a9fe', ports: [80] }] },
   guestNetwork: 'dhcp',
   // OCI serves any path inside its documents; the primary VNIC's private IP is the first one's `privateIp`.
   userDataRequest: /^\/opc\/v[12]\/instance\/?(\?|$)/,

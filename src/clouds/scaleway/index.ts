@@ -20,6 +20,7 @@ export const scaleway: CloudFlavour = {
   guestUuid: (instanceUuid) => instanceUuid.toLowerCase(),
   identity: ({ instanceUuid }) => ({ system: { manufacturer: 'Scaleway', uuid: instanceUuid.toLowerCase() } }),
   guestNetwork: 'dhcp',
+  // No dhcpRoutes: Scaleway's DHCP sends no option 121; the guest reaches 169.254.42.42 by its default route.
   network: { ...NO_NETWORK_NEEDS, extraEndpoints: [{ address: SCALEWAY_METADATA_V4, ports: [80] }], endpoints6: [{ address: SCALEWAY_METADATA_V6, ports: [80] }] },
   userDataRequest: /^\/user_data\/cloud-init\/?(\?|$)/,
   // Scaleway's conf carries the address only inside JSON; no path answers it as plain text.

@@ -1,4 +1,4 @@
-import { NO_NETWORK_NEEDS, type CloudFlavour } from '../cloud-flavour.js';
+import { METADATA_ROUTE_NEEDS, type CloudFlavour } from '../cloud-flavour.js';
 import { upcloudApi } from './upcloud-api.js';
 import { upcloudIdentity, upcloudServerUuid } from './upcloud-identity.js';
 
@@ -15,7 +15,7 @@ export const upcloud: CloudFlavour = {
   delivery: 'metadata-service',
   guestUuid: upcloudServerUuid,
   identity: upcloudIdentity,
-  network: NO_NETWORK_NEEDS,
+  network: METADATA_ROUTE_NEEDS,
   guestNetwork: 'dhcp',
   // The address of the first interface, as UpCloud's traversable API serves it (Talos and user scripts
   // read this path; UpCloud's one NIC here is that interface).

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CLOUD_DHCP_PROFILES } from '../../../src/clouds/registry.js';
 import type { NetworkConfig, NetworkHost } from '../../../src/ports/network.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
 import { expectedLogRow, fetchAndLog } from './cloud-metadata.js';
@@ -8,7 +9,10 @@ import { CloudWorld } from './world.js';
 
 const REQUIRES = { root: true, commands: ['ip', 'dnsmasq', 'iptables', 'nft', 'busybox'] };
 
-/** What issue 15's clouds ask of the IPv4 plane, as CLOUD_NETWORK_NEEDS carries it (every cloud's at once). */
+/**
+ * What issue 15's clouds ask of the IPv4 plane: the bridge's union, as CLOUD_NETWORK_NEEDS carries it,
+ * and each cloud's own DHCP, from the registry's flavours as `up` passes it.
+ */
 const NEEDS: Partial<NetworkConfig> = {
   extraEndpoints: [
     { address: '168.63.129.16', ports: [80] },
@@ -16,21 +20,25 @@ const NEEDS: Partial<NetworkConfig> = {
   ],
   gatewayPorts: [80, 8080],
   gatewayNames: ['data-server'],
-  dhcpOptions: [{ code: 245, value: '168.63.129.16' }],
+  dhcpProfiles: CLOUD_DHCP_PROFILES,
 };
 
-describeWhen(REQUIRES, "the clouds' IPv4 needs in a namespace: other endpoints, the gateway's ports and names, option 245, DigitalOcean's link-local phase", () => {
+describeWhen(REQUIRES, "the clouds' IPv4 needs in a namespace: other endpoints, the gateway's ports and names, DHCP per cloud, DigitalOcean's link-local phase", () => {
   let world: CloudWorld;
   let config: NetworkConfig;
   const hosts: NetworkHost[] = [
-    { instanceId: 'i-00000000000000e01', mac: '52:54:00:ee:00:01', ip: '10.250.0.10', hostname: 'echo', tapName: 'mct-e' },
+    { instanceId: 'i-00000000000000e01', mac: '52:54:00:ee:00:01', ip: '10.250.0.10', hostname: 'echo', tapName: 'mct-e', cloud: 'azure' },
     // A DigitalOcean guest: no lease; it talks from 169.254.x.y until it has read its address.
-    { instanceId: 'i-00000000000000f02', mac: '52:54:00:ee:00:02', ip: '10.250.0.11', hostname: 'foxtrot', tapName: 'mct-f', guestNetwork: 'link-local' },
-    { instanceId: 'i-00000000000000a03', mac: '52:54:00:ee:00:03', ip: '10.250.0.12', hostname: 'golf', tapName: 'mct-g' },
+    { instanceId: 'i-00000000000000f02', mac: '52:54:00:ee:00:02', ip: '10.250.0.11', hostname: 'foxtrot', tapName: 'mct-f', guestNetwork: 'link-local', cloud: 'digitalocean' },
+    { instanceId: 'i-00000000000000a03', mac: '52:54:00:ee:00:03', ip: '10.250.0.12', hostname: 'golf', tapName: 'mct-g', cloud: 'ec2' },
+    { instanceId: 'i-00000000000000b04', mac: '52:54:00:ee:00:04', ip: '10.250.0.13', hostname: 'hotel', tapName: 'mct-h', cloud: 'scaleway' },
+    { instanceId: 'i-00000000000000c05', mac: '52:54:00:ee:00:05', ip: '10.250.0.14', hostname: 'india', tapName: 'mct-i', cloud: 'vultr' },
   ];
   const dhcpGuest = () => world.guests[0]!;
   const doGuest = () => world.guests[1]!;
   const otherGuest = () => world.guests[2]!;
+  const scalewayGuest = () => world.guests[3]!;
+  const vultrGuest = () => world.guests[4]!;
 
   beforeAll(async () => {
     world = await CloudWorld.create();
@@ -43,17 +51,45 @@ describeWhen(REQUIRES, "the clouds' IPv4 needs in a namespace: other endpoints, 
     await world?.destroy();
   });
 
-  it('a DHCP guest gets option 245 (unasked) and routes to the extra endpoints, and reaches the server through each, as itself', async () => {
+  it("an Azure guest's lease carries Azure's DHCP: option 245 (unasked), routes to the wireserver and 169.254.169.254, no other cloud's; it reaches the server through each endpoint, as itself", async () => {
     const r = await dhcpGuest().dhcp();
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('opt245=a83f8110'); // 168.63.129.16
     const routes = await dhcpGuest().routes();
-    for (const dst of ['168.63.129.16', '169.254.42.42', '169.254.169.254']) expect(routes).toContain(`${dst} via ${config.gateway}`);
+    for (const dst of ['168.63.129.16', '169.254.169.254']) expect(routes).toContain(`${dst} via ${config.gateway}`);
+    expect(routes).not.toContain('169.254.42.42'); // Scaleway's endpoint: reached by the default route
+    expect(routes).toContain(`default via ${config.gateway}`);
     for (const base of ['http://169.254.42.42', 'http://168.63.129.16', `http://${config.gateway}`, `http://${config.gateway}:8080`]) {
       const ex = await fetchAndLog(dhcpGuest(), world.metadata, { base });
       expect(ex.answer, `${base}\n${ex.describe}`).toBe(`200 ${hosts[0]!.instanceId}`);
       expect(ex.logged).toEqual([expect.objectContaining(expectedLogRow(hosts[0]!))]);
     }
+  });
+
+  it("a Scaleway guest's lease carries no option 121 and no option 245, as Scaleway's DHCP; it reaches 169.254.42.42 by its default route", async () => {
+    const r = await scalewayGuest().dhcp();
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/staticroutes=|opt245=/);
+    const routes = await scalewayGuest().routes();
+    expect(routes).not.toMatch(/168\.63\.129\.16|169\.254\.169\.254|169\.254\.42\.42/);
+    expect(routes).toContain(`default via ${config.gateway}`);
+    const ex = await fetchAndLog(scalewayGuest(), world.metadata, { base: 'http://169.254.42.42' });
+    expect(ex.answer, ex.describe).toBe(`200 ${hosts[3]!.instanceId}`);
+    expect(ex.logged).toEqual([expect.objectContaining(expectedLogRow(hosts[3]!))]);
+  });
+
+  it('an EC2 guest gets the route to 169.254.169.254 and neither the wireserver route nor option 245; a Vultr guest gets the route its 22.4.2 checks for', async () => {
+    const r = await otherGuest().dhcp();
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^staticroutes=169\.254\.169\.254\/32 \S+ 0\.0\.0\.0\/0 \S+$/m);
+    expect(r.stdout).not.toContain('opt245=');
+    const routes = await otherGuest().routes();
+    expect(routes).toContain(`169.254.169.254 via ${config.gateway}`);
+    expect(routes).not.toMatch(/168\.63\.129\.16|169\.254\.42\.42/);
+    const v = await vultrGuest().dhcp();
+    expect(v.code, v.stderr).toBe(0);
+    expect(v.stdout).not.toContain('opt245=');
+    expect(await vultrGuest().routes()).toContain(`169.254.169.254 via ${config.gateway}`);
   });
 
   it('data-server resolves to the gateway', async () => {

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CLOUD_DHCP_PROFILES } from '../../../src/clouds/registry.js';
 import type { NetworkConfig, NetworkHost } from '../../../src/ports/network.js';
 import type { MetadataServeProcess } from '../../helpers/metadata-serve-process.js';
 import { TestNetns } from '../../helpers/netns.js';
@@ -21,13 +22,13 @@ describeWhen(REQUIRES, 'network plane in a namespace: DHCP, option 121, metadata
   let tmp: string;
   const guests: VethGuest[] = [];
   const hosts: NetworkHost[] = [
-    { instanceId: 'i-00000000000000a01', mac: '52:54:00:aa:00:01', ip: '10.250.0.10', hostname: 'alpha', tapName: 'mct-a' },
-    { instanceId: 'i-00000000000000b02', mac: '52:54:00:aa:00:02', ip: '10.250.0.11', hostname: 'bravo', tapName: 'mct-b' },
-    { instanceId: 'i-00000000000000c03', mac: '52:54:00:aa:00:03', ip: '10.250.0.12', hostname: 'charlie', tapName: 'mct-c' },
+    { instanceId: 'i-00000000000000a01', mac: '52:54:00:aa:00:01', ip: '10.250.0.10', hostname: 'alpha', tapName: 'mct-a', cloud: 'ec2' },
+    { instanceId: 'i-00000000000000b02', mac: '52:54:00:aa:00:02', ip: '10.250.0.11', hostname: 'bravo', tapName: 'mct-b', cloud: 'ec2' },
+    { instanceId: 'i-00000000000000c03', mac: '52:54:00:aa:00:03', ip: '10.250.0.12', hostname: 'charlie', tapName: 'mct-c', cloud: 'ec2' },
   ];
   // A host the plane knows (its tap is in the anti-spoofing table, its MAC in dnsmasq's hosts file) whose guest
   // nevertheless asks DHCP for a lease with a MAC nobody reserved: only dnsmasq can refuse that.
-  const decoy: NetworkHost = { instanceId: 'i-00000000000000d04', mac: '52:54:00:aa:00:04', ip: '10.250.0.13', hostname: 'delta', tapName: 'mct-d' };
+  const decoy: NetworkHost = { instanceId: 'i-00000000000000d04', mac: '52:54:00:aa:00:04', ip: '10.250.0.13', hostname: 'delta', tapName: 'mct-d', cloud: 'ec2' };
   const decoyGuestMac = '52:54:00:aa:00:98';
   const planeHosts = [...hosts, decoy];
   const guest = (i: number): VethGuest => guests[i] as VethGuest;
@@ -43,7 +44,7 @@ describeWhen(REQUIRES, 'network plane in a namespace: DHCP, option 121, metadata
     const stateDir = join(tmp, 'network');
     plane = NetnsPlaneClient.start(cloud);
     const { subnet, gateway } = await plane.chooseSubnet('minicloud0');
-    config = { cloudId: 'nettest', bridge: 'minicloud0', subnet, gateway, metadataPort: 8775, egress: false, domain: 'nettest.internal', stateDir };
+    config = { cloudId: 'nettest', bridge: 'minicloud0', subnet, gateway, metadataPort: 8775, egress: false, domain: 'nettest.internal', stateDir, dhcpProfiles: CLOUD_DHCP_PROFILES };
     await plane.ensureUp(config);
     // The real server, on the gateway address the DNAT rule targets; it only knows the three guests.
     server = await startCloudMetadata(cloud, { gateway, port: 8775, hosts, dir: join(tmp, 'metadata') });
@@ -71,7 +72,7 @@ describeWhen(REQUIRES, 'network plane in a namespace: DHCP, option 121, metadata
     expect(config.gateway).toBe('10.250.0.1');
   });
 
-  it('known guests get their reserved address by DHCP, with the option-121 routes', async () => {
+  it("known guests get their reserved address by DHCP, with their cloud's option-121 routes (EC2's)", async () => {
     for (const [i, h] of hosts.slice(0, 2).entries()) {
       const r = await guest(i).dhcp();
       const log = await readFile(join(config.stateDir, 'dnsmasq.log'), 'utf8');

@@ -7,8 +7,8 @@ case "$1" in
     ip -4 addr flush dev "$interface"
     ;;
   bound|renew)
-    # Options udhcpc knows no name for arrive as opt<N> (hex); say them, for the tests to read.
-    env | grep '^opt[0-9]*=' || true
+    # Options udhcpc knows no name for arrive as opt<N> (hex); say them and option 121, for the tests to read.
+    env | grep -E '^(opt[0-9]*|staticroutes)=' || true
     ip -4 addr flush dev "$interface"
     ip addr add "$ip/$mask" dev "$interface"
     if [ -n "$staticroutes" ]; then

@@ -30,7 +30,7 @@ describe('Exoscale identity and network needs', () => {
 
   it('asks the plane for the password server port 8080 and Exoscale\'s metadata name; smoke reads local-ipv4 from /1.0/', () => {
     const exoscale = cloudNamed('exoscale');
-    expect(exoscale.network).toEqual({ ...NO_NETWORK_NEEDS, metadataPorts: [8080], metadataNames: ['metadata.exoscale.com'] });
+    expect(exoscale.network).toEqual({ ...NO_NETWORK_NEEDS, dhcpRoutes: ['169.254.169.254'], metadataPorts: [8080], metadataNames: ['metadata.exoscale.com'] });
     expect(CLOUD_NETWORK_NEEDS.metadataPorts).toContain(8080);
     expect(CLOUD_NETWORK_NEEDS.metadataNames).toContain('metadata.exoscale.com');
     expect(exoscale.localIpv4).toEqual({ path: '/1.0/meta-data/local-ipv4', headers: {} });

@@ -33,7 +33,7 @@ describe('GCE identity', () => {
 
   it('asks the network plane to resolve metadata.google.internal, and reads local-ipv4 with the flavor header', () => {
     const gce = cloudNamed('gce');
-    expect(gce.network).toEqual({ ...NO_NETWORK_NEEDS, metadataNames: ['metadata.google.internal'] });
+    expect(gce.network).toEqual({ ...NO_NETWORK_NEEDS, dhcpRoutes: ['169.254.169.254'], metadataNames: ['metadata.google.internal'] });
     expect(gce.localIpv4).toEqual({ path: '/computeMetadata/v1/instance/network-interfaces/0/ip', headers: { 'Metadata-Flavor': 'Google' } });
   });
 });

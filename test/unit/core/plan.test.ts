@@ -85,6 +85,18 @@ describe('plan', () => {
     ]);
   });
 
+  it("tags each host with its instance's cloud, so its lease carries that cloud's DHCP only", () => {
+    const records = new Map([
+      ['i-a', { ...rec('i-a', 10), datasource: 'scaleway' }],
+      ['i-b', { ...rec('i-b', 11), datasource: 'azure' }],
+    ]);
+    const hosts = plan(input({ instances: [inst('i-a'), inst('i-b')], records })).flatMap((x) => (x.kind === 'network.setHosts' ? x.hosts : []));
+    expect(hosts.map((h) => [h.instanceId, h.cloud])).toEqual([
+      ['i-a', 'scaleway'],
+      ['i-b', 'azure'],
+    ]);
+  });
+
   it('is level-based: the world as wanted yields no actions, whatever happened before', () => {
     const a = inst('i-a', {}, 5);
     const first = input({ instances: [a], guests: [guest('i-a', 'running')] });

@@ -71,10 +71,30 @@ describe('network rule and config builders (golden files in fixtures/network/)',
     const conf = buildDnsmasqConfig(needs);
     await expect(conf).toMatchFileSnapshot(golden('dnsmasq-cloud-needs.conf'));
     expect(conf).toMatch(/^address=\/data-server\/10\.250\.0\.1$/m);
-    expect(conf).toMatch(/^dhcp-option-force=245,168\.63\.129\.16$/m);
-    expect(conf).toMatch(
-      /^dhcp-option=option:classless-static-route,169\.254\.169\.254\/32,10\.250\.0\.1,168\.63\.129\.16\/32,10\.250\.0\.1,169\.254\.42\.42\/32,10\.250\.0\.1,0\.0\.0\.0\/0,10\.250\.0\.1$/m,
-    );
+  });
+
+  it('DHCP per cloud: each profile\'s routes and options go only to hosts tagged with its cloud (golden)', async () => {
+    const conf = buildDnsmasqConfig({ ...sampleConfig, ...sampleCloudNeeds });
+    const dhcpLines = conf.split('\n').filter((l) => l.startsWith('dhcp-option'));
+    expect(dhcpLines).toEqual([
+      'dhcp-option=option:router,10.250.0.1',
+      'dhcp-option=option:dns-server,10.250.0.1',
+      'dhcp-option=tag:mc-ec2,option:classless-static-route,169.254.169.254/32,10.250.0.1,0.0.0.0/0,10.250.0.1',
+      'dhcp-option=tag:mc-azure,option:classless-static-route,169.254.169.254/32,10.250.0.1,168.63.129.16/32,10.250.0.1,0.0.0.0/0,10.250.0.1',
+      'dhcp-option-force=tag:mc-azure,245,168.63.129.16',
+      // Scaleway: no line at all, so its guests get no option 121 (its 22.4.2 would re-add the routes).
+    ]);
+    // With no profiles, leases carry address, router and DNS only.
+    expect(buildDnsmasqConfig(sampleConfig)).not.toMatch(/classless-static-route|dhcp-option-force/);
+    await expect(buildDhcpHostsFile(sampleHosts)).toMatchFileSnapshot(golden('dnsmasq.dhcp-hosts'));
+    expect(buildDhcpHostsFile(sampleHosts).split('\n')).toEqual([
+      '52:54:00:00:00:0a,set:mc-ec2,10.250.0.10,web-1',
+      '52:54:00:00:00:0b,set:mc-azure,10.250.0.11,web-2',
+      '52:54:00:00:00:0c,set:mc-scaleway,10.250.0.12,db-1',
+      '',
+    ]);
+    const { cloud: _none, ...untagged } = sampleHosts[1]!;
+    expect(buildDhcpHostsFile([untagged])).toBe('52:54:00:00:00:0a,10.250.0.10,web-1\n');
   });
 
   it("a link-local guest (DigitalOcean): no lease, 169.254/16 admitted on its tap only, SNAT to its own address (golden)", async () => {

@@ -21,9 +21,16 @@ describe('network input validation', () => {
     expect(() => validateNetworkConfig({ ...sampleConfig, extraEndpoints: [{ address: '300.1.1.1', ports: [80] }] })).toThrow(code('MC_ERR_NETWORK_CONFIG'));
     expect(() => validateNetworkConfig({ ...sampleConfig, gatewayPorts: [0] })).toThrow(code('MC_ERR_NETWORK_CONFIG'));
     expect(() => validateNetworkConfig({ ...sampleConfig, gatewayNames: ['data server'] })).toThrow(code('MC_ERR_NETWORK_CONFIG'));
-    expect(() => validateNetworkConfig({ ...sampleConfig, dhcpOptions: [{ code: 245, value: '1.2.3.4\nserver=8.8.8.8' }] })).toThrow(code('MC_ERR_NETWORK_CONFIG'));
+    const profile = { cloud: 'azure', routes: ['168.63.129.16'], options: [{ code: 245, value: '168.63.129.16' }] };
+    expect(() => validateNetworkConfig({ ...sampleConfig, dhcpProfiles: [{ ...profile, options: [{ code: 245, value: '1.2.3.4\nserver=8.8.8.8' }] }] })).toThrow(code('MC_ERR_NETWORK_CONFIG'));
+    expect(() => validateNetworkConfig({ ...sampleConfig, dhcpProfiles: [{ ...profile, cloud: 'Azure,set:x' }] })).toThrow(code('MC_ERR_NETWORK_CONFIG'));
+    expect(() => validateNetworkConfig({ ...sampleConfig, dhcpProfiles: [{ ...profile, routes: ['10.250.0.9'] }] })).toThrow(code('MC_ERR_NETWORK_CONFIG'));
+    expect(() => validateNetworkConfig({ ...sampleConfig, dhcpProfiles: [profile, { ...profile, options: [] }] })).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('two profiles') }),
+    );
     const host = sampleHosts[0]!;
     expect(() => validateNetworkHosts([{ ...host, hostname: 'web\n1' }], sampleConfig)).toThrow(code('MC_ERR_NETWORK_CONFIG'));
+    expect(() => validateNetworkHosts([{ ...host, cloud: 'ec2,10.250.0.99' }], sampleConfig)).toThrow(code('MC_ERR_NETWORK_CONFIG'));
     expect(() => validateNetworkHosts([{ ...host, mac: '52:54:00:00:00:0B' }], sampleConfig)).toThrow(code('MC_ERR_NETWORK_CONFIG'));
     expect(() => validateNetworkHosts([{ ...host, ip: '10.9.9.9' }], sampleConfig)).toThrow(code('MC_ERR_NETWORK_CONFIG'));
     expect(() => validateNetworkHosts([host, { ...sampleHosts[1]!, ip: host.ip }], sampleConfig)).toThrow(

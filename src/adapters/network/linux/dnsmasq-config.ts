@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import type { NetworkConfig, NetworkHost } from '../../../ports/network.js';
+import type { NetworkConfig, NetworkDhcpProfile, NetworkHost } from '../../../ports/network.js';
 import { intToIp, ipToInt } from '../../../core/ipam.js';
 import { netmaskOf, parseCidr } from '../ipv4.js';
+import { classlessRoutes, dhcpTag } from '../dhcp-profiles.js';
 import { networkNames } from '../network-names.js';
 import { METADATA_ADDRESS } from './iptables-rules.js';
 import { buildDnsmasqRaLines } from './dnsmasq-ra.js';
@@ -10,7 +11,7 @@ import { cloudIpv6Of } from './ipv6-config.js';
 /** The files of one cloud's dnsmasq, all inside NetworkConfig.stateDir. Teardown removes exactly these. */
 export interface DnsmasqPaths {
   config: string;
-  /** dhcp-hostsfile: `mac,ip,hostname` per instance; re-read on SIGHUP. */
+  /** dhcp-hostsfile: `mac,set:mc-<cloud>,ip,hostname` per instance; re-read on SIGHUP. */
   dhcpHosts: string;
   /** addn-hosts: `ip name name.domain` per instance, for DNS; re-read on SIGHUP. */
   dnsHosts: string;
@@ -36,10 +37,13 @@ export function dnsmasqPaths(stateDir: string): DnsmasqPaths {
  *    server do not collide;
  *  - `dhcp-range=…,static` + `dhcp-ignore=tag:!known`: only MACs from the hosts file get a lease, always the
  *    same address, so the metadata server's source-IP → instance lookup is deterministic;
- *  - option 121 carries 169.254.169.254/32 (and each extraEndpoints address: Azure's cloud-init looks for
- *    the wireserver's) AND the default route, because RFC 3442 clients ignore option 3 (router) when 121
- *    is present;
- *  - the clouds' dhcpOptions go out with `dhcp-option-force`: clients do not list them (Azure's 245) in
+ *  - router and DNS go to every guest; everything else is per cloud, as each real cloud's DHCP carries only
+ *    its own: the hosts file tags each host `mc-<cloud>` and each dhcpProfiles entry's options are
+ *    `tag:mc-<cloud>` lines. The profiles are config, so a new guest changes only the hosts file (SIGHUP);
+ *  - a profile's option 121 carries its routes (Vultr's 169.254.169.254/32, Azure's wireserver too) AND
+ *    the default route, because RFC 3442 clients ignore option 3 (router) when 121 is present; a profile
+ *    without routes sends no option 121 (Scaleway: its cloud-init re-adds a second lease's routes);
+ *  - a profile's options go out with `dhcp-option-force`: clients do not list them (Azure's 245) in
  *    their parameter request list, and dnsmasq sends only requested options otherwise;
  *  - `no-ping`: addresses are reserved, probing them only delays the offer;
  *  - DNS answers instance names from the addn-hosts file under `domain`, and the clouds' metadata names
@@ -86,19 +90,32 @@ export function buildDnsmasqConfig(config: NetworkConfig): string {
     'no-ping',
     `dhcp-option=option:router,${gw}`,
     `dhcp-option=option:dns-server,${gw}`,
-    `dhcp-option=option:classless-static-route,${[METADATA_ADDRESS, ...(config.extraEndpoints ?? []).map((e) => e.address)].map((a) => `${a}/32,${gw},`).join('')}0.0.0.0/0,${gw}`,
-    ...(config.dhcpOptions ?? []).map((o) => `dhcp-option-force=${o.code},${o.value}`),
+    ...(config.dhcpProfiles ?? []).flatMap((p) => dhcpProfileLines(p, gw)),
     '',
   ].join('\n');
 }
 
+/** One cloud's tagged option lines: option 121 when it has routes, then its forced options. */
+function dhcpProfileLines(profile: NetworkDhcpProfile, gateway: string): string[] {
+  const tag = `tag:${dhcpTag(profile.cloud)}`;
+  const routes = classlessRoutes(profile, gateway);
+  return [
+    ...(routes.length > 0 ? [`dhcp-option=${tag},option:classless-static-route,${routes.map(([dst, via]) => `${dst},${via}`).join(',')}`] : []),
+    ...profile.options.map((o) => `dhcp-option-force=${tag},${o.code},${o.value}`),
+  ];
+}
+
 /**
- * dhcp-hostsfile lines, sorted by IP so the file (and its golden) is stable (pure). A link-local host
- * (DigitalOcean) is listed as `mac,ignore`: as on the real cloud, its DHCP is never answered.
+ * dhcp-hostsfile lines, sorted by IP so the file (and its golden) is stable (pure): `mac,set:mc-<cloud>,ip,name`
+ * (the tag selects the cloud's options; no cloud, no tag). A link-local host (DigitalOcean) is listed as
+ * `mac,ignore`: as on the real cloud, its DHCP is never answered.
  */
 export function buildDhcpHostsFile(hosts: readonly NetworkHost[]): string {
   return sortByIp(hosts)
-    .map((h) => (h.guestNetwork === 'link-local' ? `${h.mac},ignore\n` : `${h.mac},${h.ip},${h.hostname}\n`))
+    .map((h) => {
+      if (h.guestNetwork === 'link-local') return `${h.mac},ignore\n`;
+      return [h.mac, ...(h.cloud === undefined ? [] : [`set:${dhcpTag(h.cloud)}`]), h.ip, h.hostname].join(',') + '\n';
+    })
     .join('');
 }
 
