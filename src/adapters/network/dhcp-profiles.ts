@@ -12,7 +12,7 @@ export function dhcpTag(cloud: string): string {
 }
 
 /** The profile a host's lease follows; undefined: address, router and DNS only. */
-export function dhcpProfileOf(config: NetworkConfig, host: NetworkHost): NetworkDhcpProfile | undefined {
+function dhcpProfileOf(config: NetworkConfig, host: NetworkHost): NetworkDhcpProfile | undefined {
   return host.cloud === undefined ? undefined : config.dhcpProfiles?.find((p) => p.cloud === host.cloud);
 }
 
