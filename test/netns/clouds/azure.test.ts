@@ -1,10 +1,11 @@
 import { join } from 'node:path';
-import { beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { azureGuestUuid } from '../../../src/clouds/azure/azure-identity.js';
 import { WIRESERVER_ADDRESS } from '../../../src/clouds/azure/index.js';
-import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON, ensureCloudInitClient, type CloudInitClient, type CloudInitResult } from '../../helpers/cloud-init-client.js';
+import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON, type CloudInitResult } from '../../helpers/cloud-init-client.js';
 import { cloudTestInstance, GATEWAY_ADDRESS, METADATA_ADDRESS, runCloudInitIn, useCloudWorld, userDataOf, type CloudWorld } from '../../helpers/cloud-world.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
+import { useCloudInitClient } from '../../helpers/use-cloud-init-client.js';
 
 // cloud-init's real DataSourceAzure (22.4.2 and 25.3) against `minicloud metadata serve` playing Azure, on
 // the DMI minicloud gives an Azure guest (the chassis asset tag; the SMBIOS uuid is the vmId byte-swapped).
@@ -20,17 +21,6 @@ const LEASE_ROUTES: [string, string][] = [
   [`${WIRESERVER_ADDRESS}/32`, GATEWAY_ADDRESS],
   ['0.0.0.0/0', GATEWAY_ADDRESS],
 ];
-
-function useClient(version: (typeof CLOUD_INIT_VERSIONS)[number]): () => CloudInitClient {
-  let client: CloudInitClient | undefined;
-  beforeAll(async () => {
-    client = await ensureCloudInitClient(version);
-  });
-  return () => {
-    if (!client) throw new Error(`cloud-init ${version} was not unpacked (see the beforeAll error)`);
-    return client;
-  };
-}
 
 /** The datasource's settings: its data directory (where it writes ovf-env.xml) in the scratch, not the host's /var/lib/waagent. */
 const config = (world: CloudWorld, tag: string) => ({ data_dir: join(world.scratch, `waagent-${tag}`) });
@@ -61,7 +51,7 @@ function expectTheInstance(result: CloudInitResult | null, world: CloudWorld, co
 for (const version of CLOUD_INIT_VERSIONS) {
   const tag = version.replace(/\D/g, '');
   describeWhen(REQUIREMENTS, `cloud-init ${version} DataSourceAzure against minicloud playing Azure`, () => {
-    const client = useClient(version);
+    const client = useCloudInitClient(version);
     const get = useCloudWorld(`mcaz${tag}`, cloudTestInstance('azure', { extra: { meta: { adminUsername: 'minicloud' } } }));
 
     it('reads the instance-id, hostname, keys, user-data byte for byte and the network config from IMDS, then reports ready to the wireserver, with no 4xx', async () => {
@@ -80,7 +70,7 @@ for (const version of CLOUD_INIT_VERSIONS) {
   });
 
   describeWhen(REQUIREMENTS, `cloud-init ${version} DataSourceAzure falls back to IMDS 2019-06-01 on a 400`, () => {
-    const client = useClient(version);
+    const client = useCloudInitClient(version);
     // Azure answers 400 for an api-version it does not serve; one such answer makes cloud-init ask 2019-06-01.
     const get = useCloudWorld(`mcazf${tag}`, cloudTestInstance('azure', { extra: { meta: { adminUsername: 'minicloud' } } }), {
       faults: [{ path: '/metadata/instance', method: 'GET', status: 400, times: 1 }],

@@ -1,7 +1,8 @@
-import { beforeAll, expect, it } from 'vitest';
-import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON, ensureCloudInitClient, type CloudInitClient, type CloudInitVersion } from '../../helpers/cloud-init-client.js';
+import { expect, it } from 'vitest';
+import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON } from '../../helpers/cloud-init-client.js';
 import { cloudTestInstance, GATEWAY_ADDRESS, METADATA_ADDRESS, runCloudInitIn, useCloudWorld, userDataOf, type CloudWorld } from '../../helpers/cloud-world.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
+import { useCloudInitClient } from '../../helpers/use-cloud-init-client.js';
 
 // cloud-init's real DataSourceCloudStack (22.4.2 and 25.3; the network-stage class) against `minicloud
 // metadata serve` playing CloudStack, on the DMI minicloud gives a CloudStack guest (product CloudStack
@@ -16,17 +17,6 @@ const PASSWORD_URL = `http://${GATEWAY_ADDRESS}:8080/`;
 /** A systemd-networkd lease from the cloud's dnsmasq, as networkd writes it: SERVER_ADDRESS is option 54, the bridge address. */
 const NETWORKD_LEASE = ['# This is private data. Do not parse.', `ADDRESS=${METADATA_ADDRESS}`, 'NETMASK=255.255.255.0', `ROUTER=${GATEWAY_ADDRESS}`, `SERVER_ADDRESS=${GATEWAY_ADDRESS}`, `DNS=${GATEWAY_ADDRESS}`, 'LIFETIME=3600', ''].join('\n');
 
-function useClient(version: CloudInitVersion): () => CloudInitClient {
-  let client: CloudInitClient | undefined;
-  beforeAll(async () => {
-    client = await ensureCloudInitClient(version);
-  });
-  return () => {
-    if (!client) throw new Error(`cloud-init ${version} was not unpacked (see the beforeAll error)`);
-    return client;
-  };
-}
-
 /** Asks the password server, as the guest would, without acking: what it would hand out now. */
 async function sendMyPassword(world: CloudWorld): Promise<string> {
   return (await world.ns.run('curl', ['-fsS', '--max-time', '5', '-H', 'DomU_Request: send_my_password', PASSWORD_URL])).stdout;
@@ -35,7 +25,7 @@ async function sendMyPassword(world: CloudWorld): Promise<string> {
 for (const version of CLOUD_INIT_VERSIONS) {
   const tag = version.replace(/\D/g, '');
   describeWhen(REQUIREMENTS, `cloud-init ${version} DataSourceCloudStack against minicloud playing CloudStack (router found by data-server)`, () => {
-    const client = useClient(version);
+    const client = useCloudInitClient(version);
     const get = useCloudWorld(`mccs${tag}`, cloudTestInstance('cloudstack', { extra: { availabilityZone: 'zone1' } }));
 
     it('reads instance-id, hostname, keys and user-data byte for byte from the router, takes and acks the password on 8080, with no 4xx', async () => {
@@ -82,7 +72,7 @@ for (const version of CLOUD_INIT_VERSIONS) {
   });
 
   describeWhen(REQUIREMENTS, `cloud-init ${version} DataSourceCloudStack finds the router by its DHCP lease when data-server does not resolve`, () => {
-    const client = useClient(version);
+    const client = useCloudInitClient(version);
     const get = useCloudWorld(`mccl${tag}`, cloudTestInstance('cloudstack'), { gatewayNames: false });
 
     it('takes SERVER_ADDRESS of the networkd lease (the DHCP server) as the router and reads everything from it', async () => {

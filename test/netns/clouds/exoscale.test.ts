@@ -1,7 +1,8 @@
-import { beforeAll, expect, it } from 'vitest';
-import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON, ensureCloudInitClient, type CloudInitClient, type CloudInitVersion } from '../../helpers/cloud-init-client.js';
+import { expect, it } from 'vitest';
+import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON } from '../../helpers/cloud-init-client.js';
 import { cloudTestInstance, METADATA_ADDRESS, runCloudInitIn, useCloudWorld, userDataOf, type CloudWorld } from '../../helpers/cloud-world.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
+import { useCloudInitClient } from '../../helpers/use-cloud-init-client.js';
 
 // cloud-init's real DataSourceExoscale (22.4.2 and 25.3; one class, registered for the network stage
 // only: no ephemeral DHCP) against `minicloud metadata serve` playing Exoscale, on the DMI minicloud gives
@@ -11,17 +12,6 @@ import { describeWhen } from '../../helpers/tier-requirements.js';
 const REQUIREMENTS = { root: true, commands: ['ip', 'curl', 'iptables', 'apt-get', 'dpkg-deb', 'tar', DEBIAN_PYTHON] };
 const PASSWORD_URL = `http://${METADATA_ADDRESS}:8080/1.0/`;
 
-function useClient(version: CloudInitVersion): () => CloudInitClient {
-  let client: CloudInitClient | undefined;
-  beforeAll(async () => {
-    client = await ensureCloudInitClient(version);
-  });
-  return () => {
-    if (!client) throw new Error(`cloud-init ${version} was not unpacked (see the beforeAll error)`);
-    return client;
-  };
-}
-
 /** Asks the password server, as the guest would, without acking: what it would hand out now. */
 async function sendMyPassword(world: CloudWorld): Promise<string> {
   return (await world.ns.run('curl', ['-fsS', '--max-time', '5', '-H', 'DomU_Request: send_my_password', PASSWORD_URL])).stdout;
@@ -29,7 +19,7 @@ async function sendMyPassword(world: CloudWorld): Promise<string> {
 
 for (const version of CLOUD_INIT_VERSIONS) {
   describeWhen(REQUIREMENTS, `cloud-init ${version} DataSourceExoscale against minicloud playing Exoscale`, () => {
-    const client = useClient(version);
+    const client = useCloudInitClient(version);
     const get = useCloudWorld(`mcexo${version.replace(/\D/g, '')}`, cloudTestInstance('exoscale'));
 
     it('reads the instance-id (uuid), hostname, keys and user-data byte for byte, and takes and acks the password from port 8080, with no 4xx', async () => {

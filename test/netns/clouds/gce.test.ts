@@ -1,9 +1,10 @@
-import { beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { gceInstanceId } from '../../../src/clouds/gce/gce-ids.js';
-import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON, ensureCloudInitClient, type CloudInitClient, type CloudInitVersion } from '../../helpers/cloud-init-client.js';
+import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON } from '../../helpers/cloud-init-client.js';
 import { cloudTestInstance, runCloudInitIn, useCloudWorld, userDataOf, type CloudWorld } from '../../helpers/cloud-world.js';
 import { describeRequests } from '../../helpers/metadata-serve-process.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
+import { useCloudInitClient } from '../../helpers/use-cloud-init-client.js';
 
 // cloud-init's real DataSourceGCE (the network-stage class; GCELocal differs only by its ephemeral DHCP)
 // of 22.4.2 and 25.3 against `minicloud metadata serve` playing GCE, with its own platform check on the
@@ -21,17 +22,6 @@ const REQUESTS = [
   `GET ${V1}/project/attributes/?recursive=True 200`,
 ];
 
-function useClient(version: CloudInitVersion): () => CloudInitClient {
-  let client: CloudInitClient | undefined;
-  beforeAll(async () => {
-    client = await ensureCloudInitClient(version);
-  });
-  return () => {
-    if (!client) throw new Error(`cloud-init ${version} was not unpacked (see the beforeAll error)`);
-    return client;
-  };
-}
-
 /** GETs `path` from the metadata server as the guest, with the flavor header; the body. */
 async function guestGet(world: CloudWorld, path: string): Promise<string> {
   const { stdout } = await world.ns.run('curl', ['-fsS', '--max-time', '5', '-H', 'Metadata-Flavor: Google', `http://metadata.google.internal${path}`]);
@@ -40,7 +30,7 @@ async function guestGet(world: CloudWorld, path: string): Promise<string> {
 
 for (const version of CLOUD_INIT_VERSIONS) {
   describeWhen(REQUIREMENTS, `cloud-init ${version} DataSourceGCE against minicloud's GCE`, () => {
-    const client = useClient(version);
+    const client = useCloudInitClient(version);
     const instance = cloudTestInstance('gce');
     const world = useCloudWorld(`mcgce${version.replace(/\D/g, '')}`, instance);
 

@@ -1,9 +1,10 @@
-import { beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { cloudNamed } from '../../../src/clouds/registry.js';
-import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON, ensureCloudInitClient, type CloudInitClient, type CloudInitVersion } from '../../helpers/cloud-init-client.js';
+import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON, type CloudInitVersion } from '../../helpers/cloud-init-client.js';
 import { cloudTestInstance, runCloudInitIn, useCloudWorld, userDataOf, type CloudWorld } from '../../helpers/cloud-world.js';
 import { describeRequests } from '../../helpers/metadata-serve-process.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
+import { useCloudInitClient } from '../../helpers/use-cloud-init-client.js';
 
 // cloud-init's real DataSourceHetzner (the only Hetzner class: it runs in init-local) of 22.4.2 and
 // 25.3 against `minicloud metadata serve` playing Hetzner, with its own platform checks on the DMI
@@ -17,17 +18,6 @@ const PATHS: Record<CloudInitVersion, string[]> = {
   '22.4.2': ['/hetzner/v1/metadata', '/hetzner/v1/userdata'],
   '25.3': ['/hetzner/v1/metadata', '/hetzner/v1/metadata/private-networks', '/hetzner/v1/userdata'],
 };
-
-function useClient(version: CloudInitVersion): () => CloudInitClient {
-  let client: CloudInitClient | undefined;
-  beforeAll(async () => {
-    client = await ensureCloudInitClient(version);
-  });
-  return () => {
-    if (!client) throw new Error(`cloud-init ${version} was not unpacked (see the beforeAll error)`);
-    return client;
-  };
-}
 
 /** The guest's NIC, carrying its MAC: what find_fallback_nic() picks, so 25.x aims its IPv6 URL at it. */
 async function addGuestNic(world: CloudWorld): Promise<void> {
@@ -45,7 +35,7 @@ async function addGuestNic(world: CloudWorld): Promise<void> {
 
 for (const version of CLOUD_INIT_VERSIONS) {
   describeWhen(REQUIREMENTS, `cloud-init ${version} DataSourceHetzner against minicloud's Hetzner`, () => {
-    const client = useClient(version);
+    const client = useCloudInitClient(version);
     // An all-digit MAC: YAML 1.1 reads it as a number unless the server quotes it.
     const instance = cloudTestInstance('hetzner', { mac: '52:54:00:12:34:56', extra: { vendorData: { 'cloud-init': VENDOR_DATA } } });
     const world = useCloudWorld(`mchz${version.replace(/\D/g, '')}`, instance);
@@ -97,7 +87,7 @@ for (const version of CLOUD_INIT_VERSIONS) {
   });
 
   describeWhen(REQUIREMENTS, `cloud-init ${version} DataSourceHetzner, an instance without user-data`, () => {
-    const client = useClient(version);
+    const client = useCloudInitClient(version);
     const instance = cloudTestInstance('hetzner', { userData: '' });
     const world = useCloudWorld(`mche${version.replace(/\D/g, '')}`, instance);
 

@@ -2,11 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { cloudNamed } from '../../../src/clouds/registry.js';
-import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON, ensureCloudInitClient, runCloudInitDatasource, type CloudInitClient, type CloudInitResult } from '../../helpers/cloud-init-client.js';
+import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON, runCloudInitDatasource, type CloudInitClient, type CloudInitResult } from '../../helpers/cloud-init-client.js';
 import { cloudTestInstance, METADATA_ADDRESS, runCloudInitIn, useCloudWorld, userDataOf, type CloudWorld } from '../../helpers/cloud-world.js';
 import { writeGuestDmi } from '../../helpers/guest-dmi.js';
 import { describeRequests } from '../../helpers/metadata-serve-process.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
+import { useCloudInitClient } from '../../helpers/use-cloud-init-client.js';
 
 // cloud-init's real DataSourceOracle against `minicloud metadata serve` playing OCI, on the DMI minicloud
 // gives an OCI guest (chassis asset tag OracleCloud.com). 22.4.2 has one class, DataSourceOracle
@@ -22,17 +23,6 @@ const DRIVER = join(ROOT, 'test/helpers/cloud-init-datasource.py');
 const NIC = 'ens3';
 
 const classFor = (client: CloudInitClient) => (client.version === '22.4.2' ? 'DataSourceOracle' : 'DataSourceOracleNet');
-
-function useClient(version: (typeof CLOUD_INIT_VERSIONS)[number]): () => CloudInitClient {
-  let client: CloudInitClient | undefined;
-  beforeAll(async () => {
-    client = await ensureCloudInitClient(version);
-  });
-  return () => {
-    if (!client) throw new Error(`cloud-init ${version} was not unpacked (see the beforeAll error)`);
-    return client;
-  };
-}
 
 /** The instance document as the server gives it (what cloud-init must read back). */
 async function servedInstance(world: CloudWorld): Promise<Record<string, unknown>> {
@@ -61,7 +51,7 @@ function expectTheInstance(result: CloudInitResult | null, world: CloudWorld, do
 
 for (const version of CLOUD_INIT_VERSIONS) {
   describeWhen(REQUIREMENTS, `cloud-init ${version} DataSourceOracle against minicloud playing OCI`, () => {
-    const client = useClient(version);
+    const client = useCloudInitClient(version);
     const get = useCloudWorld(`mcoci${version.replace(/\D/g, '')}`, cloudTestInstance('oracle'));
     beforeAll(async () => {
       const { ns, instance } = get();

@@ -1,7 +1,8 @@
 import { beforeAll, expect, it } from 'vitest';
-import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON, ensureCloudInitClient, type CloudInitClient } from '../../helpers/cloud-init-client.js';
+import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON } from '../../helpers/cloud-init-client.js';
 import { cloudTestInstance, runCloudInitIn, useCloudWorld, userDataOf } from '../../helpers/cloud-world.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
+import { useCloudInitClient } from '../../helpers/use-cloud-init-client.js';
 
 // cloud-init's real DataSourceScaleway (init-local, one class in both versions) against `minicloud
 // metadata serve` playing Scaleway, on the DMI minicloud gives a Scaleway guest. The client talks to
@@ -14,20 +15,9 @@ const NIC = 'ens3';
 const SCALEWAY_METADATA = 'http://169.254.42.42';
 const VENDOR_DATA = '#cloud-config\n# Scaleway vendor data\npackages: [htop]\n';
 
-function useClient(version: (typeof CLOUD_INIT_VERSIONS)[number]): () => CloudInitClient {
-  let client: CloudInitClient | undefined;
-  beforeAll(async () => {
-    client = await ensureCloudInitClient(version);
-  });
-  return () => {
-    if (!client) throw new Error(`cloud-init ${version} was not unpacked (see the beforeAll error)`);
-    return client;
-  };
-}
-
 for (const version of CLOUD_INIT_VERSIONS) {
   describeWhen(REQUIREMENTS, `cloud-init ${version} DataSourceScaleway against minicloud playing Scaleway`, () => {
-    const client = useClient(version);
+    const client = useCloudInitClient(version);
     const get = useCloudWorld(`mcscw${version.replace(/\D/g, '')}`, cloudTestInstance('scaleway', { extra: { vendorData: { 'cloud-init': VENDOR_DATA } } }));
     beforeAll(async () => {
       const { ns, instance } = get();

@@ -1,8 +1,9 @@
-import { beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { cloudNamed } from '../../../src/clouds/registry.js';
-import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON, ensureCloudInitClient, type CloudInitClient, type CloudInitVersion } from '../../helpers/cloud-init-client.js';
+import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON } from '../../helpers/cloud-init-client.js';
 import { cloudTestInstance, runCloudInitIn, useCloudWorld, userDataOf } from '../../helpers/cloud-world.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
+import { useCloudInitClient } from '../../helpers/use-cloud-init-client.js';
 
 // cloud-init's real DataSourceUpCloud (the network-stage class; DataSourceUpCloudLocal is the same code
 // behind an ephemeral DHCP, which the vm tier boots) of 22.4.2 and 25.3 against `minicloud metadata serve`
@@ -11,20 +12,9 @@ const REQUIREMENTS = { root: true, commands: ['ip', 'iptables', 'apt-get', 'dpkg
 
 const VENDOR_DATA = '#cloud-config\n# vendor: byte for byte\tyes \nbootcmd:\n  - echo "vëndör"\n';
 
-function useClient(version: CloudInitVersion): () => CloudInitClient {
-  let client: CloudInitClient | undefined;
-  beforeAll(async () => {
-    client = await ensureCloudInitClient(version);
-  });
-  return () => {
-    if (!client) throw new Error(`cloud-init ${version} was not unpacked (see the beforeAll error)`);
-    return client;
-  };
-}
-
 for (const version of CLOUD_INIT_VERSIONS) {
   describeWhen(REQUIREMENTS, `cloud-init ${version} DataSourceUpCloud against minicloud's UpCloud`, () => {
-    const client = useClient(version);
+    const client = useCloudInitClient(version);
     const instance = cloudTestInstance('upcloud', { extra: { vendorData: { 'cloud-init': VENDOR_DATA }, region: 'fi-hel1' } });
     const world = useCloudWorld(`mcuc${version.replace(/\D/g, '')}`, instance);
     const serverUuid = cloudNamed('upcloud').identity({ instanceId: instance.id, instanceUuid: instance.uuid }).system.uuid;

@@ -1,7 +1,8 @@
 import { beforeAll, expect, it } from 'vitest';
-import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON, ensureCloudInitClient, type CloudInitClient } from '../../helpers/cloud-init-client.js';
+import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON } from '../../helpers/cloud-init-client.js';
 import { cloudTestInstance, METADATA_ADDRESS, runCloudInitIn, useCloudWorld, userDataOf } from '../../helpers/cloud-world.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
+import { useCloudInitClient } from '../../helpers/use-cloud-init-client.js';
 
 // cloud-init's real DataSourceVultr (one class in both versions, registered for init-local: it brings up
 // an ephemeral DHCP lease on each candidate NIC unless http://169.254.169.254 already answers, as it does
@@ -15,20 +16,9 @@ const NIC = 'ens3';
 /** What cloud-init 22.4.2's check_route looks for: the route option 121 installs with the DHCP lease. */
 const METADATA_ROUTE = [`${METADATA_ADDRESS}/32`, 'dev', NIC];
 
-function useClient(version: (typeof CLOUD_INIT_VERSIONS)[number]): () => CloudInitClient {
-  let client: CloudInitClient | undefined;
-  beforeAll(async () => {
-    client = await ensureCloudInitClient(version);
-  });
-  return () => {
-    if (!client) throw new Error(`cloud-init ${version} was not unpacked (see the beforeAll error)`);
-    return client;
-  };
-}
-
 for (const version of CLOUD_INIT_VERSIONS) {
   describeWhen(REQUIREMENTS, `cloud-init ${version} DataSourceVultr against minicloud playing Vultr`, () => {
-    const client = useClient(version);
+    const client = useCloudInitClient(version);
     const get = useCloudWorld(`mcvultr${version.replace(/\D/g, '')}`, cloudTestInstance('vultr'));
     beforeAll(async () => {
       const { ns, instance } = get();

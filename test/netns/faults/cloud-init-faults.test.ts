@@ -1,8 +1,9 @@
-import { beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { SmbiosIdentity } from '../../../src/ports/hypervisor.js';
-import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON, ensureCloudInitClient, type CloudInitClient, type CloudInitVersion } from '../../helpers/cloud-init-client.js';
+import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON } from '../../helpers/cloud-init-client.js';
 import { cloudTestInstance, METADATA_ADDRESS, runCloudInitIn, useCloudWorld, userDataOf, type CloudTestInstance, type ClientOutcome } from '../../helpers/cloud-world.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
+import { useCloudInitClient } from '../../helpers/use-cloud-init-client.js';
 
 // cloud-init's real DataSourceOpenStack and DataSourceEc2 (22.4.2, Debian 12's; and 25.3) against
 // `minicloud metadata serve --faults FILE` (docs/faults.md): what each does when the metadata service
@@ -12,17 +13,6 @@ import { describeWhen } from '../../helpers/tier-requirements.js';
 const REQUIREMENTS = { root: true, commands: ['ip', 'iptables', 'curl', 'apt-get', 'dpkg-deb', 'tar', DEBIAN_PYTHON] };
 
 const FIRST_THREE_500 = [{ path: '/**', status: 500, times: 3 }];
-
-function useClient(version: CloudInitVersion): () => CloudInitClient {
-  let client: CloudInitClient | undefined;
-  beforeAll(async () => {
-    client = await ensureCloudInitClient(version);
-  });
-  return () => {
-    if (!client) throw new Error(`cloud-init ${version} was not unpacked (see the beforeAll error)`);
-    return client;
-  };
-}
 
 /** A non-AWS KVM guest's DMI: cloud-init's Ec2 then skips the token and polls IMDSv1. */
 function plainKvm(instance: CloudTestInstance): SmbiosIdentity {
@@ -50,7 +40,7 @@ for (const version of CLOUD_INIT_VERSIONS) {
   const ec2 = cloudTestInstance('ec2');
 
   describeWhen(REQUIREMENTS, `cloud-init ${version} DataSourceOpenStack, the first 3 requests answered 500`, () => {
-    const client = useClient(version);
+    const client = useCloudInitClient(version);
     const once = useCloudWorld(`mcfo${tag}`, nova, { faults: FIRST_THREE_500 });
     const patient = useCloudWorld(`mcfw${tag}`, nova, { faults: FIRST_THREE_500 });
 
@@ -70,7 +60,7 @@ for (const version of CLOUD_INIT_VERSIONS) {
   });
 
   describeWhen(REQUIREMENTS, `cloud-init ${version} DataSourceEc2 on a plain KVM guest (IMDSv1), the first 3 requests answered 500`, () => {
-    const client = useClient(version);
+    const client = useCloudInitClient(version);
     const world = useCloudWorld(`mcfe${tag}`, ec2, { faults: FIRST_THREE_500 });
 
     it('polls instance-id through the 3 injected 500s and reads the instance', async () => {
@@ -83,7 +73,7 @@ for (const version of CLOUD_INIT_VERSIONS) {
   });
 
   describeWhen(REQUIREMENTS, `cloud-init ${version} DataSourceEc2 on AWS (IMDSv2 first), the first 3 requests answered 500`, () => {
-    const client = useClient(version);
+    const client = useCloudInitClient(version);
     const world = useCloudWorld(`mcfa${tag}`, ec2, { faults: FIRST_THREE_500 });
 
     it('takes a 500 on the token PUT as fatal: gives up after one request, no IMDSv1 fallback on AWS', async () => {
@@ -96,7 +86,7 @@ for (const version of CLOUD_INIT_VERSIONS) {
   });
 
   describeWhen(REQUIREMENTS, `cloud-init ${version} DataSourceEc2 on AWS, the token PUT answered 503 three times`, () => {
-    const client = useClient(version);
+    const client = useCloudInitClient(version);
     const world = useCloudWorld(`mcf3${tag}`, ec2, { faults: [{ path: '/latest/api/token', method: 'PUT', status: 503, times: 3 }] });
 
     if (version === '22.4.2') {
@@ -118,7 +108,7 @@ for (const version of CLOUD_INIT_VERSIONS) {
   });
 
   describeWhen(REQUIREMENTS, `cloud-init ${version} DataSourceEc2 on AWS, the token PUT refused (403) or answered too late (hop-limit-like)`, () => {
-    const client = useClient(version);
+    const client = useCloudInitClient(version);
     const refused = useCloudWorld(`mcfr${tag}`, ec2, { faults: [{ path: '/latest/api/token', method: 'PUT', status: 403 }] });
     // The answer comes, but long after the client's 5 s timeout: what a PUT dropped by the hop limit looks
     // like to the guest. (With `hang`, 22.4.2's last try, sent when less than 1 s of max_wait was left,
@@ -145,7 +135,7 @@ for (const version of CLOUD_INIT_VERSIONS) {
   });
 
   describeWhen(REQUIREMENTS, `cloud-init ${version} DataSourceOpenStack, /openstack/** delayed 10 s (its timeout: 5 s)`, () => {
-    const client = useClient(version);
+    const client = useCloudInitClient(version);
     const once = useCloudWorld(`mcfd${tag}`, nova, { faults: [{ path: '/openstack/**', delay: '10s' }] });
     const patient = useCloudWorld(`mcfp${tag}`, nova, { faults: [{ path: '/openstack/**', delay: '10s' }] });
 

@@ -1,13 +1,14 @@
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { cloudNamed } from '../../../src/clouds/registry.js';
 import type { SmbiosIdentity } from '../../../src/ports/hypervisor.js';
-import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON, ensureCloudInitClient, runCloudInitDatasource, type CloudInitClient, type CloudInitVersion } from '../../helpers/cloud-init-client.js';
+import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON, runCloudInitDatasource, type CloudInitClient } from '../../helpers/cloud-init-client.js';
 import { describeRequests } from '../../helpers/metadata-serve-process.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
 import { METADATA_ADDRESS, useClientWorld, type ClientWorld } from './client-world.js';
 import { CLIENT_FIXTURES, type FixtureInstance } from './fixture-instance.js';
+import { useCloudInitClient } from '../../helpers/use-cloud-init-client.js';
 
 // The real DataSourceOpenStack and DataSourceEc2 of cloud-init 22.4.2 (Debian 12's package, unpacked,
 // never installed) and 25.3 run against `minicloud metadata serve` on 169.254.169.254:80 and must come
@@ -58,20 +59,9 @@ async function expectDatasourceReadsFixture(world: ClientWorld, client: CloudIni
   expect(new Set(requests.map((r) => `${r.sourceIp} ${r.instanceId}`)), context).toEqual(new Set([`${METADATA_ADDRESS} ${instance.id}`]));
 }
 
-function useClient(version: CloudInitVersion): () => CloudInitClient {
-  let client: CloudInitClient | undefined;
-  beforeAll(async () => {
-    client = await ensureCloudInitClient(version);
-  });
-  return () => {
-    if (!client) throw new Error(`cloud-init ${version} was not unpacked (see the beforeAll error)`);
-    return client;
-  };
-}
-
 for (const version of CLOUD_INIT_VERSIONS) {
   describeWhen(REQUIREMENTS, `cloud-init ${version} datasources, IMDSv1 allowed (a non-AWS guest)`, () => {
-    const client = useClient(version);
+    const client = useCloudInitClient(version);
     const get = useClientWorld(`mcci${version.replace(/\D/g, '')}`, CLIENT_FIXTURES.imdsv1Allowed);
 
     it('DataSourceOpenStack on Nova DMI reads instance-id (uuid), hostname, keys and user-data with no 4xx', async () => {
@@ -86,7 +76,7 @@ for (const version of CLOUD_INIT_VERSIONS) {
   });
 
   describeWhen(REQUIREMENTS, `cloud-init ${version} DataSourceEc2 on minicloud's AWS identity, IMDSv2 required`, () => {
-    const client = useClient(version);
+    const client = useCloudInitClient(version);
     const get = useClientWorld(`mcca${version.replace(/\D/g, '')}`, CLIENT_FIXTURES.imdsv2Required);
 
     it('takes a token with PUT /latest/api/token and sends it on every read', async () => {
