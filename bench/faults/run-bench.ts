@@ -16,15 +16,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { median } from '../median.js';
 import { cpuBetween, sampleCpu, type CpuSample } from '../metadata/proc-cpu.js';
-import { parseWrkReport, type WrkReport } from '../metadata/wrk-report.js';
+import type { WrkReport } from '../metadata/wrk-report.js';
 import { benchDecide } from './decide-bench.js';
 import { BENCH_INSTANCE_ID, BENCH_PATH, scenarios, type Scenario } from './scenarios.js';
+import { freePort, runWrk, stop } from '../load-tools.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const INSTANCES = join(ROOT, 'bench/metadata/instances.yaml');
@@ -32,24 +32,6 @@ const DURATION = process.env['BENCH_DURATION'] ?? '10s';
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? '3');
 
 const children = new Set<ChildProcess>();
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const address = server.address();
-  await new Promise<void>((ok) => server.close(() => ok()));
-  if (address === null || typeof address === 'string') throw new Error('no TCP port');
-  return address.port;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
 
 /** One GET: its status and body (the caller polls until the server is up). */
 function fetchOnce(port: number): Promise<{ status: number; body: string }> {
@@ -60,21 +42,6 @@ function fetchOnce(port: number): Promise<{ status: number; body: string }> {
       res.on('end', () => ok({ status: res.statusCode ?? 0, body }));
     });
     req.on('error', fail);
-  });
-}
-
-function runWrk(port: number, duration: string): Promise<WrkReport> {
-  return new Promise((ok, fail) => {
-    const wrk = spawn('wrk', ['-t2', '-c64', `-d${duration}`, '--latency', `http://127.0.0.1:${port}${BENCH_PATH}`], { stdio: ['ignore', 'pipe', 'inherit'] });
-    children.add(wrk);
-    let out = '';
-    wrk.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    wrk.once('error', fail);
-    wrk.once('exit', (code) => {
-      children.delete(wrk);
-      if (code !== 0) fail(new Error(`wrk exited with ${code}:\n${out}`));
-      else ok(parseWrkReport(out));
-    });
   });
 }
 
@@ -107,9 +74,9 @@ async function measure(cli: string, work: string, s: Scenario): Promise<Measurem
     // Every rule set gives the client the same answer: a fault that fired would show here.
     if (answer.status !== 200 || answer.body !== BENCH_INSTANCE_ID) throw new Error(`${s.name}: answered ${answer.status} ${JSON.stringify(answer.body)}`);
     if (child.pid === undefined) throw new Error('no pid');
-    await runWrk(port, '2s');
+    await runWrk(port, BENCH_PATH, '2s', children);
     const before = sampleCpu(child.pid);
-    const wrk = await runWrk(port, DURATION);
+    const wrk = await runWrk(port, BENCH_PATH, DURATION, children);
     return { wrk, cpu: cpuBetween(before, sampleCpu(child.pid)) };
   } finally {
     await stop(child);

@@ -16,15 +16,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuBetween, sampleCpu, type CpuSample } from './proc-cpu.js';
 import { countRequestLogRows } from './request-log-count.js';
 import { formatProfileSummary, summariseCpuProfileDir } from './summarise-cpu-profile.js';
-import { parseWrkReport, type WrkReport } from './wrk-report.js';
+import type { WrkReport } from './wrk-report.js';
 import { median } from '../median.js';
+import { freePort, runWrk, stop } from '../load-tools.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const PATH = '/latest/meta-data/instance-id';
@@ -38,15 +38,6 @@ const TARGET_P99_MS = 5;
 
 const children = new Set<ChildProcess>();
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const address = server.address();
-  await new Promise<void>((ok) => server.close(() => ok()));
-  if (address === null || typeof address === 'string') throw new Error('no TCP port');
-  return address.port;
-}
-
 function start(cmd: string, args: string[]): ChildProcess {
   // stdout is discarded (minicloud prints a line per request; /dev/null is the cheapest sink);
   // stderr is shown so a crash explains itself.
@@ -59,15 +50,6 @@ function start(cmd: string, args: string[]): ChildProcess {
 function pidOf(child: ChildProcess): number {
   if (child.pid === undefined) throw new Error('child process has no pid');
   return child.pid;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
 }
 
 interface Captured {
@@ -110,22 +92,6 @@ async function waitUntilServing(port: number, child: ChildProcess, what: string)
   }
 }
 
-function runWrk(port: number, duration: string): Promise<WrkReport> {
-  const args = ['-t2', '-c64', `-d${duration}`, '--latency', `http://127.0.0.1:${port}${PATH}`];
-  return new Promise((ok, fail) => {
-    const wrk = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    children.add(wrk);
-    let out = '';
-    wrk.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    wrk.once('error', fail);
-    wrk.once('exit', (code) => {
-      children.delete(wrk);
-      if (code !== 0) fail(new Error(`wrk exited with ${code}:\n${out}`));
-      else ok(parseWrkReport(out));
-    });
-  });
-}
-
 interface Measurement {
   wrk: WrkReport;
   /** CPU the server used during the measured run (not the warm-up). */
@@ -133,9 +99,9 @@ interface Measurement {
 }
 
 async function measure(port: number, pid: number): Promise<Measurement> {
-  await runWrk(port, '2s'); // warm-up: JIT, connection setup, SQLite page cache
+  await runWrk(port, PATH, '2s', children); // warm-up: JIT, connection setup, SQLite page cache
   const before = sampleCpu(pid);
-  const wrk = await runWrk(port, DURATION);
+  const wrk = await runWrk(port, PATH, DURATION, children);
   return { wrk, cpu: cpuBetween(before, sampleCpu(pid)) };
 }
 

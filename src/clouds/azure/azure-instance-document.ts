@@ -11,7 +11,7 @@ export type ImdsObject = { readonly [key: string]: ImdsValue };
 const RESOURCE_GROUP = 'minicloud';
 
 /** The instance meta key that names the VM's admin user (`az vm create --admin-username`). */
-export const ADMIN_USERNAME_META = 'adminUsername';
+const ADMIN_USERNAME_META = 'adminUsername';
 
 /**
  * The VM's admin user: the instance's `adminUsername` meta, else the login user minicloud assumes for
@@ -19,7 +19,7 @@ export const ADMIN_USERNAME_META = 'adminUsername';
  * to). cloud-init makes this user the default user and gives it the keys: without a name it would make
  * none at all (the datasource's config sets the default user's name, empty when IMDS gives none). Pure.
  */
-export function azureAdminUsername(instance: InstanceRecord): string {
+function azureAdminUsername(instance: InstanceRecord): string {
   return instance.meta[ADMIN_USERNAME_META] ?? defaultSshUser(instance.imageId);
 }
 
@@ -29,7 +29,7 @@ export function azureSubscriptionId(accountId: string): string {
 }
 
 /** The MAC as Azure IMDS writes it: upper-case hex without separators. */
-export function imdsMac(mac: string): string {
+function imdsMac(mac: string): string {
   return mac.replace(/[:-]/g, '').toUpperCase();
 }
 

@@ -14,7 +14,7 @@ export const IMDS_API_VERSIONS: readonly string[] = [
 export const NEWEST_API_VERSIONS: readonly string[] = IMDS_API_VERSIONS.slice(-3).reverse();
 
 /** The versions of `/metadata/scheduledevents`, which Azure versions apart from the rest. */
-export const SCHEDULED_EVENTS_VERSIONS: readonly string[] = ['2017-03-01', '2017-08-01', '2017-11-01', '2019-01-01', '2019-08-01', '2020-07-01'];
+const SCHEDULED_EVENTS_VERSIONS: readonly string[] = ['2017-03-01', '2017-08-01', '2017-11-01', '2019-01-01', '2019-08-01', '2020-07-01'];
 
 const KNOWN = new Set(IMDS_API_VERSIONS);
 const KNOWN_SCHEDULED = new Set(SCHEDULED_EVENTS_VERSIONS);

@@ -7,7 +7,7 @@ import type { InstanceRecord } from '../../domain/instance.js';
  */
 
 /** The protocol version cloud-init and WALinuxAgent send as `x-ms-version`, and the goal state's own. */
-export const WIRESERVER_PROTOCOL = '2012-11-30';
+const WIRESERVER_PROTOCOL = '2012-11-30';
 
 /** `GET /?comp=versions`: the versions the wireserver speaks, the preferred one first, as Azure lists them. */
 export function wireserverVersionsXml(): string {
