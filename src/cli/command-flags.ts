@@ -196,6 +196,7 @@ export function smokeCommand() {
     .addOption(options.count())
     .addOption(options.datasource().default('ec2' as const))
     .option('--user-data <file>', 'user-data to give (default: a generated one that prints a marker)')
+    .option('--meta <key=value>', 'instance metadata key/value, as run --meta (repeatable; e.g. provisioningMedia=true)', collect, [] as string[])
     .addOption(new Option('--check <check>', "extra check, repeatable: 'exec:CMD', 'console:/regex/', 'http:PORT/path'").argParser((v, previous: UserCheck[]) => [...previous, parseCheck(v)]).default([] as UserCheck[]))
     .addOption(new Option('--profile <name>', 'cirros | minicirros | cloud-init (default: from the image name)').argParser(parseProfileName))
     .option('--junit <file>', 'write JUnit XML here (also in the artifacts directory)')

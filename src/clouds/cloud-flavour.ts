@@ -1,3 +1,4 @@
+import type { InstanceRecord } from '../domain/instance.js';
 import type { MetadataApi } from '../metadata/metadata-api.js';
 import type { SmbiosIdentity } from '../ports/hypervisor.js';
 import type { GuestNetwork } from '../ports/network.js';
@@ -69,6 +70,27 @@ export const METADATA_ROUTE = '169.254.169.254';
 /** The needs of a cloud whose guests ask 169.254.169.254 and nothing else of the plane. */
 export const METADATA_ROUTE_NEEDS: CloudNetworkNeeds = { ...NO_NETWORK_NEEDS, dhcpRoutes: [METADATA_ROUTE] };
 
+/** One file of a cloud's provisioning media: its path from the media's root, and its bytes. */
+export interface MediaFile {
+  readonly path: string;
+  readonly content: Uint8Array;
+}
+
+/**
+ * The instance meta key (`run --meta provisioningMedia=true`, an instances entry's `meta:`) that asks for
+ * the cloud's provisioning media (CloudFlavour.provisioningMedia). Read when the guest is defined.
+ */
+export const PROVISIONING_MEDIA_META = 'provisioningMedia';
+
+/**
+ * A CD-ROM the cloud attaches to a VM that asks for it (Azure's `ovf-env.xml`): an ISO 9660 image with
+ * this volume label holding these files. Pure: the files come from the instance record alone.
+ */
+export interface ProvisioningMedia {
+  readonly label: string;
+  files(instance: InstanceRecord): MediaFile[];
+}
+
 /**
  * One cloud minicloud plays, in one folder (src/clouds/<name>/) and one registry line
  * (src/clouds/registry.ts): how a guest recognises the cloud (SMBIOS), which metadata APIs it is served,
@@ -101,4 +123,6 @@ export interface CloudFlavour {
   readonly localIpv4: GuestMetadataRequest | null;
   /** The guest can post and read back a password (Nova's `openstack/latest/password`, tempest's check). */
   readonly passwordApi: boolean;
+  /** The CD-ROM an instance with meta `provisioningMedia=true` gets; absent: the cloud has none (the meta is ignored). */
+  readonly provisioningMedia?: ProvisioningMedia;
 }

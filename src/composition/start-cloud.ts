@@ -21,6 +21,7 @@ import { errors, isMinicloudError, type MinicloudError } from '../errors/catalog
 import { EventBus } from '../events/event-bus.js';
 import { detectAccelerator, quickAcceleratorVerdict, readHostCpuFacts, type AcceleratorVerdict } from '../adapters/hypervisor/qemu/accelerator.js';
 import { writeConfigDrive } from '../adapters/hypervisor/config-drive-iso.js';
+import { writeProvisioningMedia } from '../adapters/hypervisor/provisioning-media-iso.js';
 import { procStrayGuestFinder } from '../adapters/hypervisor/stray-guests.js';
 import { openHypervisor } from './open-hypervisor.js';
 import { derivedHex } from '../core/derived-ids.js';
@@ -198,6 +199,7 @@ export async function startCloud(opts: StartCloudOptions): Promise<RunningCloud>
       defaults: settings.defaults,
       cloudKey: { name: 'minicloud', key: publicKey },
       writeConfigDrive: (record, isoPath) => writeConfigDrive(record, isoPath, { projectId }),
+      writeProvisioningMedia,
     });
     if (verdict.accelerator === 'tcg') bus.publish({ type: 'notice', at: Date.now(), level: 'warn', message: `using TCG (software emulation, slower boots; timeouts scaled x3): ${verdict.reason}` });
     // The controller's start boots recorded guests: undoing it powers them off and undefines them, as `down` does.

@@ -64,6 +64,8 @@ export interface ControllerDeps {
   cloudKey: PublicKey | null;
   /** Writes a `configdrive` instance's `config-2` ISO (src/adapters/hypervisor/config-drive-iso.ts in production). */
   writeConfigDrive: (record: InstanceRecord, isoPath: string) => Promise<void>;
+  /** Writes the provisioning CD of an instance that asks for it (src/adapters/hypervisor/provisioning-media-iso.ts in production). */
+  writeProvisioningMedia: (record: InstanceRecord, isoPath: string) => Promise<void>;
   /** Finds and ends QEMU processes tagged with this cloud (prune): the /proc scan in production. */
   strayGuests: StrayGuestFinder;
   /** minicloud.yaml `defaults:`; BUILTIN_LAUNCH_DEFAULTS when absent. */
@@ -361,6 +363,7 @@ export class Controller {
       paths: this.deps.paths,
       accelerator: this.deps.accelerator,
       writeConfigDrive: this.deps.writeConfigDrive,
+      writeProvisioningMedia: this.deps.writeProvisioningMedia,
       setAppliedHosts: (hosts) => {
         this.appliedHosts = hosts;
       },

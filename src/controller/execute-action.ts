@@ -26,6 +26,8 @@ export interface ExecuteContext {
   accelerator: Accelerator;
   /** Writes the `config-2` ISO of a `configdrive` instance (the hypervisor's writeConfigDrive in production). */
   writeConfigDrive: (record: InstanceRecord, isoPath: string) => Promise<void>;
+  /** Writes the provisioning CD of an instance that asks for it (its cloud's media; provisioning-media-iso.ts in production). */
+  writeProvisioningMedia: (record: InstanceRecord, isoPath: string) => Promise<void>;
   /** Records what setHosts last applied (the plan compares against it). */
   setAppliedHosts(hosts: NetworkHost[] | null): void;
 }
@@ -118,11 +120,12 @@ async function startGuest(ctx: ExecuteContext, id: string, define: boolean): Pro
   if (!inst || !rec) return;
   try {
     if (define) {
-      const identity = guestIdentity(rec.datasource, { instanceId: rec.id, instanceUuid: rec.uuid });
+      const identity = guestIdentity(rec.datasource, { instanceId: rec.id, instanceUuid: rec.uuid }, rec.meta);
       const spec = buildGuestSpec({ cloudId: ctx.cloudId, bridge: ctx.networkConfig.bridge, paths: ctx.paths, instance: inst, record: rec, accelerator: ctx.accelerator, identity });
       await mkdir(instanceDir(ctx.paths, id), { recursive: true });
       await mkdir(spec.runDir, { recursive: true });
       if (spec.configDrivePath !== null) await ctx.writeConfigDrive(rec, spec.configDrivePath);
+      if (spec.cdromPath !== null) await ctx.writeProvisioningMedia(rec, spec.cdromPath);
       await ctx.hypervisor.define(spec);
     }
     await ctx.hypervisor.start(id);

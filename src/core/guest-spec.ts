@@ -36,6 +36,11 @@ function configDrivePath(paths: CloudPaths, instanceId: string): string {
   return `${instanceDir(paths, instanceId)}/config-drive.iso`;
 }
 
+/** The cloud's provisioning CD of an instance that asks for it (Azure's `ovf-env.xml`; removed by undefine). */
+function provisioningMediaPath(paths: CloudPaths, instanceId: string): string {
+  return `${instanceDir(paths, instanceId)}/provisioning-media.iso`;
+}
+
 /** How the guest presents itself to the hypervisor: the cloud's part of the spec (src/clouds/guest-identity.ts). */
 export interface GuestIdentity {
   /** Guest uuid (libvirt, SMBIOS). */
@@ -43,6 +48,8 @@ export interface GuestIdentity {
   smbios: SmbiosIdentity;
   /** Attach a `config-2` ISO with the OpenStack tree. */
   configDrive: boolean;
+  /** Attach the cloud's provisioning media as a CD-ROM (CloudFlavour.provisioningMedia). */
+  provisioningMedia: boolean;
 }
 
 /**
@@ -79,6 +86,7 @@ export function buildGuestSpec(opts: {
     nic: { mac: record.mac, bridge: opts.bridge, tapName: tapName(opts.cloudId, instance.id) },
     smbios: opts.identity.smbios,
     configDrivePath: opts.identity.configDrive ? configDrivePath(opts.paths, instance.id) : null,
+    cdromPath: opts.identity.provisioningMedia ? provisioningMediaPath(opts.paths, instance.id) : null,
     consoleLogPath: `${dir}/console.log`,
     runDir: `${dir}/run`,
     accelerator: opts.accelerator,

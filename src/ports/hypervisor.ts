@@ -61,6 +61,8 @@ export interface GuestSpec {
   smbios: SmbiosIdentity;
   /** A `config-2` ISO to attach (datasource `configdrive`), or null. */
   configDrivePath: string | null;
+  /** An ISO to attach as an IDE CD-ROM (the guest's /dev/sr0: a cloud's provisioning media), or null. */
+  cdromPath: string | null;
   /** Serial console log, written from the first byte. */
   consoleLogPath: string;
   /** Directory for the driver's per-instance files (pid file, QMP socket). */

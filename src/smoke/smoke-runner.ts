@@ -30,6 +30,8 @@ export interface SmokeOptions {
   memoryMiB: number;
   /** The user's user-data, byte for byte; null to generate one with a marker. */
   userData: Buffer | null;
+  /** The instances' meta (`--meta`), besides smoke's own `minicloud-smoke` key. */
+  meta?: Readonly<Record<string, string>>;
   checks: UserCheck[];
   profile?: ProfileName;
   /** The artifacts directory of a run, given its id (`--artifacts` may contain <run-id>). */
@@ -126,7 +128,7 @@ export async function runSmoke(opts: SmokeOptions): Promise<SmokeReport> {
 
     const body: LaunchBody = {
       image: opts.image, name: opts.count > 1 ? `smoke-${runId}` : `smoke-${runId}-1`, count: opts.count, cpus: 1, memoryMiB: opts.memoryMiB, diskBytes: null,
-      datasource: opts.datasource, userData: [userData.toString('base64')], meta: { 'minicloud-smoke': runId }, sshKeys: [], ip: null, imdsv2: 'optional', removeOnExit: false,
+      datasource: opts.datasource, userData: [userData.toString('base64')], meta: { ...opts.meta, 'minicloud-smoke': runId }, sshKeys: [], ip: null, imdsv2: 'optional', removeOnExit: false,
     };
     const created = await phase('launch', () => c.client.launch(body));
     for (const i of created) opts.print(`smoke  launched ${i.name} (${i.id}) at ${i.ip}`);

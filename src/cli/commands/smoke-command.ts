@@ -5,7 +5,7 @@ import { errors } from '../../errors/catalogue.js';
 import { runSmoke } from '../../smoke/smoke-runner.js';
 import type { SmokeCommandOptions } from '../command-flags.js';
 import { untilSignal } from './cli-context.js';
-import { readInputFile } from './read-input.js';
+import { parsePairs, readInputFile } from './read-input.js';
 
 /**
  * `minicloud smoke`: the flags arrive parsed and checked (src/cli/command-flags.ts), then the run.
@@ -27,6 +27,7 @@ export async function runSmokeCommand(opts: SmokeCommandOptions): Promise<void> 
       datasource: opts.datasource,
       memoryMiB: opts.memory,
       userData,
+      meta: parsePairs('--meta', opts.meta),
       checks: opts.check,
       ...(opts.profile ? { profile: opts.profile } : {}),
       ...(opts.junit ? { junitPath: resolve(opts.junit) } : {}),

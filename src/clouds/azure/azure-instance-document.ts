@@ -19,7 +19,7 @@ const ADMIN_USERNAME_META = 'adminUsername';
  * to). cloud-init makes this user the default user and gives it the keys: without a name it would make
  * none at all (the datasource's config sets the default user's name, empty when IMDS gives none). Pure.
  */
-function azureAdminUsername(instance: InstanceRecord): string {
+export function azureAdminUsername(instance: InstanceRecord): string {
   return instance.meta[ADMIN_USERNAME_META] ?? defaultSshUser(instance.imageId);
 }
 

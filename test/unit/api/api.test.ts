@@ -70,7 +70,7 @@ beforeEach(async () => {
       if (image !== 'minicirros') throw errors.imageNotFound(image, 'minicirros');
       return { name: image, path: '/img.qcow2', format: 'qcow2', kernel: null, sshUser: 'cirros' };
     },
-    cloudKey: null, writeConfigDrive: async () => {}, reconcileIntervalMs: 3_600_000, watchIntervalMs: 3_600_000,
+    cloudKey: null, writeConfigDrive: async () => {}, writeProvisioningMedia: async () => {}, reconcileIntervalMs: 3_600_000, watchIntervalMs: 3_600_000,
   });
   app = buildApiApp({
     controller, bus,

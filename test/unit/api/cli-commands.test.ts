@@ -57,7 +57,7 @@ beforeEach(async () => {
       if (image !== 'minicirros') throw errors.imageNotFound(image, 'minicirros');
       return { name: image, path: '/img.qcow2', format: 'qcow2', kernel: null, sshUser: 'cirros' };
     },
-    cloudKey: null, writeConfigDrive: async () => {}, reconcileIntervalMs: 50, watchIntervalMs: 50,
+    cloudKey: null, writeConfigDrive: async () => {}, writeProvisioningMedia: async () => {}, reconcileIntervalMs: 50, watchIntervalMs: 50,
   });
   await controller.start();
   app = buildApiApp({

@@ -47,7 +47,7 @@ beforeEach(async () => {
     bus, clock, random: randomBytes, paths: { instancesDir: join(dir, 'instances') }, accelerator: 'tcg',
     sshProbe: { probe: async () => false },
     resolveImage: (image) => ({ name: image, path: '/img.qcow2', format: 'qcow2', kernel: null, sshUser: 'cirros' }),
-    cloudKey: null, writeConfigDrive: async () => {}, reconcileIntervalMs: 3_600_000, watchIntervalMs: 3_600_000,
+    cloudKey: null, writeConfigDrive: async () => {}, writeProvisioningMedia: async () => {}, reconcileIntervalMs: 3_600_000, watchIntervalMs: 3_600_000,
   });
   app = buildApiApp({
     controller, bus,

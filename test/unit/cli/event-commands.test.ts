@@ -104,7 +104,7 @@ describe('minicloud event … against a controller', () => {
       bus, clock: systemClock, random: randomBytes, paths: { instancesDir: join(home, 'instances') }, accelerator: 'tcg',
       sshProbe: { probe: async () => false },
       resolveImage: (image) => ({ name: image, path: '/img.qcow2', format: 'qcow2', kernel: null, sshUser: 'cirros' }),
-      cloudKey: null, writeConfigDrive: async () => {}, reconcileIntervalMs: 3_600_000, watchIntervalMs: 3_600_000,
+      cloudKey: null, writeConfigDrive: async () => {}, writeProvisioningMedia: async () => {}, reconcileIntervalMs: 3_600_000, watchIntervalMs: 3_600_000,
     });
     await controller.start();
     controller.launch({ image: 'minicirros', name: 'web', count: 1, userData: [], meta: {}, sshKeys: [], ip: null, removeOnExit: false });

@@ -226,6 +226,7 @@ describe('GCE wait_for_change woken by the controller\'s setMetadata (what `mini
       resolveImage: () => ({ name: 'minicirros', path: '/images/minicirros/disk.qcow2', format: 'qcow2', kernel: null, sshUser: 'cirros' }),
       cloudKey: { name: 'minicloud', key: 'ssh-ed25519 AAAA test' },
       writeConfigDrive: async (record, isoPath) => writeFile(isoPath, `config-2 of ${record.id}`),
+      writeProvisioningMedia: async () => {},
       reconcileIntervalMs: 3_600_000,
       watchIntervalMs: 3_600_000,
     });

@@ -50,6 +50,7 @@ function world() {
     resolveImage: () => ({ name: 'minicirros', path: '/images/minicirros/disk.qcow2', format: 'qcow2', kernel: null, sshUser: 'cirros' }),
     cloudKey: null,
     writeConfigDrive: async (record, isoPath) => writeFile(isoPath, record.id),
+    writeProvisioningMedia: async (record, isoPath) => writeFile(isoPath, record.id),
     reconcileIntervalMs: 3_600_000,
     watchIntervalMs: 3_600_000,
   };

@@ -64,6 +64,7 @@ function world() {
     },
     cloudKey: { name: 'minicloud', key: 'ssh-ed25519 AAAA test' },
     writeConfigDrive: async (record, isoPath) => writeFile(isoPath, `config-2 of ${record.id}`),
+    writeProvisioningMedia: async (record, isoPath) => writeFile(isoPath, `provisioning media of ${record.id}`),
     reconcileIntervalMs: 3_600_000,
     watchIntervalMs: 3_600_000,
   };
@@ -314,6 +315,16 @@ describe('controller', () => {
     expect(spec?.configDrivePath).toBe(join(dir, 'instances', inst!.id, 'config-drive.iso'));
     expect(await readFile(spec!.configDrivePath!, 'utf8')).toBe(`config-2 of ${inst!.id}`);
     expect(spec?.smbios.system.product).toBe('OpenStack Nova');
+  });
+
+  it('writes the provisioning CD of an azure instance with meta provisioningMedia=true before defining its guest, and none without it', async () => {
+    const w = world();
+    const [asked, plain] = [...w.controller.launch(request({ name: 'ovf', datasource: 'azure', meta: { provisioningMedia: 'true' } })), ...w.controller.launch(request({ name: 'imds', datasource: 'azure' }))];
+    await w.controller.reconcile();
+    const spec = w.hv.specs.get(asked!.id);
+    expect(spec?.cdromPath).toBe(join(dir, 'instances', asked!.id, 'provisioning-media.iso'));
+    expect(await readFile(spec!.cdromPath!, 'utf8')).toBe(`provisioning media of ${asked!.id}`);
+    expect(w.hv.specs.get(plain!.id)?.cdromPath).toBeNull();
   });
 
   it('fills what a launch leaves out from the cloud defaults (minicloud.yaml defaults:)', async () => {

@@ -54,6 +54,16 @@ describe('guest spec', () => {
     expect(spec.smbios.system).toMatchObject(expected);
     expect(spec.uuid).toBe(spec.smbios.system.uuid);
     expect(spec.configDrivePath).toBe(drive);
+    expect(spec.cdromPath).toBeNull();
+  });
+
+  it('attaches a provisioning CD only to an instance of a cloud with media that asks for it (meta provisioningMedia=true)', () => {
+    const cd = (datasource: string, meta: Record<string, string>) => buildGuestSpec({ ...specInput, record: { ...record, datasource, meta }, identity: guestIdentity(datasource, ids, meta) }).cdromPath;
+    expect(cd('azure', { provisioningMedia: 'true' })).toBe(`/var/lib/minicloud/instances/${record.id}/provisioning-media.iso`);
+    expect(cd('azure', {})).toBeNull();
+    expect(cd('azure', { provisioningMedia: 'false' })).toBeNull();
+    // A cloud without provisioning media ignores the meta.
+    expect(cd('ec2', { provisioningMedia: 'true' })).toBeNull();
   });
 
   it('builds the spec from the instance, paths and network', () => {
@@ -70,6 +80,7 @@ describe('guest spec', () => {
       nic: { mac: record.mac, bridge: 'minicloud0', tapName: tapName('dev', record.id) },
       smbios: guestIdentity('openstack', ids).smbios,
       configDrivePath: null,
+      cdromPath: null,
       consoleLogPath: `/var/lib/minicloud/instances/${record.id}/console.log`,
       runDir: `/var/lib/minicloud/instances/${record.id}/run`,
       accelerator: 'tcg',

@@ -26,6 +26,7 @@ export function sampleGuestSpec(datasource: Datasource, overrides: Partial<Guest
     nic: { mac: '52:54:00:12:34:56', bridge: 'minicloud0', tapName: 'mc1a2b012345678' },
     smbios: cloudNamed(datasource).identity({ instanceId, instanceUuid }),
     configDrivePath: null,
+    cdromPath: null,
     consoleLogPath: `${dir}/console.log`,
     runDir: `${dir}/run`,
     accelerator: 'tcg',
@@ -54,6 +55,8 @@ export const GOLDEN_CASES: Record<string, GuestSpec> = {
     configDrivePath: '/var/lib/minicloud/c1/instances/i-0123456789abcdef0/config-2.iso',
     accelerator: 'kvm',
   }),
+  // Azure's provisioning CD (meta provisioningMedia=true): an IDE CD-ROM, the guest's /dev/sr0.
+  'azure-provisioning-cd': sampleGuestSpec('azure', { cdromPath: '/var/lib/minicloud/c1/instances/i-0123456789abcdef0/provisioning-media.iso' }),
   // Every SMBIOS structure a cloud identity can use (system, baseboard, chassis), in QEMU's and libvirt's order.
   'smbios-all-structures': sampleGuestSpec('ec2', {
     smbios: {

@@ -57,6 +57,7 @@ export function minicirrosSpec(
     nic: { mac: opts.mac ?? testMac(`${cloudId}/${instanceId}`), bridge: BRIDGE, tapName: `mc${tapHash}` },
     smbios: cloudNamed(datasource).identity({ instanceId, instanceUuid }),
     configDrivePath: opts.configDrivePath ?? null,
+    cdromPath: null,
     consoleLogPath: join(dir, 'console.log'),
     runDir: join(dir, 'run'),
     accelerator: 'tcg',

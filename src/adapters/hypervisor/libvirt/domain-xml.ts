@@ -66,6 +66,17 @@ export function domainXml(spec: GuestSpec): string {
           `    </disk>`,
         ]
       : []),
+    ...(spec.cdromPath
+      ? [
+          // IDE secondary master (hdc), as QEMU's argv puts it: the guest's /dev/sr0.
+          `    <disk type='file' device='cdrom'>`,
+          `      <driver name='qemu' type='raw'/>`,
+          `      <source file='${x(spec.cdromPath)}'/>`,
+          `      <target dev='hdc' bus='ide'/>`,
+          `      <readonly/>`,
+          `    </disk>`,
+        ]
+      : []),
     `    <interface type='bridge'>`,
     `      <mac address='${x(spec.nic.mac)}'/>`,
     `      <source bridge='${x(spec.nic.bridge)}'/>`,

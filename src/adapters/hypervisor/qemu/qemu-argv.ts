@@ -38,6 +38,11 @@ export function qemuArgv(spec: GuestSpec): string[] {
     argv.push('-drive', `file=${q(spec.configDrivePath)},if=none,id=disk1,format=raw,readonly=on`);
     argv.push('-device', 'virtio-blk-pci,drive=disk1');
   }
+  if (spec.cdromPath) {
+    // The i440fx board's own IDE controller (there with -nodefaults): secondary master, the guest's /dev/sr0.
+    argv.push('-drive', `file=${q(spec.cdromPath)},if=none,id=cd0,format=raw,media=cdrom,readonly=on`);
+    argv.push('-device', 'ide-cd,drive=cd0,bus=ide.1,unit=0');
+  }
   if (spec.kernel) {
     argv.push('-kernel', spec.kernel.kernelPath);
     if (spec.kernel.initrdPath) argv.push('-initrd', spec.kernel.initrdPath);
