@@ -11,9 +11,9 @@ import { cloudIpv6Of } from './ipv6-config.js';
 /** The files of one cloud's dnsmasq, all inside NetworkConfig.stateDir. Teardown removes exactly these. */
 export interface DnsmasqPaths {
   config: string;
-  /** dhcp-hostsfile: `mac,set:mc-<cloud>,ip,hostname` per instance; re-read on SIGHUP. */
+  /** dhcp-hostsfile: `mac,set:mc-<cloud>,ip,hostname` per instance; read when dnsmasq starts (setHosts restarts it). */
   dhcpHosts: string;
-  /** addn-hosts: `ip name name.domain` per instance, for DNS; re-read on SIGHUP. */
+  /** addn-hosts: `ip name name.domain` per instance, for DNS; read when dnsmasq starts. */
   dnsHosts: string;
   leases: string;
   pid: string;
@@ -39,7 +39,7 @@ export function dnsmasqPaths(stateDir: string): DnsmasqPaths {
  *    same address, so the metadata server's source-IP → instance lookup is deterministic;
  *  - router and DNS go to every guest; everything else is per cloud, as each real cloud's DHCP carries only
  *    its own: the hosts file tags each host `mc-<cloud>` and each dhcpProfiles entry's options are
- *    `tag:mc-<cloud>` lines. The profiles are config, so a new guest changes only the hosts file (SIGHUP);
+ *    `tag:mc-<cloud>` lines. The profiles are config, so a new guest changes only the hosts file (dnsmasq restarted: no SIGHUP, see setHosts);
  *  - a profile's option 121 carries its routes (Vultr's 169.254.169.254/32, Azure's wireserver too) AND
  *    the default route, because RFC 3442 clients ignore option 3 (router) when 121 is present; a profile
  *    without routes sends no option 121 (Scaleway: its cloud-init re-adds a second lease's routes);
@@ -51,7 +51,7 @@ export function dnsmasqPaths(stateDir: string): DnsmasqPaths {
  *    data-server) with the gateway; `no-resolv` keeps hermetic
  *    clouds from forwarding queries, egress clouds forward to the host's resolvers;
  *  - `dhcp-authoritative`: after a restart, guests' renewals are answered at once instead of NAKed;
- *  - `user=root`: dnsmasq re-reads the hosts files on SIGHUP after dropping privileges, and state
+ *  - `user=root`: dnsmasq reads the hosts files after dropping privileges, and state
  *    directories usually sit under a 0700 home (/root/.minicloud), which its own user cannot traverse
  *    (measured: "cannot read …dhcp-hosts: Permission denied", then every guest is ignored).
  * The first line is the cloud's tag: prune recognises our dnsmasq by it.

@@ -52,9 +52,14 @@ export class DnsmasqSupervisor {
     await this.start();
   }
 
-  /** Makes dnsmasq re-read the dhcp-hostsfile and addn-hosts (SIGHUP). */
-  reload(): void {
-    if (this.pid !== null) this.child?.kill('SIGHUP');
+  /**
+   * Starts dnsmasq afresh so it reads the hosts files again (its lease file keeps the leases). Not a
+   * SIGHUP: dnsmasq 2.90 segfaults re-reading a dhcp-hostsfile with `set:` tags while leases exist
+   * (src/adapters/network/linux/linux-network-plane.ts, setHosts).
+   */
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.ensureRunning();
   }
 
   /** Ends dnsmasq and stops restarting it. MUST succeed if it is not running. */

@@ -139,26 +139,30 @@ export class LinuxNetworkPlane implements NetworkPlane {
     this.hosts = hosts.map((h) => ({ ...h }));
     const bridge = await this.bridge(config);
     const paths = dnsmasqPaths(config.stateDir);
+    // Leases first, while dnsmasq still runs with their hosts, so the DHCPRELEASEs reach it.
+    await this.releaseStaleLeases(config);
     const changed = [
       await writeIfChanged(paths.dhcpHosts, buildDhcpHostsFile(this.hosts)),
       await writeIfChanged(paths.dnsHosts, buildDnsHostsFile(this.hosts, config.domain)),
     ];
     await this.applyHosts(bridge);
-    if (changed.some(Boolean)) this.dnsmasq?.reload();
-    await this.releaseStaleLeases(config);
+    // dnsmasq 2.90 segfaults when a SIGHUP re-reads a dhcp-hostsfile whose lines carry `set:` tags while
+    // a guest holds a lease (reproduced on this host; untagged lines are safe), and every line carries its
+    // cloud's tag (DHCP per cloud, docs/networking.md). So it is started afresh instead: it re-reads the
+    // hosts and lease files, and ensureRunning returns once it has written its pid file (sockets bound).
+    if (changed.some(Boolean) && this.dnsmasq !== null) await this.dnsmasq.restart();
   }
 
   /**
    * Releases the leases of MACs no host reserves any more (deleted instances), so their addresses can be
-   * reserved for new MACs at once instead of after the lease time. Without dnsmasq-utils the leases
-   * simply expire: said once as a notice, not an error.
+   * reserved for new MACs at once instead of after the lease time, and waits (≤ 2 s) until dnsmasq's lease
+   * file shows them gone. Without dnsmasq-utils the leases simply expire: said once as a notice, not an
+   * error.
    */
   private async releaseStaleLeases(config: NetworkConfig): Promise<void> {
-    const text = await readFile(dnsmasqPaths(config.stateDir).leases, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return '';
-      throw err;
-    });
-    for (const lease of staleLeases(parseDnsmasqLeases(text), this.hosts)) {
+    const stale = staleLeases(await this.readLeases(config), this.hosts);
+    if (stale.length === 0) return;
+    for (const lease of stale) {
       try {
         await releaseLease(config.bridge, lease);
       } catch (err) {
@@ -170,6 +174,21 @@ export class LinuxNetworkPlane implements NetworkPlane {
         return;
       }
     }
+    // dhcp_release only sends a DHCPRELEASE; dnsmasq rewrites its lease file when it has handled it, and a
+    // restart before that would lose it.
+    const deadline = this.clock.monotonic() + 2000;
+    while (this.clock.monotonic() < deadline) {
+      if (staleLeases(await this.readLeases(config), this.hosts).length === 0) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  private async readLeases(config: NetworkConfig): Promise<ReturnType<typeof parseDnsmasqLeases>> {
+    const text = await readFile(dnsmasqPaths(config.stateDir).leases, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return '';
+      throw err;
+    });
+    return parseDnsmasqLeases(text);
   }
 
   /** Enslaves an existing tap to the bridge and brings it up. Idempotent; MC_ERR_NETWORK_TAP_MISSING if absent. */

@@ -2,9 +2,9 @@ import { mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path';
 
 /**
- * Writes `text` to `path` through a temporary file and rename, so dnsmasq (re-reading on SIGHUP) never sees
+ * Writes `text` to `path` through a temporary file and rename, so dnsmasq (reading it as it starts) never sees
  * half a file. Returns false when the file already had exactly this content (nothing written).
- * Mode 0644: dnsmasq re-reads its hosts files after dropping root (as user `dnsmasq`).
+ * Mode 0644: dnsmasq reads its hosts files after dropping root (as user `dnsmasq`).
  */
 export async function writeIfChanged(path: string, text: string): Promise<boolean> {
   const current = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
