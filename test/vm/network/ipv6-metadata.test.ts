@@ -25,11 +25,15 @@ const FORGE_ON_REQUEST = `#!/bin/sh
 (
   while [ ! -s /home/cirros/forge-as ]; do sleep 0.5; done
   read GLOBAL LINKLOCAL < /home/cirros/forge-as
+  # The router the RAs named: flushing the addresses (or turning RAs off) can drop the RA's default route,
+  # and the forger must still have one, or it would prove nothing about the filter.
+  ROUTER=$(ip -6 route | awk '/^default/ {print $3; exit}')
   echo 0 > /proc/sys/net/ipv6/conf/eth0/accept_ra
   echo 0 > /proc/sys/net/ipv6/conf/eth0/accept_dad
   ip -6 addr flush dev eth0
   ip -6 addr add $GLOBAL/64 dev eth0
   ip -6 addr add $LINKLOCAL/64 dev eth0
+  [ -n "$ROUTER" ] && ip -6 route replace default via $ROUTER dev eth0
   ip -6 route | grep -q '^default' && echo ROUTE
   sleep 1
   ip -6 addr show dev eth0
