@@ -1,8 +1,9 @@
-import { beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { dropletId } from '../../../src/clouds/digitalocean/digitalocean-identity.js';
-import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON, ensureCloudInitClient, type CloudInitClient, type CloudInitVersion } from '../../helpers/cloud-init-client.js';
+import { CLOUD_INIT_VERSIONS, DEBIAN_PYTHON } from '../../helpers/cloud-init-client.js';
 import { cloudTestInstance, GATEWAY_ADDRESS, METADATA_ADDRESS, runCloudInitIn, useCloudWorld, userDataOf } from '../../helpers/cloud-world.js';
 import { describeWhen } from '../../helpers/tier-requirements.js';
+import { useCloudInitClient } from '../../helpers/use-cloud-init-client.js';
 
 // cloud-init's real DataSourceDigitalOcean (22.4.2 and 25.3; init-local only; 25.3 logs it as deprecated)
 // against `minicloud metadata serve` playing DigitalOcean, with its own platform check on the DMI
@@ -14,20 +15,9 @@ const REQUIREMENTS = { root: true, commands: ['ip', 'iptables', 'apt-get', 'dpkg
 const VENDOR_DATA = '#cloud-config\n# vendor: byte for byte\tyes \nbootcmd:\n  - echo "vëndör"\n';
 const CONFIG = { use_ip4LL: false };
 
-function useClient(version: CloudInitVersion): () => CloudInitClient {
-  let client: CloudInitClient | undefined;
-  beforeAll(async () => {
-    client = await ensureCloudInitClient(version);
-  });
-  return () => {
-    if (!client) throw new Error(`cloud-init ${version} was not unpacked (see the beforeAll error)`);
-    return client;
-  };
-}
-
 for (const version of CLOUD_INIT_VERSIONS) {
   describeWhen(REQUIREMENTS, `cloud-init ${version} DataSourceDigitalOcean against minicloud's DigitalOcean`, () => {
-    const client = useClient(version);
+    const client = useCloudInitClient(version);
     const instance = cloudTestInstance('digitalocean', { extra: { vendorData: { 'cloud-init': VENDOR_DATA }, region: 'nyc3' } });
     const world = useCloudWorld(`mcdo${version.replace(/\D/g, '')}`, instance);
 
